@@ -1,0 +1,210 @@
+"""Pydantic models of the normalized dataset: the output contract other tools rely on.
+
+Field names here are a public contract (the diff, exports and outside tools read them):
+add fields freely, rename none.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Status = Literal["continuing", "new"]
+TargetKind = Literal["numeric", "qualitative", "none"]
+DateKind = Literal["date", "range"]
+DatePrecision = Literal["day", "month", "year", "fiscal_year"]
+SourceFormat = Literal["tsv", "pdf"]
+Number = int | float
+
+
+class Model(BaseModel):
+    """Base for every output model: unknown fields are refused so typos fail loudly."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Source(Model):
+    """Where a dataset came from."""
+
+    path: str = Field(description="Input path as given, relative to the working directory")
+    sha256: str
+    format: SourceFormat
+    encoding: str | None = Field(description="Text encoding detected or forced; null for PDF")
+    size: int = Field(description="Input size in bytes")
+    lines: int | None = Field(default=None, description="Number of text lines (text exports)")
+    pages: int | None = Field(default=None, description="Number of pages (PDF)")
+
+
+class Packet(Model):
+    """What the cover and the table headers say about the packet as a whole."""
+
+    title: str | None
+    report_title: str | None = Field(
+        description="The repeated page title, e.g. …実施状況報告（…実績）"
+    )
+    date: dt.date | None
+    date_raw: str | None
+    fiscal_year: int | None = Field(description="The packet's own fiscal year (平成24年度 = 2012)")
+    fiscal_year_raw: str | None
+    report_fiscal_year: int | None = Field(description="Fiscal year the results report on")
+    next_fiscal_year: int | None = Field(description="Fiscal year of the next-year plans")
+    plan_fiscal_year: int | None = Field(description="Plan start year (計画目標's first column)")
+    target_fiscal_year: int | None = Field(
+        description="Plan target year (計画目標's second column)"
+    )
+    issuers: list[str]
+
+
+class Goal(Model):
+    number: int
+    title: str
+    raw: str | None = Field(default=None, description="The heading as written")
+    line: int | None = None
+    page: int | None = None
+
+
+class Roles(Model):
+    heading: str | None = Field(description="The role column's heading in this table")
+    items: list[str]
+
+
+class Work(Model):
+    """One actor's efforts for the plan period, results for the report year, plans for next year."""
+
+    efforts: list[str] = Field(description="Plan-period efforts (…の取り組み)")
+    results: list[str] = Field(description="Report-year results (…実施状況)")
+    plans: list[str] = Field(description="Next-year plans (…実施予定)")
+
+
+class CityWork(Work):
+    department: str | None = Field(description="The 担当課 cell as printed (wrap spaces removed)")
+    departments: list[str] = Field(description="Departments named in the 担当課 cell")
+
+
+class Schedule(Model):
+    raw: str | None
+    start_fiscal_year: int | None
+    end_fiscal_year: int | None
+
+
+class TargetSlot(Model):
+    fiscal_year: int | None
+    value: Number | None
+    raw: str | None = Field(description="Source text the value was read from; '—' for none")
+    unit: str | None = Field(default=None, description="Unit written next to this value")
+
+
+class Target(Model):
+    label: str | None
+    unit: str | None
+    kind: TargetKind
+    text: str | None = Field(default=None, description="Qualitative target text, e.g. 随時実施")
+    plan: TargetSlot
+    target: TargetSlot
+    actual: TargetSlot
+    raw: list[str] = Field(description="Every source cell this target was read from, in order")
+    lines: list[int]
+
+
+class DateMention(Model):
+    raw: str
+    kind: DateKind
+    date: dt.date | None = Field(description="Start of the date, month, year or fiscal year")
+    end: dt.date | None = Field(description="End of the range, month, year or fiscal year")
+    precision: DatePrecision
+    fiscal_year: int | None = Field(description="Fiscal year (April–March) the date falls in")
+    era: str | None
+    year_inferred: bool = Field(description="True when the year was not written in the text")
+    weekday: str | None = Field(description="Weekday as written, e.g. 金")
+    weekday_matches: bool | None = Field(description="Whether the written weekday fits the date")
+    field: str = Field(description="Which field of the activity the date was found in")
+    line: int | None
+    page: int | None = None
+
+
+class CellBox(Model):
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+class Provenance(Model):
+    lines: list[int]
+    pages: list[int] = Field(default_factory=list)
+    boxes: list[CellBox] = Field(default_factory=list)
+
+
+class Activity(Model):
+    id: str = Field(description="Stable within a packet: basic goal.activity goal.position")
+    key: str | None = Field(default=None, description="Cross-year key, set by linking")
+    basic_goal: Goal
+    activity_goal: Goal
+    name: str | None
+    name_raw: str | None
+    status: Status | None
+    description: str | None
+    roles: Roles
+    council: Work | None = Field(
+        description="市社協 (social welfare council); null if no such columns"
+    )
+    city: list[CityWork]
+    departments: list[str]
+    schedule: Schedule
+    targets: list[Target]
+    dates: list[DateMention]
+    source: Provenance
+
+
+class ExtractionWarning(Model):
+    code: str
+    message: str
+    line: int | None = None
+    page: int | None = None
+    activity: str | None = Field(default=None, description="Activity id, where one applies")
+
+
+class UnmappedCell(Model):
+    line: int | None
+    column: int
+    text: str
+    page: int | None = None
+
+
+class Column(Model):
+    index: int
+    header: str
+    subheader: str | None = Field(default=None, description="Second header row, e.g. 21 / 25")
+    role: str
+    fiscal_year: int | None = None
+
+
+class Table(Model):
+    line: int | None
+    subheader_line: int | None = None
+    page: int | None = None
+    basic_goal: int | None
+    activity_goal: int | None
+    columns: list[Column]
+
+
+class Coverage(Model):
+    cells: int = Field(description="Non-empty source cells")
+    mapped: int
+    unmapped: int
+
+
+class Dataset(Model):
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    packet: Packet
+    tables: list[Table]
+    activities: list[Activity]
+    warnings: list[ExtractionWarning]
+    unmapped: list[UnmappedCell]
+    coverage: Coverage

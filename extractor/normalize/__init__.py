@@ -1,0 +1,1 @@
+"""Normalizers for the text inside cells: text, Japanese dates, target figures."""

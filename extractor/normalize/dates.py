@@ -1,0 +1,354 @@
+"""Find Japanese dates in text: era dates, H24.4-style abbreviations, 年度 fiscal years,
+month-day dates whose year comes from the cell's fiscal year, and ranges of these.
+
+Every date keeps the exact source substring it was read from.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from extractor.normalize.text import nfkc_with_offsets
+
+ERA_BASE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
+ERA_ABBREVIATIONS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
+WEEKDAYS = "月火水木金土日"
+
+_ERA = "明治|大正|昭和|平成|令和"
+# One or two digits, optionally spaced out as in 平成 2 4 年 6 月 2 6 日.
+_N = r"\d(?:[ ]?\d)?"
+_WEEKDAY = r"(?:\s*\(\s*(?P<wd>[月火水木金土日])(?:曜日?)?\s*\))?"
+_YEARS = rf"(?P<ys>(?:元|{_N})(?:\s*[・、,]\s*{_N})*)"
+
+PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("era_fy", re.compile(rf"(?P<era>{_ERA})\s*{_YEARS}\s*年度")),
+    (
+        "era_date",
+        re.compile(
+            rf"(?P<era>{_ERA})\s*(?P<y>元|{_N})\s*年(?!度)"
+            rf"(?:\s*(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*日{_WEEKDAY})?)?"
+        ),
+    ),
+    ("abbr_fy", re.compile(r"(?<![A-Za-z])(?P<era>[MTSHR])\s?(?P<ys>\d{1,2})\s?年度")),
+    (
+        "abbr_date",
+        re.compile(
+            r"(?<![A-Za-z])(?P<era>[MTSHR])\s?(?P<y>\d{1,2})\s?(?:[./]|年(?!度))\s?"
+            rf"(?P<m>\d{{1,2}})(?:\s?(?:[./]|月)\s?(?P<d>\d{{1,2}})日?{_WEEKDAY})?月?(?![\d.])"
+        ),
+    ),
+    ("western_fy", re.compile(r"(?<!\d)(?P<ys>(?:19|20)\d\d)\s*年度")),
+    (
+        "western_date",
+        re.compile(
+            r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*年(?!度)"
+            rf"(?:\s*(?P<m>\d{{1,2}})\s*月(?:\s*(?P<d>\d{{1,2}})\s*日{_WEEKDAY})?)?"
+        ),
+    ),
+    ("bare_fy", re.compile(r"(?<![\d.A-Za-z])(?P<ys>\d{1,2}(?:\s*[・、]\s*\d{1,2})*)\s*年度")),
+    (
+        "month_day",
+        re.compile(rf"(?<![\d./])(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日{_WEEKDAY}"),
+    ),
+    ("month", re.compile(r"(?<![\d./年])(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*日)(?![間目])")),
+]
+RANGE_JOIN = re.compile(r"\s*(?:~|〜|から)\s*")
+RANGE_DAY_END = re.compile(r"\s*(?:~|〜|から)\s*(?P<d>\d{1,2})\s*日" + _WEEKDAY)
+
+
+@dataclass(frozen=True)
+class DateContext:
+    """What a cell tells about dates written without a year: its fiscal year and era."""
+
+    fiscal_year: int | None = None
+    era: str | None = None
+
+
+@dataclass
+class FoundDate:
+    """A date read from text; positions index the original string."""
+
+    raw: str
+    start: int
+    end_index: int
+    kind: str
+    date: dt.date | None
+    end: dt.date | None
+    precision: str
+    fiscal_year: int | None
+    era: str | None
+    year_inferred: bool
+    weekday: str | None
+    weekday_matches: bool | None
+    month: int | None = None
+    day: int | None = None
+
+
+def era_to_western(era: str, year: int) -> int:
+    """Given an era name (平成 or H) and a year in it, return the western year."""
+    return ERA_BASE[ERA_ABBREVIATIONS.get(era, era)] + year
+
+
+def western_to_era(year: int) -> tuple[str, int]:
+    """Given a western year, return the era it mostly falls in and the era year."""
+    for era, base in sorted(ERA_BASE.items(), key=lambda item: -item[1]):
+        if year > base:
+            return era, year - base
+    return "明治", year - ERA_BASE["明治"]
+
+
+def fiscal_year_of(day: dt.date) -> int:
+    """Given a date, return the Japanese fiscal year (April–March) it belongs to."""
+    return day.year if day.month >= 4 else day.year - 1
+
+
+def fiscal_year_bounds(fiscal_year: int) -> tuple[dt.date, dt.date]:
+    """Given a fiscal year, return its first and last day."""
+    return dt.date(fiscal_year, 4, 1), dt.date(fiscal_year + 1, 3, 31)
+
+
+def year_in_fiscal_year(fiscal_year: int, month: int) -> int:
+    """Given a fiscal year and a month, return the calendar year that month falls in."""
+    return fiscal_year if month >= 4 else fiscal_year + 1
+
+
+def _digits(text: str) -> int:
+    return 1 if text == "元" else int(text.replace(" ", ""))
+
+
+def _year_numbers(text: str) -> list[int]:
+    return [_digits(part.strip()) for part in re.split(r"[・、,]", text)]
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_bounds(year: int, month: int) -> tuple[dt.date, dt.date]:
+    return dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _weekday_check(day: dt.date | None, written: str | None) -> bool | None:
+    if day is None or written is None:
+        return None
+    return WEEKDAYS[day.weekday()] == written
+
+
+def _resolve(
+    name: str, match: re.Match[str], context: DateContext
+) -> list[tuple[str, dt.date | None, dt.date | None, str, int | None, str | None, bool]]:
+    """Given a pattern match, return (kind, date, end, precision, fy, era, inferred) entries."""
+    groups = match.groupdict()
+    era_group = groups.get("era")
+    era = ERA_ABBREVIATIONS.get(era_group, era_group) if era_group else None
+    if name.endswith("_fy"):
+        results = []
+        for number in _year_numbers(groups["ys"]):
+            if name == "western_fy":
+                fiscal_year: int | None = number
+            elif era or context.era:
+                fiscal_year = era_to_western(era or context.era or "", number)
+            else:
+                fiscal_year = None
+            first, last = fiscal_year_bounds(fiscal_year) if fiscal_year else (None, None)
+            results.append(
+                ("date", first, last, "fiscal_year", fiscal_year, era or context.era, era is None)
+            )
+        return results
+    month = int(groups["m"].replace(" ", "")) if groups.get("m") else None
+    day = int(groups["d"].replace(" ", "")) if groups.get("d") else None
+    if month is not None and not 1 <= month <= 12:
+        return []
+    if day is not None and not 1 <= day <= 31:
+        return []
+    inferred = False
+    if groups.get("y"):
+        year_number = _digits(groups["y"])
+        year: int | None = year_number if name == "western_date" else None
+        if year is None and era:
+            year = era_to_western(era, year_number)
+    elif month is not None and context.fiscal_year is not None:
+        year = year_in_fiscal_year(context.fiscal_year, month)
+        inferred = True
+    else:
+        year = None
+        inferred = True
+    if year is None:
+        return [("date", None, None, "day" if day else "month", None, era, True)]
+    if month is None:
+        first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+        return [("date", first, last, "year", None, era, inferred)]
+    if day is None:
+        first, last = _month_bounds(year, month)
+        return [("date", first, last, "month", fiscal_year_of(first), era, inferred)]
+    exact = _safe_date(year, month, day)
+    if exact is None:
+        return []
+    return [("date", exact, exact, "day", fiscal_year_of(exact), era, inferred)]
+
+
+def find_dates(text: str, context: DateContext | None = None) -> list[FoundDate]:
+    """Given text and what its cell says about years, return every date written in it."""
+    context = context or DateContext()
+    normalized, offsets = nfkc_with_offsets(text)
+    taken = [False] * len(normalized)
+    found: list[tuple[int, int, FoundDate]] = []
+    for name, pattern in PATTERNS:
+        for match in pattern.finditer(normalized):
+            start, stop = match.span()
+            if any(taken[start:stop]):
+                continue
+            entries = _resolve(name, match, context)
+            if not entries:
+                continue
+            for index in range(start, stop):
+                taken[index] = True
+            raw = text[offsets[start] : offsets[stop - 1] + 1]
+            written_weekday = match.groupdict().get("wd")
+            for kind, first, last, precision, fiscal_year, era, inferred in entries:
+                month = (
+                    int(match.group("m").replace(" ", "")) if match.groupdict().get("m") else None
+                )
+                day = int(match.group("d").replace(" ", "")) if match.groupdict().get("d") else None
+                found.append(
+                    (
+                        start,
+                        stop,
+                        FoundDate(
+                            raw=raw,
+                            start=offsets[start],
+                            end_index=offsets[stop - 1] + 1,
+                            kind=kind,
+                            date=first,
+                            end=last,
+                            precision=precision,
+                            fiscal_year=fiscal_year,
+                            era=era,
+                            year_inferred=inferred,
+                            weekday=written_weekday,
+                            weekday_matches=_weekday_check(
+                                first if precision == "day" else None, written_weekday
+                            ),
+                            month=month,
+                            day=day,
+                        ),
+                    )
+                )
+    found.sort(key=lambda item: (item[0], item[1]))
+    return _join_ranges(text, normalized, offsets, found)
+
+
+def _join_ranges(
+    text: str,
+    normalized: str,
+    offsets: list[int],
+    found: list[tuple[int, int, FoundDate]],
+) -> list[FoundDate]:
+    """Given dates in order, merge `A~B` / `AからB日` pairs into ranges."""
+    result: list[FoundDate] = []
+    index = 0
+    while index < len(found):
+        start, stop, current = found[index]
+        if current.precision in ("day", "month") and index + 1 < len(found):
+            next_start, next_stop, following = found[index + 1]
+            joiner = normalized[stop:next_start]
+            if (
+                RANGE_JOIN.fullmatch(joiner)
+                and following.precision == current.precision
+                and current.date
+                and following.date
+                and following.date >= current.date
+            ):
+                result.append(_as_range(text, offsets, start, next_stop, current, following))
+                index += 2
+                continue
+        if current.precision == "day" and current.date:
+            tail = RANGE_DAY_END.match(normalized, stop)
+            day_end = (
+                _safe_date(current.date.year, current.date.month, int(tail.group("d")))
+                if tail
+                else None
+            )
+            if tail and day_end and day_end > current.date:
+                end_day = FoundDate(**{**current.__dict__, "date": day_end, "end": day_end})
+                end_day.weekday = tail.group("wd")
+                end_day.weekday_matches = _weekday_check(day_end, end_day.weekday)
+                result.append(_as_range(text, offsets, start, tail.end(), current, end_day))
+                index += 1
+                continue
+        result.append(current)
+        index += 1
+    return result
+
+
+def _as_range(
+    text: str, offsets: list[int], start: int, stop: int, first: FoundDate, last: FoundDate
+) -> FoundDate:
+    weekday_ok = [
+        flag for flag in (first.weekday_matches, last.weekday_matches) if flag is not None
+    ]
+    return FoundDate(
+        raw=text[offsets[start] : offsets[stop - 1] + 1],
+        start=offsets[start],
+        end_index=offsets[stop - 1] + 1,
+        kind="range",
+        date=first.date,
+        end=last.end,
+        precision=first.precision,
+        fiscal_year=first.fiscal_year,
+        era=first.era or last.era,
+        year_inferred=first.year_inferred or last.year_inferred,
+        weekday=first.weekday or last.weekday,
+        weekday_matches=all(weekday_ok) if weekday_ok else None,
+        month=first.month,
+        day=first.day,
+    )
+
+
+SCHEDULE = re.compile(
+    rf"^\s*(?P<e1>{_ERA}|[MTSHR])?\s*(?P<a>\d{{1,4}})\s*(?:年度?)?\s*[~〜\-ー–]\s*"
+    rf"(?P<e2>{_ERA}|[MTSHR])?\s*(?P<b>\d{{1,4}})\s*(?:年度?)?\s*$"
+)
+
+
+def parse_schedule(raw: str, era: str | None) -> tuple[int | None, int | None]:
+    """Given a 年次計画 cell such as 21~25, return its first and last fiscal years."""
+    match = SCHEDULE.match(unicodedata.normalize("NFKC", raw))
+    if not match:
+        return None, None
+    years: list[int | None] = []
+    for era_group, number_group in (("e1", "a"), ("e2", "b")):
+        number = int(match.group(number_group))
+        own_era = match.group(era_group) or match.group("e1")
+        if number >= 1000:
+            years.append(number)
+        elif own_era or era:
+            years.append(era_to_western(own_era or era or "", number))
+        else:
+            years.append(None)
+    return years[0], years[1]
+
+
+def is_schedule(text: str) -> bool:
+    """Given cell text, return whether it reads like a 年次計画 range such as 21~25."""
+    return bool(SCHEDULE.match(unicodedata.normalize("NFKC", text)))
+
+
+def parse_year_number(text: str, era: str | None) -> int | None:
+    """Given a sub-header year such as 21 or 平成21 or 2009, return the western year."""
+    normalized = unicodedata.normalize("NFKC", text).strip()
+    match = re.fullmatch(rf"(?P<era>{_ERA}|[MTSHR])?\s*(?P<n>\d{{1,4}})\s*(?:年度?)?", normalized)
+    if not match:
+        return None
+    number = int(match.group("n"))
+    if number >= 1000:
+        return number
+    own = match.group("era") or era
+    return era_to_western(own, number) if own else None

@@ -1,0 +1,112 @@
+"""Text cleaning for cells: wrap spaces, bullets, dashes, departments, activity names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+WHITESPACE_RUN = re.compile(r"\s+")
+# A dash alone in a cell means "none / not applicable".
+DASH_ONLY = re.compile(r"^[\s]*[—―－‐−\-ー─]+[\s]*$")
+# A bullet is a ・ at the start of a cell or after whitespace; 高齢・障害福祉課 has no bullet.
+BULLET_SPLIT = re.compile(r"(?:^|\s+)・\s*")
+# (継続活動) / (新規活動), full- or half-width brackets, optional space before and inside.
+STATUS_MARK = re.compile(r"\s*[(（]\s*(継続|新規)\s*活動\s*[)）]")
+STATUS_VALUES = {"継続": "continuing", "新規": "new"}
+# A token that ends like a department name; one that does not was split by a line wrap.
+DEPARTMENT_END = re.compile(r"(課|室|部|局|所|係|館|園|センター|委員会|担当|各課)$")
+DEPARTMENT_SPLIT = re.compile(r"[\s、，,]+")
+
+
+def is_wide(char: str) -> bool:
+    """Given one character, return whether it is East Asian wide or full-width (Japanese text)."""
+    return unicodedata.east_asian_width(char) in ("W", "F")
+
+
+def remove_wrap_spaces(text: str) -> str:
+    """Given text, return it with whitespace runs touching Japanese characters removed.
+
+    Spaces between two narrow (Latin) characters stay, collapsed to one.
+    """
+    text = text.strip()
+    if not text:
+        return text
+    parts: list[str] = []
+    last = 0
+    for match in WHITESPACE_RUN.finditer(text):
+        parts.append(text[last : match.start()])
+        before = text[match.start() - 1]
+        after = text[match.end()] if match.end() < len(text) else ""
+        if not (is_wide(before) or (after and is_wide(after))):
+            parts.append(" ")
+        last = match.end()
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def clean(text: str) -> str:
+    """Given cell text, return it stripped with whitespace runs (line breaks too) collapsed."""
+    return WHITESPACE_RUN.sub(" ", text).strip()
+
+
+def is_dash(text: str) -> bool:
+    """Given cell text, return whether it is only a dash (none / not applicable)."""
+    return bool(DASH_ONLY.match(text))
+
+
+def split_bullets(text: str) -> list[str]:
+    """Given a cell, return its items: one per ・ bullet, plus any text before the first."""
+    text = clean(text)
+    if not text or is_dash(text):
+        return []
+    return [item for item in (part.strip() for part in BULLET_SPLIT.split(text)) if item]
+
+
+def split_departments(text: str) -> list[str]:
+    """Given a 担当課 cell, return the departments it names, in order, without duplicates."""
+    text = clean(text)
+    if not text or is_dash(text):
+        return []
+    tokens = [token for token in DEPARTMENT_SPLIT.split(text) if token]
+    names: list[str] = []
+    pending = ""
+    for token in tokens:
+        pending += token
+        if DEPARTMENT_END.search(pending):
+            names.append(pending)
+            pending = ""
+    if pending:
+        names.append(pending)
+    return unique(names)
+
+
+def parse_name(raw: str) -> tuple[str | None, str | None]:
+    """Given a 活動名 cell, return the name without its status mark, and the status."""
+    matches = list(STATUS_MARK.finditer(raw))
+    status = STATUS_VALUES[matches[-1].group(1)] if matches else None
+    name = STATUS_MARK.sub("", raw) if matches else raw
+    name = remove_wrap_spaces(name)
+    return (name or None), status
+
+
+def match_key(text: str) -> str:
+    """Given a name, return a comparison key: NFKC, no whitespace, status mark removed."""
+    name, _ = parse_name(text)
+    return WHITESPACE_RUN.sub("", unicodedata.normalize("NFKC", name or ""))
+
+
+def nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Given text, return its NFKC form and, per output character, the index it came from."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for index, char in enumerate(text):
+        for normalized in unicodedata.normalize("NFKC", char):
+            out.append(normalized)
+            offsets.append(index)
+    return "".join(out), offsets
+
+
+def unique(items: Iterable[str]) -> list[str]:
+    """Given items, return them in first-seen order without repeats."""
+    return list(dict.fromkeys(items))

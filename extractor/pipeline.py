@@ -1,0 +1,184 @@
+"""The extraction pipeline in one place: source → cells → tables → activities → dataset."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from extractor.activities import build_activities
+from extractor.models import (
+    Activity,
+    Column,
+    Coverage,
+    Dataset,
+    ExtractionWarning,
+    Packet,
+    Source,
+    Table,
+    UnmappedCell,
+)
+from extractor.normalize.dates import DateContext, find_dates
+from extractor.normalize.text import clean, remove_wrap_spaces
+from extractor.settings import ExtractSettings
+from extractor.sources import SourceDocument, read_source
+from extractor.tables import Layout, TableLayout, reconstruct
+
+
+def extract(path: Path, settings: ExtractSettings | None = None) -> Dataset:
+    """Given a packet file (text export or PDF), return its normalized dataset."""
+    settings = settings or ExtractSettings()
+    document = read_source(path, settings)
+    layout = reconstruct(document, settings)
+    activities, activity_warnings = build_activities(layout, settings)
+    return assemble(document, layout, activities, activity_warnings)
+
+
+def _consensus(
+    values: list[int | None], what: str, warnings: list[ExtractionWarning]
+) -> int | None:
+    """Given the years the tables name, return the common one, warning when they differ."""
+    counted = Counter(v for v in values if v is not None)
+    if not counted:
+        return None
+    if len(counted) > 1:
+        listed = ", ".join(f"{year} ({n} tables)" for year, n in sorted(counted.items()))
+        warnings.append(
+            ExtractionWarning(
+                code="header_year_mismatch",
+                message=f"tables disagree on the {what}: {listed}; the most common is used",
+            )
+        )
+    return counted.most_common(1)[0][0]
+
+
+def _packet(layout: Layout, warnings: list[ExtractionWarning]) -> Packet:
+    cover, tables = layout.cover, layout.tables
+    context = DateContext(era=layout.era)
+    date = None
+    if cover.date is not None:
+        found = [d for d in find_dates(cover.date.text, context) if d.precision == "day"]
+        date = found[0].date if found else None
+    fiscal_year = None
+    if cover.fiscal_year is not None:
+        found = [d for d in find_dates(cover.fiscal_year.text, context) if d.fiscal_year]
+        fiscal_year = found[0].fiscal_year if found else None
+    report_fiscal_year = _consensus(
+        [t.results_fiscal_year for t in tables], "report fiscal year", warnings
+    )
+    if report_fiscal_year is None and cover.report_title is not None:
+        found = [
+            d for d in find_dates(cover.report_title.text, context) if d.precision == "fiscal_year"
+        ]
+        report_fiscal_year = found[0].fiscal_year if found else None
+    title_parts = [remove_wrap_spaces(clean(c.text)) for c in cover.title_parts]
+    return Packet(
+        title=" ".join(title_parts) or None,
+        report_title=clean(cover.report_title.text) if cover.report_title else None,
+        date=date,
+        date_raw=clean(cover.date.text) if cover.date else None,
+        fiscal_year=fiscal_year,
+        fiscal_year_raw=clean(cover.fiscal_year.text) if cover.fiscal_year else None,
+        report_fiscal_year=report_fiscal_year,
+        next_fiscal_year=_consensus(
+            [t.plans_fiscal_year for t in tables], "next-year plans' fiscal year", warnings
+        ),
+        plan_fiscal_year=_consensus(
+            [t.plan_fiscal_year for t in tables], "plan start year", warnings
+        ),
+        target_fiscal_year=_consensus(
+            [t.target_fiscal_year for t in tables], "plan target year", warnings
+        ),
+        issuers=[remove_wrap_spaces(clean(c.text)) for c in cover.issuers],
+    )
+
+
+def _table(table: TableLayout) -> Table:
+    return Table(
+        line=table.line,
+        subheader_line=table.subheader_line,
+        page=table.page,
+        basic_goal=table.basic_goal.number if table.basic_goal else None,
+        activity_goal=table.activity_goal.number if table.activity_goal else None,
+        columns=[
+            Column(
+                index=c.index,
+                header=c.header,
+                subheader=c.subheader,
+                role=c.role.value,
+                fiscal_year=c.fiscal_year,
+            )
+            for c in table.columns
+        ],
+    )
+
+
+def assemble(
+    document: SourceDocument,
+    layout: Layout,
+    activities: list[Activity],
+    activity_warnings: list[ExtractionWarning],
+) -> Dataset:
+    """Given every stage's result, return the dataset with its warnings in source order."""
+    warnings = [*document.warnings, *layout.warnings, *activity_warnings]
+    packet = _packet(layout, warnings)
+    warnings.sort(key=lambda w: (w.page or 0, w.line or 0))
+    unmapped = [
+        UnmappedCell(line=c.line, column=c.column, text=c.text, page=c.page)
+        for c in layout.unmapped
+    ]
+    return Dataset(
+        source=Source(
+            path=document.path,
+            sha256=document.sha256,
+            format=document.format,
+            encoding=document.encoding,
+            size=document.size,
+            lines=document.lines,
+            pages=document.pages,
+        ),
+        packet=packet,
+        tables=[_table(t) for t in layout.tables],
+        activities=activities,
+        warnings=warnings,
+        unmapped=unmapped,
+        coverage=Coverage(
+            cells=layout.cell_count,
+            mapped=layout.cell_count - len(unmapped),
+            unmapped=len(unmapped),
+        ),
+    )
+
+
+def debug_dump(path: Path, stage: str, settings: ExtractSettings) -> dict[str, object]:
+    """Given a packet and a stage name, return that stage's intermediate result as plain data."""
+    document = read_source(path, settings)
+    if stage == "source":
+        return {
+            "path": document.path,
+            "format": document.format,
+            "encoding": document.encoding,
+            "rows": [
+                {"line": row.line, "page": row.page, "cells": list(row.cells)}
+                for row in document.rows
+                if not row.is_blank()
+            ],
+        }
+    layout = reconstruct(document, settings)
+    return {
+        "tables": [_table(t).model_dump(mode="json") for t in layout.tables],
+        "records": [
+            {
+                "table_line": record.table.line,
+                "parts": [
+                    [
+                        {"line": row.line, "cells": {r.value: c.text for r, c in row.cells}}
+                        for row in part
+                    ]
+                    for part in record.parts
+                ],
+            }
+            for record in layout.records
+        ],
+        "unmapped": [{"line": c.line, "column": c.column, "text": c.text} for c in layout.unmapped],
+        "warnings": [w.model_dump(mode="json") for w in layout.warnings],
+    }

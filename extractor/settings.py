@@ -1,0 +1,54 @@
+"""The knobs of every stage, with named defaults, in one settings object."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MB = 1024 * 1024
+
+
+class ExtractSettings(BaseModel):
+    """Settings for reading a packet and normalizing it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    encoding: str | None = Field(
+        default=None, description="Force the text encoding instead of detecting it"
+    )
+    encodings_to_try: tuple[str, ...] = ("utf-8", "cp932", "euc_jp")
+    max_input_bytes: int = Field(default=50 * MB, description="Refuse larger inputs")
+    max_pdf_pages: int = Field(default=1000, description="Refuse PDFs with more pages")
+    max_cell_chars: int = Field(
+        default=20_000, description="Cells longer than this are kept but reported"
+    )
+    # A 計画目標 label names what is counted: it ends in 数/率/割合…, or has a "/unit" suffix.
+    target_label_pattern: str = r"(数|率|割合|件数|人数|回数|量|額)(\s*/\s*\S{1,4})?$|/\S+$"
+    # Unit words that may follow a number in a target cell.
+    target_units: tuple[str, ...] = (
+        "%",
+        "回",
+        "校",
+        "団体",
+        "件",
+        "人",
+        "名",
+        "箇所",
+        "か所",
+        "カ所",
+        "ヶ所",
+        "地区",
+        "世帯",
+        "サロン",
+        "グループ",
+        "食",
+        "組",
+        "施設",
+        "円",
+        "千円",
+        "万円",
+        "時間",
+        "日",
+        "社",
+        "基",
+        "戸",
+    )

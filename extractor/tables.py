@@ -1,0 +1,687 @@
+"""Stage 2: rebuild the packet's structure from rows of cells.
+
+A packet is a cover, then for each 基本目標 / 活動目標 a table: a header row, an optional
+sub-header with the plan's start and target years, and activity rows. Columns are mapped from
+the header text, never from positions or years. Activity rows are grouped into records: a
+named row, its continuation rows (empty 活動名), and repeats of the same name (a merged cell
+exported twice). Rows shifted by a cell are re-aligned by content.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from extractor.errors import NotAPacketError
+from extractor.models import ExtractionWarning
+from extractor.normalize.dates import find_dates, is_schedule, parse_year_number
+from extractor.normalize.text import clean, is_dash, match_key, split_departments
+from extractor.settings import ExtractSettings
+from extractor.sources import Box, SourceDocument, SourceRow
+
+BASIC_GOAL = re.compile(r"^基本目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
+ACTIVITY_GOAL = re.compile(r"^活動目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
+REPORT_TITLE = re.compile(r"(実施状況報告|報告書?|[(（].*年度.*実績[)）])")
+ERA_MENTION = re.compile(r"(明治|大正|昭和|平成|令和)")
+
+
+class Role(StrEnum):
+    """What a column holds, read from its header text."""
+
+    NAME = "name"
+    DESCRIPTION = "description"
+    ROLES = "roles"
+    COUNCIL_EFFORTS = "council.efforts"
+    COUNCIL_RESULTS = "council.results"
+    COUNCIL_PLANS = "council.plans"
+    CITY_EFFORTS = "city.efforts"
+    DEPARTMENT = "city.department"
+    CITY_RESULTS = "city.results"
+    CITY_PLANS = "city.plans"
+    SCHEDULE = "schedule"
+    PLAN = "targets.plan"
+    TARGET = "targets.target"
+    ACTUAL = "targets.actual"
+    EXTRA = "extra"
+    UNKNOWN = "unknown"
+
+
+TARGET_ROLES = {
+    Role.PLAN: "plan",
+    Role.TARGET: "target",
+    Role.ACTUAL: "actual",
+    Role.EXTRA: "extra",
+}
+COUNCIL_ROLES = (Role.COUNCIL_EFFORTS, Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS)
+CITY_ROLES = (Role.CITY_EFFORTS, Role.CITY_RESULTS, Role.CITY_PLANS)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A non-empty source cell and where it came from."""
+
+    text: str
+    line: int
+    column: int
+    page: int | None = None
+    box: Box | None = None
+
+
+@dataclass(frozen=True)
+class GoalRef:
+    number: int
+    title: str
+    raw: str
+    line: int
+    page: int | None
+
+
+@dataclass
+class Column:
+    index: int
+    header: str
+    role: Role
+    fiscal_year: int | None = None
+    subheader: str | None = None
+
+
+@dataclass
+class TableLayout:
+    """A table's header: which column holds what, and the years the header names."""
+
+    line: int
+    page: int | None
+    basic_goal: GoalRef | None
+    activity_goal: GoalRef | None
+    columns: list[Column]
+    subheader_line: int | None = None
+    plan_fiscal_year: int | None = None
+    target_fiscal_year: int | None = None
+    results_fiscal_year: int | None = None
+    plans_fiscal_year: int | None = None
+    actual_fiscal_year: int | None = None
+
+    def role_at(self, index: int) -> Role:
+        if index < len(self.columns):
+            return self.columns[index].role
+        return Role.EXTRA if self.targets_start is not None else Role.UNKNOWN
+
+    def index_of(self, role: Role) -> int | None:
+        return next((c.index for c in self.columns if c.role == role), None)
+
+    @property
+    def targets_start(self) -> int | None:
+        return self.index_of(Role.PLAN)
+
+    @property
+    def has(self) -> set[Role]:
+        return {c.role for c in self.columns}
+
+    @property
+    def role_heading(self) -> str | None:
+        return next((c.header for c in self.columns if c.role == Role.ROLES), None)
+
+
+@dataclass
+class MappedRow:
+    """A data row with each non-empty cell assigned to the role of its column."""
+
+    line: int
+    page: int | None
+    cells: list[tuple[Role, Cell]]
+
+    def get(self, role: Role) -> list[Cell]:
+        return [cell for r, cell in self.cells if r == role]
+
+    def first(self, role: Role) -> Cell | None:
+        return next((cell for r, cell in self.cells if r == role), None)
+
+
+@dataclass
+class ActivityRecord:
+    """The rows of one activity: parts are repeats of the same name, each with its rows."""
+
+    table: TableLayout
+    parts: list[list[MappedRow]]
+    name_cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[MappedRow]:
+        return [row for part in self.parts for row in part]
+
+
+@dataclass
+class Cover:
+    """What the cover pages and page titles say."""
+
+    title_parts: list[Cell] = field(default_factory=list)
+    fiscal_year: Cell | None = None
+    date: Cell | None = None
+    issuers: list[Cell] = field(default_factory=list)
+    report_title: Cell | None = None
+    page_titles: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """The reconstructed packet: cover, tables and activity records, and what fit nowhere."""
+
+    cover: Cover
+    era: str | None
+    tables: list[TableLayout]
+    records: list[ActivityRecord]
+    unmapped: list[Cell]
+    warnings: list[ExtractionWarning]
+    cell_count: int
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _fiscal_year_in(text: str, era: str | None) -> int | None:
+    from extractor.normalize.dates import DateContext
+
+    for found in find_dates(text, DateContext(era=era)):
+        if found.precision == "fiscal_year" and found.fiscal_year:
+            return found.fiscal_year
+    return None
+
+
+def header_role(text: str) -> Role | None:
+    """Given a header cell, return the role of its column, or None when it is not a header."""
+    key = _key(text)
+    if not key:
+        return None
+    if key == "活動名":
+        return Role.NAME
+    if key in ("実施内容", "内容", "活動内容"):
+        return Role.DESCRIPTION
+    if key.endswith("役割"):
+        return Role.ROLES
+    council = re.match(r"^(市社協|社協|社会福祉協議会)の?(取り?組み?|取組)", key)
+    city = re.match(r"^市の?(取り?組み?|取組)", key)
+    if council or city:
+        if "実施状況" in key or "実績" in key:
+            return Role.COUNCIL_RESULTS if council else Role.CITY_RESULTS
+        if "予定" in key:
+            return Role.COUNCIL_PLANS if council else Role.CITY_PLANS
+        return Role.COUNCIL_EFFORTS if council else Role.CITY_EFFORTS
+    if key in ("担当課", "担当部署", "所管課", "担当部局"):
+        return Role.DEPARTMENT
+    if key == "年次計画":
+        return Role.SCHEDULE
+    if key in ("計画目標", "目標"):
+        return Role.PLAN
+    if key.endswith("実績"):
+        return Role.ACTUAL
+    return None
+
+
+def is_header_row(cells: list[str]) -> bool:
+    """Given a row's cells, return whether it is a table header row."""
+    texts = [c for c in cells if c.strip()]
+    roles = [header_role(c) for c in texts]
+    if any(_key(c) == "活動名" for c in texts):
+        return True
+    return len(texts) >= 3 and all(role is not None for role in roles)
+
+
+@dataclass
+class _State:
+    settings: ExtractSettings
+    era: str | None
+    cover: Cover = field(default_factory=Cover)
+    tables: list[TableLayout] = field(default_factory=list)
+    records: list[ActivityRecord] = field(default_factory=list)
+    unmapped: list[Cell] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+    basic_goal: GoalRef | None = None
+    activity_goal: GoalRef | None = None
+    table: TableLayout | None = None
+    record: ActivityRecord | None = None
+    expect_subheader: bool = False
+    seen_header: bool = False
+
+    def warn(self, code: str, message: str, line: int | None, page: int | None = None) -> None:
+        self.warnings.append(ExtractionWarning(code=code, message=message, line=line, page=page))
+
+
+def _cells(row: SourceRow) -> list[Cell]:
+    return [
+        Cell(text, row.line, index, row.page, row.boxes[index] if row.boxes else None)
+        for index, text in enumerate(row.cells)
+        if text.strip()
+    ]
+
+
+def _document_era(rows: Iterable[SourceRow]) -> str | None:
+    for row in rows:
+        for text in row.cells:
+            match = ERA_MENTION.search(text)
+            if match:
+                return match.group(1)
+            if re.search(r"(?<![A-Za-z])H\s?\d{1,2}[.年]", unicodedata.normalize("NFKC", text)):
+                return "平成"
+    return None
+
+
+def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
+    """Given a document of rows, return the packet's cover, tables and activity records."""
+    rows = document.rows
+    _require_header(document)
+    state = _State(settings=settings, era=_document_era(rows))
+    cell_count = 0
+    for row in rows:
+        cells = _cells(row)
+        cell_count += len(cells)
+        if not cells:
+            continue
+        if len(cells) == 1 and cells[0].column == 0 and _single_text(state, cells[0]):
+            continue
+        if is_header_row(list(row.cells)):
+            _start_table(state, row, cells)
+            continue
+        if state.table is not None and state.expect_subheader and _subheader(state, cells):
+            continue
+        state.expect_subheader = False
+        if state.table is None:
+            for cell in cells:
+                state.unmapped.append(cell)
+            state.warn(
+                "row_outside_table",
+                "row is outside any table (before the first header); kept in unmapped",
+                row.line,
+                row.page,
+            )
+            continue
+        _data_row(state, row)
+    return Layout(
+        cover=state.cover,
+        era=state.era,
+        tables=state.tables,
+        records=state.records,
+        unmapped=state.unmapped,
+        warnings=state.warnings,
+        cell_count=cell_count,
+    )
+
+
+def _require_header(document: SourceDocument) -> None:
+    """Refuse a document with no table header row at all: it is not a committee packet."""
+    rows = document.rows
+    if any(
+        any(cell.strip() for cell in row.cells) and is_header_row(list(row.cells)) for row in rows
+    ):
+        return
+    single_column = all(len(row.cells) <= 1 for row in rows)
+    if document.format == "tsv" and single_column and any("," in "".join(r.cells) for r in rows):
+        raise NotAPacketError(
+            f"{document.path}: no tab-separated columns (commas instead?); "
+            "export the packet as tab-delimited text"
+        )
+    extent = f"its {document.pages} pages" if document.pages else f"its {len(rows)} lines"
+    raise NotAPacketError(
+        f"{document.path}: not a committee packet: no 活動名 header row in {extent}; "
+        "is this the right file?"
+    )
+
+
+def _single_text(state: _State, cell: Cell) -> bool:
+    """Given the only cell of a row, file it as a heading, cover line or page title."""
+    text = clean(cell.text)
+    key = _key(text)
+    basic = BASIC_GOAL.match(unicodedata.normalize("NFKC", text))
+    activity = ACTIVITY_GOAL.match(unicodedata.normalize("NFKC", text))
+    if basic:
+        state.basic_goal = GoalRef(
+            int(basic.group(1)), _goal_title(text), text, cell.line, cell.page
+        )
+        state.activity_goal = None
+        _end_table(state)
+        return True
+    if activity:
+        state.activity_goal = GoalRef(
+            int(activity.group(1)), _goal_title(text), text, cell.line, cell.page
+        )
+        _end_table(state)
+        return True
+    report = state.cover.report_title
+    if report is not None and _key(report.text) == key:
+        state.cover.page_titles.append(cell)
+        _end_table(state)
+        return True
+    if not state.seen_header and state.basic_goal is None:
+        _cover_line(state, cell)
+        return True
+    if state.table is None:
+        if REPORT_TITLE.search(text) and report is None:
+            state.cover.report_title = cell
+            return True
+        state.unmapped.append(cell)
+        state.warn(
+            "unexpected_text",
+            f"text outside any table kept in unmapped: {text[:40]!r}",
+            cell.line,
+            cell.page,
+        )
+        return True
+    return False
+
+
+def _goal_title(text: str) -> str:
+    normalized = unicodedata.normalize("NFKC", clean(text))
+    match = BASIC_GOAL.match(normalized) or ACTIVITY_GOAL.match(normalized)
+    assert match is not None
+    # Keep the title as written (no NFKC): cut the same number of leading characters.
+    title = clean(text)
+    prefix_length = len(clean(text)) - len(match.group(2))
+    return title[prefix_length:].strip() if match.group(2) else ""
+
+
+def _cover_line(state: _State, cell: Cell) -> None:
+    text = clean(cell.text)
+    key = _key(text)
+    cover = state.cover
+    dates = find_dates(text)
+    whole = [d for d in dates if len(_key(d.raw)) == len(key)]
+    if whole and whole[0].precision == "fiscal_year" and cover.fiscal_year is None:
+        cover.fiscal_year = cell
+    elif whole and whole[0].precision == "day" and cover.date is None:
+        cover.date = cell
+    elif REPORT_TITLE.search(text) and cover.report_title is None:
+        cover.report_title = cell
+    elif cover.date is not None:
+        cover.issuers.append(cell)
+    else:
+        cover.title_parts.append(cell)
+
+
+def _end_table(state: _State) -> None:
+    state.table = None
+    state.record = None
+    state.expect_subheader = False
+
+
+def _start_table(state: _State, row: SourceRow, cells: list[Cell]) -> None:
+    continued = (
+        state.table is not None
+        and state.tables
+        and state.tables[-1].activity_goal == state.activity_goal
+        and state.tables[-1].basic_goal == state.basic_goal
+    )
+    columns: list[Column] = []
+    last_named = max((c.column for c in cells), default=-1)
+    for index in range(len(row.cells)):
+        text = clean(row.cells[index])
+        role = header_role(text) if text else None
+        if role is None and text:
+            role = Role.UNKNOWN
+            state.warn(
+                "unknown_column",
+                f"column {index + 1} header {text!r} is not one this tool knows; "
+                "its cells are kept in unmapped",
+                row.line,
+                row.page,
+            )
+        if role is None:
+            previous = columns[-1].role if columns else None
+            if previous == Role.PLAN and index <= last_named:
+                role = Role.TARGET
+            elif index > last_named:
+                role = Role.EXTRA
+            else:
+                role = Role.UNKNOWN
+        fiscal_year = None
+        if role in (
+            Role.COUNCIL_RESULTS,
+            Role.COUNCIL_PLANS,
+            Role.CITY_RESULTS,
+            Role.CITY_PLANS,
+            Role.ACTUAL,
+        ):
+            fiscal_year = _fiscal_year_in(text, state.era)
+        columns.append(Column(index, text, role, fiscal_year))
+    table = TableLayout(
+        line=row.line,
+        page=row.page,
+        basic_goal=state.basic_goal,
+        activity_goal=state.activity_goal,
+        columns=columns,
+    )
+    _table_years(state, table)
+    state.tables.append(table)
+    state.table = table
+    state.seen_header = True
+    state.expect_subheader = table.targets_start is not None
+    if not continued:
+        state.record = None
+
+
+def _table_years(state: _State, table: TableLayout) -> None:
+    by_role = {c.role: c.fiscal_year for c in table.columns if c.fiscal_year}
+    table.results_fiscal_year = by_role.get(Role.COUNCIL_RESULTS) or by_role.get(Role.CITY_RESULTS)
+    table.plans_fiscal_year = by_role.get(Role.COUNCIL_PLANS) or by_role.get(Role.CITY_PLANS)
+    table.actual_fiscal_year = by_role.get(Role.ACTUAL) or table.results_fiscal_year
+    for council_role, city_role in (
+        (Role.COUNCIL_RESULTS, Role.CITY_RESULTS),
+        (Role.COUNCIL_PLANS, Role.CITY_PLANS),
+    ):
+        a, b = by_role.get(council_role), by_role.get(city_role)
+        if a and b and a != b:
+            state.warn(
+                "header_year_mismatch",
+                f"市社協 and 市 columns name different fiscal years ({a} and {b})",
+                table.line,
+                table.page,
+            )
+    if (
+        table.results_fiscal_year
+        and by_role.get(Role.ACTUAL)
+        and by_role[Role.ACTUAL] != table.results_fiscal_year
+    ):
+        state.warn(
+            "header_year_mismatch",
+            f"実績 column names fiscal year {by_role[Role.ACTUAL]} but results are for "
+            f"{table.results_fiscal_year}",
+            table.line,
+            table.page,
+        )
+
+
+def _subheader(state: _State, cells: list[Cell]) -> bool:
+    """Given the row after a header, read the 計画目標 years (21 / 25) if that is what it is."""
+    table = state.table
+    assert table is not None
+    start = table.targets_start
+    years = [parse_year_number(c.text, state.era) for c in cells]
+    if start is None or any(y is None for y in years) or any(c.column < start for c in cells):
+        return False
+    state.expect_subheader = False
+    table.subheader_line = cells[0].line
+    ordered = sorted(zip(cells, years, strict=True), key=lambda item: item[0].column)
+    for position, (cell, year) in enumerate(ordered):
+        if position > 1:
+            state.unmapped.append(cell)
+            state.warn(
+                "unexpected_subheader",
+                f"a third year {cell.text!r} under 計画目標; kept in unmapped",
+                cell.line,
+                cell.page,
+            )
+            continue
+        role = (Role.PLAN, Role.TARGET)[position]
+        column = table.columns[cell.column]
+        column.role, column.fiscal_year, column.subheader = role, year, clean(cell.text)
+        if role == Role.PLAN:
+            table.plan_fiscal_year = year
+        else:
+            table.target_fiscal_year = year
+    for column in table.columns:
+        if column.role == Role.ACTUAL:
+            column.fiscal_year = column.fiscal_year or table.actual_fiscal_year
+    return True
+
+
+# --- data rows -------------------------------------------------------------------------------
+
+
+def _fit(role: Role, text: str) -> int:
+    """Given a role and cell text, return how well the text fits that column."""
+    text = clean(text)
+    if not text:
+        return 0
+    if is_dash(text):
+        return 1 if role not in (Role.NAME, Role.SCHEDULE) else -1
+    if role == Role.SCHEDULE:
+        return 4 if is_schedule(text) else -3
+    if is_schedule(text):
+        return -3
+    if role == Role.DEPARTMENT:
+        names = split_departments(text)
+        looks = bool(names) and not text.startswith("・") and len(text) <= 60
+        return 3 if looks else -2
+    if role == Role.NAME:
+        return 2 if re.search(r"(継続|新規)\s*活動", text) else (-1 if text.startswith("・") else 0)
+    if role == Role.DESCRIPTION:
+        return 1 if text.endswith(("。", "ます", "ます。")) and not text.startswith("・") else 0
+    if role in (Role.PLAN, Role.TARGET, Role.ACTUAL):
+        return 1 if len(text) <= 40 else -1
+    return 1 if text.startswith("・") else 0
+
+
+def _score(table: TableLayout, cells: list[tuple[int | None, str]]) -> int:
+    return sum(_fit(table.role_at(i), text) for i, (_, text) in enumerate(cells))
+
+
+def _align(state: _State, table: TableLayout, row: SourceRow) -> list[tuple[int | None, str]]:
+    """Given a data row, return (source column, text) pairs re-aligned so that the 年次計画
+    cell sits in its column: a surplus empty or dash cell is dropped, or an empty one added,
+    wherever the rest of the row then fits its columns best."""
+    cells: list[tuple[int | None, str]] = list(enumerate(row.cells))
+    expected = table.index_of(Role.SCHEDULE)
+    if expected is None:
+        return cells
+    found = next(
+        (i for i, (_, text) in enumerate(cells) if text.strip() and is_schedule(text)), None
+    )
+    if (
+        found is None
+        or found == expected
+        or is_schedule(cells[expected][1] if expected < len(cells) else "")
+    ):
+        return cells
+    source_column = found
+    while found > expected:
+        candidates = [i for i in range(found) if not cells[i][1].strip() or is_dash(cells[i][1])]
+        if not candidates:
+            break
+        best = max(candidates, key=lambda i: (_score(table, cells[:i] + cells[i + 1 :]), i))
+        removed = cells.pop(best)[1]
+        found -= 1
+        state.warn(
+            "row_shifted",
+            f"cells shifted right: 年次計画 was in column {source_column + 1}, expected "
+            f"{expected + 1}; dropped the surplus "
+            f"{repr(clean(removed)) if removed.strip() else 'empty cell'} at column {best + 1}",
+            row.line,
+            row.page,
+        )
+    while found < expected:
+        best = max(
+            range(found + 1),
+            key=lambda i: (_score(table, [*cells[:i], (None, ""), *cells[i:]]), -i),
+        )
+        cells.insert(best, (None, ""))
+        found += 1
+        state.warn(
+            "row_shifted",
+            f"cells shifted left: 年次計画 was in column {source_column + 1}, expected "
+            f"{expected + 1}; inserted an empty cell at column {best + 1}",
+            row.line,
+            row.page,
+        )
+    if found != expected:
+        state.warn(
+            "row_misaligned",
+            f"cannot re-align the row: 年次計画 is in column {source_column + 1}, expected "
+            f"{expected + 1}; cells read by position",
+            row.line,
+            row.page,
+        )
+    return cells
+
+
+def _data_row(state: _State, row: SourceRow) -> None:
+    table = state.table
+    assert table is not None
+    mapped: list[tuple[Role, Cell]] = []
+    for index, (column, text) in enumerate(_align(state, table, row)):
+        if not text.strip() or column is None:
+            continue
+        box = row.boxes[column] if row.boxes else None
+        cell = Cell(text, row.line, column, row.page, box)
+        role = table.role_at(index)
+        if role == Role.UNKNOWN or (role == Role.EXTRA and table.targets_start is None):
+            state.unmapped.append(cell)
+            state.warn(
+                "unmapped_cell",
+                f"cell in column {column + 1} has no known header; kept in unmapped: "
+                f"{clean(text)[:40]!r}",
+                row.line,
+                row.page,
+            )
+            continue
+        mapped.append((role, cell))
+    if mapped:
+        _group(state, table, MappedRow(row.line, row.page, mapped))
+
+
+def _group(state: _State, table: TableLayout, row: MappedRow) -> None:
+    name = row.first(Role.NAME)
+    record = state.record
+    if Role.NAME not in table.has:
+        starts_new = record is None or row.first(Role.DESCRIPTION) is not None
+        if starts_new:
+            record = ActivityRecord(table=table, parts=[[row]])
+            state.records.append(record)
+            state.record = record
+        else:
+            assert record is not None
+            record.parts[-1].append(row)
+        return
+    if name is not None:
+        if (
+            record is not None
+            and record.name_cells
+            and match_key(record.name_cells[0].text) == match_key(name.text)
+        ):
+            record.parts.append([row])
+            record.name_cells.append(name)
+            state.warn(
+                "duplicate_row_merged",
+                f"activity {clean(name.text)!r} repeats on this row (a merged cell exported "
+                f"twice); merged into the activity from line {record.parts[0][0].line}",
+                row.line,
+                row.page,
+            )
+            return
+        record = ActivityRecord(table=table, parts=[[row]], name_cells=[name])
+        state.records.append(record)
+        state.record = record
+        return
+    if record is None:
+        record = ActivityRecord(table=table, parts=[[row]])
+        state.records.append(record)
+        state.record = record
+        state.warn(
+            "continuation_without_activity",
+            "row has no 活動名 and no activity above it in this table; kept as an unnamed activity",
+            row.line,
+            row.page,
+        )
+        return
+    record.parts[-1].append(row)

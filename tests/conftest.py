@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from extractor.models import Activity, Dataset
+from extractor.pipeline import extract
+from tests.packets import ROOT
+
+
+@pytest.fixture(scope="session")
+def h24() -> Dataset:
+    """The h24 text packet, extracted once, with paths relative to the repository root."""
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        return extract(Path("raw/h24.txt"))
+    finally:
+        os.chdir(cwd)
+
+
+def by_name(dataset: Dataset, name: str) -> Activity:
+    matches = [a for a in dataset.activities if a.name == name]
+    assert len(matches) == 1, f"{name!r}: {len(matches)} matches"
+    return matches[0]

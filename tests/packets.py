@@ -1,0 +1,60 @@
+"""Packets derived from h24 for tests: other years, other eras, other encodings and layouts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+H24 = ROOT / "raw" / "h24.txt"
+H23 = ROOT / "tests" / "fixtures" / "h23-synthetic.txt"
+
+
+def h24_text() -> str:
+    return H24.read_text(encoding="utf-8")
+
+
+def h24_rows() -> list[list[str]]:
+    return [line.split("\t") for line in h24_text().split("\n")]
+
+
+def join_rows(rows: list[list[str]]) -> str:
+    return "\n".join("\t".join(cells) for cells in rows)
+
+
+def spaced(number: int) -> str:
+    """Write a number as the cover does: 平成 2 4 年 → digits separated by spaces."""
+    return " ".join(str(number))
+
+
+def shift_packet(text: str, report_year: int, plan_start: int, era: str = "平成") -> str:
+    """Rewrite h24 (reporting 平成23年度, plan 21~25) to report `report_year` of `era`,
+    with a five-year plan starting at `plan_start`: cover, page titles, header years,
+    sub-header years and 年次計画 ranges change; the text cells keep their own dates."""
+    report, plan_end = report_year, plan_start + 4
+    packet, next_year = report + 1, report + 1
+    text = text.replace(f"平成 {spaced(24)} 年度", f"{era} {spaced(packet)} 年度")
+    text = text.replace(
+        f"平成 {spaced(24)} 年 6 月 {spaced(26)} 日",
+        f"{era} {spaced(packet)} 年 6 月 {spaced(23)} 日",
+    )
+    text = text.replace("（平成23年度実績）", f"（{era}{report}年度実績）")
+    text = text.replace("(平成23年度実施状況)", f"({era}{report}年度実施状況)")
+    text = text.replace("(平成24年度実施予定)", f"({era}{next_year}年度実施予定)")
+    text = re.sub(r"\t23年度( ?)実績", lambda m: f"\t{report}年度{m.group(1)}実績", text)
+    text = text.replace("\t21\t25\t", f"\t{plan_start}\t{plan_end}\t")
+    text = re.sub(
+        r"\t2(\d)~25\t", lambda m: f"\t{plan_start + int(m.group(1)) - 1}~{plan_end}\t", text
+    )
+    return text
+
+
+def write_packet(path: Path, text: str, encoding: str = "utf-8", newline: str = "\n") -> Path:
+    """Write packet text with the given encoding and line ending.
+
+    CP932 has no — (U+2014) nor 鷗: real CP932 files write ― and 鴎 instead.
+    """
+    if encoding.lower().replace("-", "").replace("_", "") == "cp932":
+        text = text.replace("—", "―").replace("鷗", "鴎")
+    path.write_bytes(text.replace("\n", newline).encode(encoding))
+    return path

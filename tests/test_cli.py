@@ -1,0 +1,175 @@
+"""The command line: exit codes, exact messages, no traceback, no half-written output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from extractor.cli import main
+from tests.packets import H24, ROOT
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding raw/h24.txt, so paths print as users type them."""
+    (tmp_path / "raw").mkdir()
+    shutil.copy(H24, tmp_path / "raw" / "h24.txt")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def test_extract_writes_normalized_json_and_summarizes(workdir: Path) -> None:
+    result = run("raw/h24.txt")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    written = workdir / "normalized" / "h24.json"
+    assert json.loads(written.read_text(encoding="utf-8"))["source"]["path"] == "raw/h24.txt"
+    assert result.stderr.splitlines()[0] == (
+        "raw/h24.txt → normalized/h24.json: 54 activities, 56 targets, 50 dates; "
+        "1028/1028 cells mapped, 0 unmapped; 11 warnings"
+    )
+    assert "line 144  row_shifted: cells shifted right" in result.stderr
+
+
+def test_quiet_and_output_folder(workdir: Path) -> None:
+    result = run("-q", "-o", "out", "raw/h24.txt")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
+    assert (workdir / "out" / "h24.json").is_file()
+
+
+def test_stdout_output_is_the_json(workdir: Path) -> None:
+    result = run("raw/h24.txt", "-o", "-", "-q")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["packet"]["fiscal_year"] == 2012
+    assert not (workdir / "normalized").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "Error: bad.txt: is empty; give the packet's exported .txt or its .pdf\n"),
+        (
+            b"\x00\x01\x02\xff\xfe\x00garbage" * 50,
+            "Error: bad.txt: is a binary file, not a text export; give the packet's .txt or .pdf\n",
+        ),
+        (
+            "ただのメモです\n二行目\n".encode(),
+            "Error: bad.txt: not a committee packet: no 活動名 header row in its 2 lines; is this the right file?\n",
+        ),
+        (
+            "活動名,実施内容,担当課\n活動A,内容,社会課\n".encode(),
+            "Error: bad.txt: no tab-separated columns (commas instead?); export the packet as tab-delimited text\n",
+        ),
+        (
+            b"\x8a\x88\x93\xae\x96\xbc\t\x8e\xc0\x8e\x7b\n" + "活動名\n".encode(),
+            "Error: bad.txt: mixed encodings: line 2 is UTF-8 but the file decodes as cp932; re-save the whole file in one encoding\n",
+        ),
+    ],
+)
+def test_bad_input_is_refused_with_one_line(workdir: Path, content: bytes, message: str) -> None:
+    (workdir / "bad.txt").write_bytes(content)
+    (workdir / "normalized").mkdir()
+    (workdir / "normalized" / "keep.json").write_text("{}")
+    result = run("bad.txt")
+    assert result.exit_code == 1
+    assert result.stderr == message
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (workdir / "normalized").iterdir()) == ["keep.json"]
+
+
+def test_missing_path_and_folder(workdir: Path) -> None:
+    result = run("raw/h25.txt")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: raw/h25.txt: no such file; check the path\n",
+    )
+    result = run("raw")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: raw: is a folder, not a packet file; give the .txt or .pdf\n",
+    )
+
+
+def test_forced_wrong_encoding(workdir: Path) -> None:
+    result = run("--encoding", "ascii", "raw/h24.txt")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: raw/h24.txt: cannot decode as ascii (")
+    assert result.stderr.endswith("; try another --encoding\n")
+
+
+def test_one_bad_file_does_not_stop_the_others(workdir: Path) -> None:
+    (workdir / "raw" / "empty.txt").write_text("")
+    result = run("-q", "raw/empty.txt", "raw/h24.txt")
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == "Error: raw/empty.txt: is empty; give the packet's exported .txt or its .pdf\n"
+    )
+    assert (workdir / "normalized" / "h24.json").is_file()
+    assert not (workdir / "normalized" / "empty.json").exists()
+
+
+def test_usage_errors_exit_2(workdir: Path) -> None:
+    shutil.copy(workdir / "raw" / "h24.txt", workdir / "h24.txt")
+    clash = run("raw/h24.txt", "h24.txt")
+    assert clash.exit_code == 2
+    assert "several inputs would write normalized/h24.json" in clash.stderr
+    assert run("--no-such-option", "raw/h24.txt").exit_code == 2
+    assert run("raw/h24.txt", "h24.txt", "-o", "-").exit_code == 2
+
+
+def test_unwritable_output_folder(workdir: Path) -> None:
+    (workdir / "locked").write_text("a file where a folder should be")
+    result = run("raw/h24.txt", "-o", "locked/sub")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: locked/sub: cannot write there (")
+    assert result.stderr.endswith("); choose another folder with -o\n")
+
+
+def test_verbose_shows_the_traceback(workdir: Path) -> None:
+    result = run("-v", "raw/h25.txt")
+    assert result.exit_code == 1
+    assert "Traceback" in result.stderr
+    assert result.stderr.endswith("Error: raw/h25.txt: no such file; check the path\n")
+
+
+def test_schema_command_prints_the_committed_schema() -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    assert result.stdout == (ROOT / "schema" / "dataset.schema.json").read_text(encoding="utf-8")
+
+
+def test_debug_stage_dumps_rows(workdir: Path) -> None:
+    result = run("raw/h24.txt", "--debug-stage", "source")
+    assert result.exit_code == 0
+    rows = json.loads(result.stdout)["rows"]
+    assert rows[0] == {"line": 3, "page": None, "cells": ["平成 2 4 年度"]}
+
+
+def test_installed_console_script(tmp_path: Path) -> None:
+    script = Path(sys.executable).parent / "extract"
+    done = subprocess.run(
+        [str(script), str(H24), "-o", str(tmp_path), "-q"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (tmp_path / "h24.json").is_file()
+    bad = subprocess.run(
+        [str(script), str(tmp_path / "none.txt")], capture_output=True, text=True, check=False
+    )
+    assert bad.returncode == 1
+    assert bad.stderr.count("\n") == 1

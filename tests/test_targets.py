@@ -1,0 +1,156 @@
+"""Target forms: one cell, spread over cells and rows, label and figures together, units."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.models import Target
+from extractor.normalize.targets import SlotYears, TargetCell, build_targets, read_cell
+from extractor.settings import ExtractSettings
+
+SETTINGS = ExtractSettings()
+YEARS = SlotYears(plan=2009, target=2013, actual=2011)
+
+
+def targets(*cells: tuple[int, str, str]) -> tuple[list[Target], list[str]]:
+    """Build targets from (row, slot, text) triples; return them and the warning codes."""
+    built, warnings = build_targets(
+        [TargetCell(text, slot, row, 100 + row, 11) for row, slot, text in cells], YEARS, SETTINGS
+    )
+    return built, [w.code for w in warnings]
+
+
+def figures(target: Target) -> tuple[object, object, object]:
+    return target.plan.value, target.target.value, target.actual.value
+
+
+def test_one_cell_with_three_figures_under_the_actual_column() -> None:
+    # h24 line 22: 交流会 開催回数/年 … 1回 2回 1回 = plan 1, target 2, actual 1.
+    (target,), codes = targets((0, "plan", "交流会 開催回数/年"), (0, "actual", "1回 2回 1回"))
+    assert target.label == "交流会開催回数/年"
+    assert (target.kind, target.unit) == ("numeric", "回")
+    assert figures(target) == (1, 2, 1)
+    assert (target.plan.fiscal_year, target.target.fiscal_year, target.actual.fiscal_year) == (
+        2009,
+        2013,
+        2011,
+    )
+    assert codes == []
+
+
+def test_figures_spread_over_a_continuation_row() -> None:
+    # h24 lines 72-73: actual 20 on the named row, plan 15 and target 24 on the row below.
+    (target,), _ = targets(
+        (0, "plan", "座談会開催地区数"), (0, "actual", "20"), (1, "plan", "15"), (1, "target", "24")
+    )
+    assert figures(target) == (15, 24, 20)
+    assert target.label == "座談会開催地区数"
+    assert target.lines == [100, 101]
+
+
+def test_dash_in_the_plan_column_means_no_plan_figure() -> None:
+    # h24 lines 41-42: 指定校数, then — / 8校 / 6校.
+    (target,), _ = targets(
+        (0, "plan", "指定校数"), (1, "plan", "—"), (1, "target", "8校"), (1, "actual", "6校")
+    )
+    assert figures(target) == (None, 8, 6)
+    assert target.plan.raw == "—"
+    assert target.unit == "校"
+
+
+def test_label_and_figures_in_one_cell() -> None:
+    (target,), _ = targets((0, "plan", "防犯灯新設設置数 9529 10079 152"))
+    assert target.label == "防犯灯新設設置数"
+    assert figures(target) == (9529, 10079, 152)
+
+
+def test_a_dash_that_contradicts_a_figure_leaves_the_value_empty() -> None:
+    # h24 line 118: the combined cell says 152, the 実績 column says —.
+    (target,), codes = targets((0, "plan", "防犯灯新設設置数 9529 10079 152"), (0, "actual", "—"))
+    assert figures(target) == (9529, 10079, None)
+    assert target.actual.raw == "152 | —"
+    assert codes == ["target_slot_conflict"]
+
+
+def test_units_thousands_and_percent() -> None:
+    (target,), codes = targets((0, "plan", "0.43%"), (0, "target", "16%"), (0, "actual", "10.3"))
+    assert figures(target) == (0.43, 16, 10.3)
+    assert target.unit == "%"
+    assert codes == ["target_unit_missing"]
+    assert read_cell("1,630件", SETTINGS).values[0].number == 1630
+    assert read_cell("2団体", SETTINGS).values[0].unit == "団体"
+    assert read_cell("１２人", SETTINGS).values[0].number == 12
+
+
+def test_unit_from_the_label() -> None:
+    (target,), _ = targets((0, "plan", "サービス利用者数/人"), (0, "actual", "1050 1050 1421"))
+    assert target.unit == "人"
+    assert figures(target) == (1050, 1050, 1421)
+
+
+def test_per_year_is_not_a_unit() -> None:
+    (target,), _ = targets((0, "plan", "研修会 開催回数/年"), (0, "actual", "1 2 3"))
+    assert target.unit is None
+
+
+@pytest.mark.parametrize("text", ["随時実施", "平成23年4月から福祉員任期を3年間に統一"])
+def test_qualitative_targets(text: str) -> None:
+    (target,), _ = targets((0, "plan", text), (0, "actual", "—"))
+    assert (target.kind, target.text, target.label) == ("qualitative", text, None)
+    assert figures(target) == (None, None, None)
+    assert target.actual.raw == "—"
+
+
+def test_only_dashes_is_no_target() -> None:
+    (target,), _ = targets((0, "plan", "—"), (0, "target", "—"), (0, "actual", "—"))
+    assert target.kind == "none"
+
+
+def test_two_figures_for_three_slots_are_not_guessed() -> None:
+    (target,), codes = targets((0, "plan", "研修会開催回数"), (0, "actual", "1回 2回"))
+    assert figures(target) == (None, None, None)
+    assert "1回 2回" in target.raw
+    assert codes == ["target_ambiguous"]
+
+
+def test_label_without_figures_is_reported() -> None:
+    (target,), codes = targets((0, "plan", "研修会開催回数/年"))
+    assert target.kind == "numeric"
+    assert codes == ["target_values_missing"]
+
+
+def test_cells_past_the_actual_column_are_realigned() -> None:
+    # h24 line 153: label, then 1回 1回 1回 in the 25, 実績 and a trailing column.
+    (target,), codes = targets(
+        (0, "plan", "研修会開催回数/年"),
+        (0, "target", "1回"),
+        (0, "actual", "2回"),
+        (0, "extra", "3回"),
+    )
+    assert figures(target) == (1, 2, 3)
+    assert codes == ["target_cells_realigned"]
+
+
+def test_a_second_label_starts_a_second_target() -> None:
+    first, second = targets(
+        (0, "plan", "—"),
+        (0, "target", "—"),
+        (0, "actual", "—"),
+        (1, "plan", "アンケート実施回数/年"),
+        (1, "target", "1回"),
+        (1, "actual", "1回"),
+    )[0]
+    assert first.kind == "none"
+    assert (second.label, figures(second)) == ("アンケート実施回数/年", (None, 1, 1))
+
+
+def test_a_labelled_actual_next_to_a_qualitative_target() -> None:
+    # h24 line 21: 随時実施 with 民間助成応募件数団体4件 as the actual.
+    (target,), codes = targets((0, "plan", "随時実施"), (0, "actual", "民間助成応募件数団体4件"))
+    assert (target.kind, target.text, target.label) == (
+        "qualitative",
+        "随時実施",
+        "民間助成応募件数団体",
+    )
+    assert (target.actual.value, target.actual.unit, target.unit) == (4, "件", "件")
+    assert codes == ["target_label_in_value_cell"]
