@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/extract raw/h24.txt
 
 lint: $(STAMP)
-	$(BIN)/ruff check extractor tests
-	$(BIN)/ruff format --check extractor tests
+	$(BIN)/ruff check extractor tests benchmarks
+	$(BIN)/ruff format --check extractor tests benchmarks
 	$(BIN)/mypy extractor
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code.

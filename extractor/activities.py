@@ -254,7 +254,7 @@ class _Builder:
                 TargetCell(cell.text, TARGET_ROLES[role], row_index, cell.line, cell.column)
                 for row_index, row in enumerate(part)
                 for role, cell in row.cells
-                if role in TARGET_ROLES
+                if role in TARGET_ROLES and not cell.spanned
             ]
             if not cells:
                 continue

@@ -11,50 +11,19 @@ import sys
 import traceback
 from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from click_default_group import DefaultGroup
 
 from extractor.errors import ExtractorError
-from extractor.models import Dataset
-from extractor.settings import ExtractSettings
 
-MAX_WARNINGS_SHOWN = 40
+if TYPE_CHECKING:
+    from extractor.settings import ExtractSettings
 
 
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
-
-
-def _internal(exc: BaseException, verbose: bool) -> str:
-    if verbose:
-        traceback.print_exception(exc, file=sys.stderr)
-    return f"internal error ({type(exc).__name__}: {exc}); rerun with --verbose and report it"
-
-
-def summarize(dataset: Dataset, target: str) -> list[str]:
-    """Given a dataset, return the lines of its stderr summary: counts, then every warning."""
-    activities = dataset.activities
-    targets = sum(len(a.targets) for a in activities)
-    dates = sum(len(a.dates) for a in activities)
-    coverage = dataset.coverage
-    lines = [
-        f"{dataset.source.path} → {target}: {len(activities)} activities, {targets} targets, "
-        f"{dates} dates; {coverage.mapped}/{coverage.cells} cells mapped, "
-        f"{coverage.unmapped} unmapped; {len(dataset.warnings)} warnings"
-    ]
-    if dataset.warnings:
-        counts = Counter(w.code for w in dataset.warnings)
-        lines.append("  " + ", ".join(f"{code} ×{n}" for code, n in sorted(counts.items())))
-    for warning in dataset.warnings[:MAX_WARNINGS_SHOWN]:
-        where = f"page {warning.page} " if warning.page else ""
-        where += f"line {warning.line}" if warning.line else ""
-        lines.append(f"  {where or '-':>10}  {warning.code}: {warning.message}")
-    hidden = len(dataset.warnings) - MAX_WARNINGS_SHOWN
-    if hidden > 0:
-        lines.append(f"  … {hidden} more in the JSON's warnings list")
-    return lines
 
 
 @click.group(
@@ -84,6 +53,12 @@ def main() -> None:
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse inputs larger than this.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Refuse PDFs with more pages.")
 @click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Processes for several inputs [default: one per core].",
+)
+@click.option(
     "--debug-stage",
     type=click.Choice(["source", "tables"]),
     help="Print one stage's intermediate result as JSON on stdout instead of extracting.",
@@ -96,13 +71,15 @@ def run(
     encoding: str | None,
     max_bytes: int | None,
     max_pages: int | None,
+    jobs: int | None,
     debug_stage: str | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
     """Extract each packet FILE (.txt export or .pdf) into OUTPUT_DIR/<name>.json."""
-    from extractor.output import to_json, write_atomic
-    from extractor.pipeline import debug_dump, extract
+    from extractor.batch import default_jobs, extract_all
+    from extractor.output import write_atomic
+    from extractor.settings import ExtractSettings
 
     overrides: dict[str, Any] = {"encoding": encoding}
     if max_bytes:
@@ -113,48 +90,54 @@ def run(
     to_stdout = output_dir == "-"
     if (to_stdout or debug_stage) and len(files) > 1:
         raise click.UsageError("-o - and --debug-stage take one input file")
+    if debug_stage:
+        _debug(files[0], debug_stage, settings, verbose)
+        return
     targets = {path: Path(output_dir) / f"{path.stem}.json" for path in files}
     clashes = [t for t, n in Counter(targets.values()).items() if n > 1]
     if clashes:
         raise click.UsageError(
             f"several inputs would write {clashes[0]}; extract them into different folders with -o"
         )
+    shown = {p: "stdout" if to_stdout else t.as_posix() for p, t in targets.items()}
+    outcomes = extract_all(list(shown.items()), settings, jobs or default_jobs(len(files)))
     failed = 0
     show_progress = len(files) > 1 and not quiet and sys.stderr.isatty()
     with click.progressbar(
-        files, label="extracting", file=sys.stderr, hidden=not show_progress
+        outcomes, length=len(files), label="extracting", file=sys.stderr, hidden=not show_progress
     ) as progress:
-        for path in progress:
+        for outcome in progress:
             try:
-                if debug_stage:
-                    click.echo(
-                        json.dumps(
-                            debug_dump(path, debug_stage, settings), ensure_ascii=False, indent=2
-                        )
-                    )
-                    continue
-                dataset = extract(path, settings)
-                text = to_json(dataset)
+                if outcome.json is None:
+                    raise ExtractorError(outcome.error or "failed")
                 if to_stdout:
-                    click.echo(text, nl=False)
+                    click.echo(outcome.json, nl=False)
                 else:
-                    write_atomic(targets[path], text)
+                    write_atomic(targets[outcome.path], outcome.json)
             except ExtractorError as exc:
                 failed += 1
-                if verbose:
-                    traceback.print_exception(exc, file=sys.stderr)
+                if verbose and outcome.traceback:
+                    click.echo(outcome.traceback, err=True, nl=False)
                 _fail(str(exc))
                 continue
-            except Exception as exc:
-                failed += 1
-                _fail(f"{path}: {_internal(exc, verbose)}")
-                continue
             if not quiet:
-                shown = "stdout" if to_stdout else targets[path].as_posix()
-                for line in summarize(dataset, shown):
+                for line in outcome.summary:
                     click.echo(line, err=True)
     if failed:
         sys.exit(1)
+
+
+def _debug(path: Path, stage: str, settings: ExtractSettings, verbose: bool) -> None:
+    from extractor.pipeline import debug_dump
+
+    try:
+        dump = debug_dump(path, stage, settings)
+    except ExtractorError as exc:
+        if verbose:
+            traceback.print_exception(exc, file=sys.stderr)
+        _fail(str(exc))
+        sys.exit(1)
+    click.echo(json.dumps(dump, ensure_ascii=False, indent=2))
 
 
 @main.command("schema")

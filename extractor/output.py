@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -15,7 +14,7 @@ from extractor.models import Dataset
 
 def to_json(model: BaseModel) -> str:
     """Given a model, return its JSON: key order as declared, 2-space indent, Japanese as is."""
-    return json.dumps(model.model_dump(mode="json"), ensure_ascii=False, indent=2) + "\n"
+    return model.model_dump_json(indent=2) + "\n"
 
 
 def write_atomic(path: Path, text: str) -> None:

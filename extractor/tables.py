@@ -10,15 +10,15 @@ exported twice). Rows shifted by a cell are re-aligned by content.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from extractor.errors import NotAPacketError
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import find_dates, is_schedule, parse_year_number
-from extractor.normalize.text import clean, is_dash, match_key, split_departments
+from extractor.normalize.text import clean, is_dash, match_key, nfkc, split_departments
 from extractor.settings import ExtractSettings
 from extractor.sources import Box, SourceDocument, SourceRow
 
@@ -26,6 +26,8 @@ BASIC_GOAL = re.compile(r"^基本目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 ACTIVITY_GOAL = re.compile(r"^活動目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 REPORT_TITLE = re.compile(r"(実施状況報告|報告書?|[(（].*年度.*実績[)）])")
 ERA_MENTION = re.compile(r"(明治|大正|昭和|平成|令和)")
+# Header cells are short labels; a longer cell marks a data row.
+MAX_HEADER_CHARS = 40
 
 
 class Role(StrEnum):
@@ -68,6 +70,7 @@ class Cell:
     column: int
     page: int | None = None
     box: Box | None = None
+    spanned: bool = False  # repeats a cell merged down from a row above (see SourceRow)
 
 
 @dataclass(frozen=True)
@@ -179,9 +182,10 @@ class Layout:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"\s+", "", nfkc(text))
 
 
+@lru_cache(maxsize=256)
 def _fiscal_year_in(text: str, era: str | None) -> int | None:
     from extractor.normalize.dates import DateContext
 
@@ -191,6 +195,7 @@ def _fiscal_year_in(text: str, era: str | None) -> int | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def header_role(text: str) -> Role | None:
     """Given a header cell, return the role of its column, or None when it is not a header."""
     key = _key(text)
@@ -224,6 +229,8 @@ def header_role(text: str) -> Role | None:
 def is_header_row(cells: list[str]) -> bool:
     """Given a row's cells, return whether it is a table header row."""
     texts = [c for c in cells if c.strip()]
+    if any(len(c) > MAX_HEADER_CHARS for c in texts):
+        return False
     roles = [header_role(c) for c in texts]
     if any(_key(c) == "活動名" for c in texts):
         return True
@@ -251,10 +258,11 @@ class _State:
 
 
 def _cells(row: SourceRow) -> list[Cell]:
+    """Given a row, return its own non-empty cells (not those merged down from above)."""
     return [
         Cell(text, row.line, index, row.page, row.boxes[index] if row.boxes else None)
         for index, text in enumerate(row.cells)
-        if text.strip()
+        if text.strip() and index not in row.spanned
     ]
 
 
@@ -264,7 +272,7 @@ def _document_era(rows: Iterable[SourceRow]) -> str | None:
             match = ERA_MENTION.search(text)
             if match:
                 return match.group(1)
-            if re.search(r"(?<![A-Za-z])H\s?\d{1,2}[.年]", unicodedata.normalize("NFKC", text)):
+            if re.search(r"(?<![A-Za-z])H\s?\d{1,2}[.年]", nfkc(text)):
                 return "平成"
     return None
 
@@ -282,8 +290,9 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
             continue
         if len(cells) == 1 and cells[0].column == 0 and _single_text(state, cells[0]):
             continue
-        if is_header_row(list(row.cells)):
-            _start_table(state, row, cells)
+        own = [text if index not in row.spanned else "" for index, text in enumerate(row.cells)]
+        if is_header_row(own):
+            _start_table(state, row, own, cells)
             continue
         if state.table is not None and state.expect_subheader and _subheader(state, cells):
             continue
@@ -334,8 +343,8 @@ def _single_text(state: _State, cell: Cell) -> bool:
     """Given the only cell of a row, file it as a heading, cover line or page title."""
     text = clean(cell.text)
     key = _key(text)
-    basic = BASIC_GOAL.match(unicodedata.normalize("NFKC", text))
-    activity = ACTIVITY_GOAL.match(unicodedata.normalize("NFKC", text))
+    basic = BASIC_GOAL.match(nfkc(text))
+    activity = ACTIVITY_GOAL.match(nfkc(text))
     if basic:
         state.basic_goal = GoalRef(
             int(basic.group(1)), _goal_title(text), text, cell.line, cell.page
@@ -352,7 +361,6 @@ def _single_text(state: _State, cell: Cell) -> bool:
     report = state.cover.report_title
     if report is not None and _key(report.text) == key:
         state.cover.page_titles.append(cell)
-        _end_table(state)
         return True
     if not state.seen_header and state.basic_goal is None:
         _cover_line(state, cell)
@@ -373,7 +381,7 @@ def _single_text(state: _State, cell: Cell) -> bool:
 
 
 def _goal_title(text: str) -> str:
-    normalized = unicodedata.normalize("NFKC", clean(text))
+    normalized = nfkc(clean(text))
     match = BASIC_GOAL.match(normalized) or ACTIVITY_GOAL.match(normalized)
     assert match is not None
     # Keep the title as written (no NFKC): cut the same number of leading characters.
@@ -406,7 +414,7 @@ def _end_table(state: _State) -> None:
     state.expect_subheader = False
 
 
-def _start_table(state: _State, row: SourceRow, cells: list[Cell]) -> None:
+def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Cell]) -> None:
     continued = (
         state.table is not None
         and state.tables
@@ -415,8 +423,8 @@ def _start_table(state: _State, row: SourceRow, cells: list[Cell]) -> None:
     )
     columns: list[Column] = []
     last_named = max((c.column for c in cells), default=-1)
-    for index in range(len(row.cells)):
-        text = clean(row.cells[index])
+    for index in range(len(texts)):
+        text = clean(texts[index])
         role = header_role(text) if text else None
         if role is None and text:
             role = Role.UNKNOWN
@@ -623,9 +631,11 @@ def _data_row(state: _State, row: SourceRow) -> None:
         if not text.strip() or column is None:
             continue
         box = row.boxes[column] if row.boxes else None
-        cell = Cell(text, row.line, column, row.page, box)
+        cell = Cell(text, row.line, column, row.page, box, column in row.spanned)
         role = table.role_at(index)
         if role == Role.UNKNOWN or (role == Role.EXTRA and table.targets_start is None):
+            if cell.spanned:
+                continue
             state.unmapped.append(cell)
             state.warn(
                 "unmapped_cell",
@@ -641,7 +651,7 @@ def _data_row(state: _State, row: SourceRow) -> None:
 
 
 def _group(state: _State, table: TableLayout, row: MappedRow) -> None:
-    name = row.first(Role.NAME)
+    name = next((cell for cell in row.get(Role.NAME) if not cell.spanned), None)
     record = state.record
     if Role.NAME not in table.has:
         starts_new = record is None or row.first(Role.DESCRIPTION) is not None

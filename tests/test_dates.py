@@ -179,6 +179,8 @@ def test_schedule_ranges() -> None:
     assert parse_schedule("R3~R7", None) == (2021, 2025)
     assert parse_schedule("2021~2025", None) == (2021, 2025)
     assert parse_schedule("随時", "平成") == (None, None)
+    # pdfminer reads a tilde printed in a non-embedded CID font as ˜.
+    assert parse_schedule("21˜25", "平成") == (2009, 2013)
 
 
 def test_subheader_years() -> None:

@@ -70,7 +70,7 @@ def test_bullets_split_on_leading_or_spaced_dots_only() -> None:
     ]
 
 
-@pytest.mark.parametrize("dash", ["—", "―", "－", " — ", "-"])
+@pytest.mark.parametrize("dash", ["—", "―", "－", " — ", "-", "\u0336"])
 def test_dash_means_none(dash: str) -> None:
     assert is_dash(dash)
     assert split_bullets(dash) == []

@@ -9,10 +9,9 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 
-from extractor.normalize.text import nfkc_with_offsets
+from extractor.normalize.text import nfkc, nfkc_with_offsets
 
 ERA_BASE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
 ERA_ABBREVIATIONS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
@@ -56,8 +55,12 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("month", re.compile(r"(?<![\d./年])(?P<m>\d{1,2})\s*月(?!\s*\d{1,2}\s*日)(?![間目])")),
 ]
-RANGE_JOIN = re.compile(r"\s*(?:~|〜|から)\s*")
-RANGE_DAY_END = re.compile(r"\s*(?:~|〜|から)\s*(?P<d>\d{1,2})\s*日" + _WEEKDAY)
+# Range marks: ~ (～ and ˜ become ~ in nfkc), 〜, から.
+_TO = r"(?:~|〜|から)"
+# Every date form has a digit (ASCII or full-width) or 元 (元年).
+MAY_HOLD_DATE = re.compile(r"[0-9０-９元]")
+RANGE_JOIN = re.compile(rf"\s*{_TO}\s*")
+RANGE_DAY_END = re.compile(rf"\s*{_TO}\s*(?P<d>\d{{1,2}})\s*日" + _WEEKDAY)
 
 
 @dataclass(frozen=True)
@@ -197,6 +200,8 @@ def _resolve(
 def find_dates(text: str, context: DateContext | None = None) -> list[FoundDate]:
     """Given text and what its cell says about years, return every date written in it."""
     context = context or DateContext()
+    if not MAY_HOLD_DATE.search(text):
+        return []
     normalized, offsets = nfkc_with_offsets(text)
     taken = [False] * len(normalized)
     found: list[tuple[int, int, FoundDate]] = []
@@ -312,6 +317,8 @@ def _as_range(
     )
 
 
+# The longest 年次計画 cell worth trying, e.g. 平成21年度~平成25年度 with spaces.
+MAX_SCHEDULE_CHARS = 24
 SCHEDULE = re.compile(
     rf"^\s*(?P<e1>{_ERA}|[MTSHR])?\s*(?P<a>\d{{1,4}})\s*(?:年度?)?\s*[~〜\-ー–]\s*"
     rf"(?P<e2>{_ERA}|[MTSHR])?\s*(?P<b>\d{{1,4}})\s*(?:年度?)?\s*$"
@@ -320,7 +327,7 @@ SCHEDULE = re.compile(
 
 def parse_schedule(raw: str, era: str | None) -> tuple[int | None, int | None]:
     """Given a 年次計画 cell such as 21~25, return its first and last fiscal years."""
-    match = SCHEDULE.match(unicodedata.normalize("NFKC", raw))
+    match = SCHEDULE.match(nfkc(raw))
     if not match:
         return None, None
     years: list[int | None] = []
@@ -338,12 +345,12 @@ def parse_schedule(raw: str, era: str | None) -> tuple[int | None, int | None]:
 
 def is_schedule(text: str) -> bool:
     """Given cell text, return whether it reads like a 年次計画 range such as 21~25."""
-    return bool(SCHEDULE.match(unicodedata.normalize("NFKC", text)))
+    return len(text) <= MAX_SCHEDULE_CHARS and bool(SCHEDULE.match(nfkc(text)))
 
 
 def parse_year_number(text: str, era: str | None) -> int | None:
     """Given a sub-header year such as 21 or 平成21 or 2009, return the western year."""
-    normalized = unicodedata.normalize("NFKC", text).strip()
+    normalized = nfkc(text).strip()
     match = re.fullmatch(rf"(?P<era>{_ERA}|[MTSHR])?\s*(?P<n>\d{{1,4}})\s*(?:年度?)?", normalized)
     if not match:
         return None

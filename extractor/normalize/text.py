@@ -7,8 +7,9 @@ import unicodedata
 from collections.abc import Iterable
 
 WHITESPACE_RUN = re.compile(r"\s+")
-# A dash alone in a cell means "none / not applicable".
-DASH_ONLY = re.compile(r"^[\s]*[—―－‐−\-ー─]+[\s]*$")
+# A dash alone in a cell means "none / not applicable". U+0336 is how pdfminer reads a dash
+# printed in a non-embedded Japanese CID font.
+DASH_ONLY = re.compile(r"^[\s]*[—―－‐−\-ー─\u0336]+[\s]*$")
 # A bullet is a ・ at the start of a cell or after whitespace; 高齢・障害福祉課 has no bullet.
 BULLET_SPLIT = re.compile(r"(?:^|\s+)・\s*")
 # (継続活動) / (新規活動), full- or half-width brackets, optional space before and inside.
@@ -96,13 +97,32 @@ def match_key(text: str) -> str:
     return WHITESPACE_RUN.sub("", unicodedata.normalize("NFKC", name or ""))
 
 
+# NFKC would split ˜ (how pdfminer reads a tilde printed in a non-embedded CID font) into a
+# space and a combining mark; read it as the ~ it was printed as.
+BEFORE_NFKC = str.maketrans({"˜": "~"})
+
+
+def nfkc(text: str) -> str:
+    """Given text, return its NFKC form (full-width digits and brackets become ASCII)."""
+    return unicodedata.normalize("NFKC", text.translate(BEFORE_NFKC))
+
+
 def nfkc_with_offsets(text: str) -> tuple[str, list[int]]:
     """Given text, return its NFKC form and, per output character, the index it came from."""
+    text = text.translate(BEFORE_NFKC)
+    normalized = unicodedata.normalize("NFKC", text)
+    if len(normalized) == len(text) and all(
+        unicodedata.normalize("NFKC", text[i]) == normalized[i]
+        for i in range(len(text))
+        if text[i] != normalized[i]
+    ):
+        # The common case: every character maps to one character.
+        return normalized, list(range(len(text)))
     out: list[str] = []
     offsets: list[int] = []
     for index, char in enumerate(text):
-        for normalized in unicodedata.normalize("NFKC", char):
-            out.append(normalized)
+        for piece in unicodedata.normalize("NFKC", char):
+            out.append(piece)
             offsets.append(index)
     return "".join(out), offsets
 

@@ -32,6 +32,9 @@ class SourceRow:
     cells: tuple[str, ...]
     page: int | None = None
     boxes: tuple[Box | None, ...] | None = None
+    # Columns whose text repeats a cell merged down from a row above (PDF row spans): the
+    # cell belongs to this row too, but it is not another source cell.
+    spanned: frozenset[int] = frozenset()
 
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)

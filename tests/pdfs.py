@@ -1,0 +1,210 @@
+"""Print packet-like PDFs for tests with reportlab: ruled tables, merged cells, page breaks.
+
+The font is one of reportlab's built-in Japanese CID fonts (no font file needed), so the
+printing differs from raw/h24.pdf in font, column widths and page size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.lib.pagesizes import A3, landscape
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+FONT = "HeiseiKakuGo-W5"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+# The CID font's Unicode round trip turns ~ into ˜ and — into a combining mark; packets
+# printed with it write these instead.
+CID_SAFE = str.maketrans({"~": "〜", "—": "―", "～": "〜", "－": "―"})
+
+
+@dataclass
+class Span:
+    """A table cell: its text and how many rows and columns it covers."""
+
+    text: str
+    rows: int = 1
+    cols: int = 1
+
+
+Grid = list[list[Span | None]]  # None marks a position covered by a span above or left
+
+
+@dataclass
+class Text:
+    text: str
+    size: float = 9
+
+
+@dataclass
+class Table:
+    grid: Grid
+    header_rows: int = 2
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    lines: list[str] = []
+    current = ""
+    for char in text:
+        if current and pdfmetrics.stringWidth(current + char, FONT, size) > width:
+            lines.append(current)
+            current = ""
+        current += char
+    if current:
+        lines.append(current)
+    return lines
+
+
+class _Printer:
+    def __init__(self, path: Path, widths: list[float], size: float, repeat_header: bool):
+        self.page_width, self.page_height = landscape(A3)
+        self.canvas = canvas.Canvas(str(path), pagesize=(self.page_width, self.page_height))
+        self.widths = widths
+        self.size = size
+        self.leading = size * 1.25
+        self.pad = 2.0
+        self.margin = 30.0
+        self.repeat_header = repeat_header
+        self.y = self.margin
+        self.pages = 1
+
+    def new_page(self) -> None:
+        self.canvas.showPage()
+        self.pages += 1
+        self.y = self.margin
+
+    def text(self, block: Text) -> None:
+        if self.y + block.size * 1.6 > self.page_height - self.margin:
+            self.new_page()
+        self.canvas.setFont(FONT, block.size)
+        self.canvas.drawString(self.margin, self.page_height - self.y - block.size, block.text)
+        self.y += block.size * 1.6
+
+    def _span_width(self, column: int, span: Span) -> float:
+        return sum(self.widths[column : column + span.cols])
+
+    def _heights(self, grid: Grid) -> list[float]:
+        heights = [self.leading + 2 * self.pad] * len(grid)
+        for r, row in enumerate(grid):
+            for c, span in enumerate(row):
+                if span is not None and span.rows == 1:
+                    lines = _wrap(span.text, self._span_width(c, span) - 2 * self.pad, self.size)
+                    heights[r] = max(heights[r], len(lines) * self.leading + 2 * self.pad)
+        for r, row in enumerate(grid):
+            for c, span in enumerate(row):
+                if span is not None and span.rows > 1:
+                    lines = _wrap(span.text, self._span_width(c, span) - 2 * self.pad, self.size)
+                    need = len(lines) * self.leading + 2 * self.pad
+                    have = sum(heights[r : r + span.rows])
+                    if need > have:
+                        heights[r + span.rows - 1] += need - have
+        return heights
+
+    @staticmethod
+    def _groups(grid: Grid, start: int) -> list[tuple[int, int]]:
+        """Rows tied together by row spans, which must stay on one page."""
+        groups = []
+        r = start
+        while r < len(grid):
+            end = r
+            k = r
+            while k <= end:
+                for span in grid[k]:
+                    if span is not None:
+                        end = max(end, k + span.rows - 1)
+                k += 1
+            groups.append((r, end))
+            r = end + 1
+        return groups
+
+    def _draw_rows(self, grid: Grid, heights: list[float], first: int, last: int) -> None:
+        top = self.y
+        for r in range(first, last + 1):
+            x = self.margin
+            for c, span in enumerate(grid[r]):
+                width = self.widths[c]
+                if span is not None:
+                    w = self._span_width(c, span)
+                    h = sum(heights[r : r + span.rows])
+                    y0 = self.page_height - top - h
+                    self.canvas.rect(x, y0, w, h, stroke=1, fill=0)
+                    self.canvas.setFont(FONT, self.size)
+                    for i, line in enumerate(_wrap(span.text, w - 2 * self.pad, self.size)):
+                        baseline = self.page_height - top - self.pad - (i + 1) * self.leading + 1
+                        self.canvas.drawString(x + self.pad, baseline, line)
+                x += width
+            top += heights[r]
+        self.y = top
+
+    def table(self, block: Table) -> None:
+        grid = block.grid
+        heights = self._heights(grid)
+        header = (0, block.header_rows - 1)
+        header_height = sum(heights[: block.header_rows])
+        bottom = self.page_height - self.margin
+        if self.y + header_height + heights[block.header_rows] > bottom:
+            self.new_page()
+        self._draw_rows(grid, heights, *header)
+        for first, last in self._groups(grid, block.header_rows):
+            height = sum(heights[first : last + 1])
+            if self.y + height > bottom:
+                self.new_page()
+                if self.repeat_header:
+                    self._draw_rows(grid, heights, *header)
+            self._draw_rows(grid, heights, first, last)
+        self.y += 8
+
+    def save(self) -> None:
+        self.canvas.save()
+
+
+def print_pdf(
+    path: Path,
+    blocks: list[Text | Table],
+    widths: list[float],
+    *,
+    size: float = 6,
+    repeat_header: bool = True,
+) -> int:
+    """Print blocks to a PDF at `path`; return the number of pages."""
+    printer = _Printer(path, widths, size, repeat_header)
+    for block in blocks:
+        if isinstance(block, Text):
+            printer.text(block)
+        else:
+            printer.table(block)
+    printer.save()
+    return printer.pages
+
+
+def blocks_from_rows(rows: list[list[str]]) -> list[Text | Table]:
+    """Turn text-export rows into printable blocks: one-cell rows become text lines, a row
+    with 活動名 (or the three-column header) opens a table that runs until the next text."""
+    blocks: list[Text | Table] = []
+    table: Table | None = None
+    for cells in rows:
+        filled = [c for c in cells if c.strip()]
+        if not filled:
+            continue
+        header = "活動名" in cells or (cells[0] == "実施内容" and len(filled) >= 3)
+        if header:
+            table = Table([], header_rows=2 if "計画目標" in cells else 1)
+            blocks.append(table)
+        elif len(filled) == 1 and cells[0].strip():
+            table = None
+            blocks.append(Text(cells[0]))
+            continue
+        assert table is not None, cells
+        table.grid.append([Span(c) for c in cells])
+    width = max(len(row) for block in blocks if isinstance(block, Table) for row in block.grid)
+    for block in blocks:
+        if isinstance(block, Table):
+            for row in block.grid:
+                row.extend(Span("") for _ in range(width - len(row)))
+    return blocks
+
+
+WIDTHS_14 = [88, 92, 78, 78, 118, 104, 80, 52, 112, 104, 34, 52, 34, 48]
