@@ -18,5 +18,11 @@ def test_quick_benchmark_runs() -> None:
     )
     table = done.stdout
     assert table.startswith("Machine: ")
-    for measure in ("python -c pass", "extract --help", "text path, h24 body ×4", "PDF path", "2 PDFs"):
+    for measure in (
+        "python -c pass",
+        "extract --help",
+        "text path, h24 body ×4",
+        "PDF path",
+        "2 PDFs",
+    ):
         assert f"| {measure}" in table, measure
