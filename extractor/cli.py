@@ -10,6 +10,7 @@ import json
 import sys
 import traceback
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from click_default_group import DefaultGroup
 from extractor.errors import ExtractorError
 
 if TYPE_CHECKING:
+    from extractor.batch import Outcome
     from extractor.settings import ExtractSettings
 
 
@@ -59,6 +61,18 @@ def main() -> None:
     help="Processes for several inputs [default: one per core].",
 )
 @click.option(
+    "--link-to",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="An earlier year's dataset (JSON): linked activities keep its keys.",
+)
+@click.option(
+    "--links",
+    "links_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Overrides that force or forbid links [default: ./links.toml if present].",
+)
+@click.option("--no-link", is_flag=True, help="Do not link several packets with each other.")
+@click.option(
     "--debug-stage",
     type=click.Choice(["source", "tables"]),
     help="Print one stage's intermediate result as JSON on stdout instead of extracting.",
@@ -72,6 +86,9 @@ def run(
     max_bytes: int | None,
     max_pages: int | None,
     jobs: int | None,
+    link_to: Path | None,
+    links_file: Path | None,
+    no_link: bool,
     debug_stage: str | None,
     quiet: bool,
     verbose: bool,
@@ -100,7 +117,14 @@ def run(
             f"several inputs would write {clashes[0]}; extract them into different folders with -o"
         )
     shown = {p: "stdout" if to_stdout else t.as_posix() for p, t in targets.items()}
-    outcomes = extract_all(list(shown.items()), settings, jobs or default_jobs(len(files)))
+    outcomes: Iterable[Outcome] = extract_all(
+        list(shown.items()), settings, jobs or default_jobs(len(files))
+    )
+    if link_to is not None or (len(files) > 1 and not no_link):
+        try:
+            outcomes = _linked(list(outcomes), link_to, links_file, quiet)
+        except ExtractorError as exc:
+            raise click.ClickException(str(exc)) from exc
     failed = 0
     show_progress = len(files) > 1 and not quiet and sys.stderr.isatty()
     with click.progressbar(
@@ -125,6 +149,40 @@ def run(
                     click.echo(line, err=True)
     if failed:
         sys.exit(1)
+
+
+def _linked(
+    outcomes: list[Outcome], link_to: Path | None, links_file: Path | None, quiet: bool
+) -> list[Outcome]:
+    """Given extraction outcomes, link the successful ones year to year (oldest first, after
+    `link_to` if given), carry keys forward, and report the pairs that need review."""
+    from extractor.link import link_years, load_links_file
+    from extractor.models import Dataset
+    from extractor.output import load_dataset, to_json
+
+    overrides = load_links_file(links_file)
+    done = [(i, o, Dataset.model_validate_json(o.json)) for i, o in enumerate(outcomes) if o.json]
+    done.sort(key=lambda item: (item[2].packet.fiscal_year or 0, item[0]))
+    earlier = [load_dataset(link_to)] if link_to is not None else []
+    keyed, steps = link_years(earlier + [d for _, _, d in done], overrides)
+    for (_, outcome, _), dataset in zip(done, keyed[len(earlier) :], strict=True):
+        outcome.json = to_json(dataset)
+    if not quiet:
+        for old, new, linkage in steps:
+            review = [item for item in linkage.links if item.band == "review"]
+            click.echo(
+                f"linked {old.source.path} → {new.source.path}: {len(linkage.links)} pairs "
+                f"({len(review)} to review), {len(linkage.added)} added, "
+                f"{len(linkage.removed)} removed",
+                err=True,
+            )
+            for item in review:
+                click.echo(
+                    f"  review: {old.activities[item.old].name} ↔ "
+                    f"{new.activities[item.new].name} (score {item.score:.1f})",
+                    err=True,
+                )
+    return outcomes
 
 
 def _debug(path: Path, stage: str, settings: ExtractSettings, verbose: bool) -> None:
@@ -155,3 +213,30 @@ def schema(output: Path | None) -> None:
             write_atomic(output, text)
         except ExtractorError as exc:
             raise click.ClickException(str(exc)) from exc
+
+
+@main.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON for tools.")
+@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as git diff.")
+@click.option(
+    "--links",
+    "links_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Overrides that force or forbid links [default: ./links.toml if present].",
+)
+def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path | None) -> None:
+    """Compare two years' datasets (OLD.json NEW.json): added, removed, renamed, moved
+    activities, and how the actual figures moved toward their targets."""
+    from extractor.diff import diff_datasets, render_text
+    from extractor.link import load_links_file
+    from extractor.output import load_dataset, to_json
+
+    try:
+        result = diff_datasets(load_dataset(old), load_dataset(new), load_links_file(links_file))
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(to_json(result) if as_json else render_text(result), nl=False)
+    if exit_code and result.has_differences():
+        sys.exit(1)

@@ -142,7 +142,10 @@ class Provenance(Model):
 
 class Activity(Model):
     id: str = Field(description="Stable within a packet: basic goal.activity goal.position")
-    key: str | None = Field(default=None, description="Cross-year key, set by linking")
+    key: str | None = Field(
+        default=None,
+        description="Stable across years: from the name, or carried from the linked earlier year",
+    )
     basic_goal: Goal
     activity_goal: Goal
     name: str | None

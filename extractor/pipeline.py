@@ -6,6 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from extractor.activities import build_activities
+from extractor.keys import unique_keys
 from extractor.models import (
     Activity,
     Column,
@@ -30,7 +31,7 @@ def extract(path: Path, settings: ExtractSettings | None = None) -> Dataset:
     document = read_source(path, settings)
     layout = reconstruct(document, settings)
     activities, activity_warnings = build_activities(layout, settings)
-    return assemble(document, layout, activities, activity_warnings)
+    return assemble(document, layout, unique_keys(activities), activity_warnings)
 
 
 def _consensus(
