@@ -240,3 +240,68 @@ def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path 
     click.echo(to_json(result) if as_json else render_text(result), nl=False)
     if exit_code and result.has_differences():
         sys.exit(1)
+
+
+@main.command("export")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-f",
+    "--format",
+    "export_format",
+    type=click.Choice(["csv", "jsonl", "sqlite", "datapackage"]),
+    required=True,
+    help="csv: activities.csv + targets.csv for spreadsheets; jsonl: one activity per line; "
+    "sqlite: one database; datapackage: a Frictionless Data Package.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="A folder for csv and datapackage, a file for jsonl and sqlite "
+    "[default: export/, activities.jsonl, data.db, datapackage/].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def export(files: tuple[Path, ...], export_format: str, output: Path | None, quiet: bool) -> None:
+    """Export datasets (normalized/*.json, one per fiscal year) for other tools."""
+    from extractor.export import export as write_export
+    from extractor.output import load_dataset
+
+    defaults = {
+        "csv": "export",
+        "jsonl": "activities.jsonl",
+        "sqlite": "data.db",
+        "datapackage": "datapackage",
+    }
+    target = output or Path(defaults[export_format])
+    try:
+        written = write_export([load_dataset(f) for f in files], export_format, target)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}", err=True)
+
+
+@main.command("report")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), default="report.html", show_default=True
+)
+@click.option(
+    "--links",
+    "links_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Overrides that force or forbid links [default: ./links.toml if present].",
+)
+def report(files: tuple[Path, ...], output: Path, links_file: Path | None) -> None:
+    """Write a self-contained HTML report of the datasets (normalized/*.json) for people."""
+    from extractor.link import load_links_file
+    from extractor.output import load_dataset, write_atomic
+    from extractor.report import render_report
+
+    try:
+        html = render_report([load_dataset(f) for f in files], load_links_file(links_file))
+        write_atomic(output, html)
+    except ExtractorError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {output}", err=True)
