@@ -35,9 +35,12 @@ def summarize(dataset: Dataset, target: str) -> list[str]:
     targets = sum(len(a.targets) for a in activities)
     dates = sum(len(a.dates) for a in activities)
     coverage = dataset.coverage
+    where = ", ".join(
+        f"{name} {count}" for name, count in coverage.by_destination.items() if name != "unmapped"
+    )
     lines = [
         f"{dataset.source.path} → {target}: {len(activities)} activities, {targets} targets, "
-        f"{dates} dates; {coverage.mapped}/{coverage.cells} cells mapped, "
+        f"{dates} dates; {coverage.mapped}/{coverage.cells} cells mapped ({where}), "
         f"{coverage.unmapped} unmapped; {len(dataset.warnings)} warnings"
     ]
     if dataset.warnings:

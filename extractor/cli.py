@@ -7,6 +7,7 @@ subcommands. Data goes to stdout, people's messages to stderr.
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import traceback
 from collections import Counter
@@ -36,10 +37,19 @@ def main() -> None:
     """Turn Yamaguchi City's welfare-plan committee packets into a validated JSON dataset.
 
     \b
-    extract raw/h24.txt            writes normalized/h24.json
-    extract raw/*.txt -o out/      several packets, into out/
-    extract schema                 the dataset's JSON Schema
+    extract raw/h24.txt                  writes normalized/h24.json
+    extract raw/h23.txt raw/h24.txt      several years, linked oldest first
+    extract diff OLD.json NEW.json       what changed between two years
+    extract export normalized/*.json -f sqlite -o data.db
+    extract report normalized/*.json -o report.html
+    extract schema                       the dataset's JSON Schema
     """
+    # Let SIGTERM unwind like Ctrl-C, so a half-written temporary file is removed.
+    signal.signal(signal.SIGTERM, _terminate)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @main.command("run")
@@ -54,6 +64,14 @@ def main() -> None:
 @click.option("--encoding", help="Force the text encoding (e.g. cp932) instead of detecting it.")
 @click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse inputs larger than this.")
 @click.option("--max-pages", type=click.IntRange(min=1), help="Refuse PDFs with more pages.")
+@click.option(
+    "--max-cell-chars", type=click.IntRange(min=1), help="Refuse inputs with longer cells."
+)
+@click.option(
+    "--keep-unknown-columns",
+    is_flag=True,
+    help="Keep cells under unknown headers in `unmapped` instead of refusing the file.",
+)
 @click.option(
     "-j",
     "--jobs",
@@ -85,6 +103,8 @@ def run(
     encoding: str | None,
     max_bytes: int | None,
     max_pages: int | None,
+    max_cell_chars: int | None,
+    keep_unknown_columns: bool,
     jobs: int | None,
     link_to: Path | None,
     links_file: Path | None,
@@ -103,6 +123,9 @@ def run(
         overrides["max_input_bytes"] = max_bytes
     if max_pages:
         overrides["max_pdf_pages"] = max_pages
+    if max_cell_chars:
+        overrides["max_cell_chars"] = max_cell_chars
+    overrides["keep_unknown_columns"] = keep_unknown_columns
     settings = ExtractSettings(**overrides)
     to_stdout = output_dir == "-"
     if (to_stdout or debug_stage) and len(files) > 1:

@@ -19,6 +19,10 @@ class NotAPacketError(ExtractorError):
     """The input decodes but is not a committee packet."""
 
 
+class MalformedPacketError(ExtractorError):
+    """The input is a packet, but its rows do not fit its tables or its headers are unknown."""
+
+
 class InputTooLargeError(ExtractorError):
     """The input exceeds a configured size or page limit."""
 

@@ -164,6 +164,18 @@ class Activity(Model):
     source: Provenance
 
 
+class Heading(Model):
+    """A 基本目標 or 活動目標 heading as read, whether or not activities follow it."""
+
+    level: Literal["basic", "activity"]
+    number: int
+    title: str
+    basic_goal: int | None = Field(description="For an 活動目標, the number of its 基本目標")
+    raw: str
+    line: int | None
+    page: int | None = None
+
+
 class ExtractionWarning(Model):
     code: str
     message: str
@@ -200,12 +212,18 @@ class Coverage(Model):
     cells: int = Field(description="Non-empty source cells")
     mapped: int
     unmapped: int
+    by_destination: dict[str, int] = Field(
+        default_factory=dict,
+        description="Where the cells went: cover, headings, headers, activities, realigned "
+        "(a surplus dash dropped from a shifted row), unmapped",
+    )
 
 
 class Dataset(Model):
     schema_version: str = SCHEMA_VERSION
     source: Source
     packet: Packet
+    goals: list[Heading]
     tables: list[Table]
     activities: list[Activity]
     warnings: list[ExtractionWarning]

@@ -13,6 +13,7 @@ from extractor.models import (
     Coverage,
     Dataset,
     ExtractionWarning,
+    Heading,
     Packet,
     Source,
     Table,
@@ -138,6 +139,18 @@ def assemble(
             pages=document.pages,
         ),
         packet=packet,
+        goals=[
+            Heading(
+                level=level,
+                number=ref.number,
+                title=ref.title,
+                basic_goal=parent,
+                raw=ref.raw,
+                line=ref.line,
+                page=ref.page,
+            )
+            for level, ref, parent in layout.headings
+        ],
         tables=[_table(t) for t in layout.tables],
         activities=activities,
         warnings=warnings,
@@ -146,6 +159,7 @@ def assemble(
             cells=layout.cell_count,
             mapped=layout.cell_count - len(unmapped),
             unmapped=len(unmapped),
+            by_destination=dict(sorted(layout.placed.items())),
         ),
     )
 

@@ -10,12 +10,13 @@ exported twice). Rows shifted by a cell are re-aligned by content.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import lru_cache
 
-from extractor.errors import NotAPacketError
+from extractor.errors import MalformedPacketError, NotAPacketError
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import find_dates, is_schedule, parse_year_number
 from extractor.normalize.text import clean, is_dash, match_key, nfkc, split_departments
@@ -179,6 +180,9 @@ class Layout:
     unmapped: list[Cell]
     warnings: list[ExtractionWarning]
     cell_count: int
+    placed: dict[str, int] = field(default_factory=dict)
+    # Every 基本目標 / 活動目標 heading read: (level, heading, number of its 基本目標).
+    headings: list[tuple[str, GoalRef, int | None]] = field(default_factory=list)
 
 
 def _key(text: str) -> str:
@@ -246,12 +250,16 @@ class _State:
     records: list[ActivityRecord] = field(default_factory=list)
     unmapped: list[Cell] = field(default_factory=list)
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    headings: list[tuple[str, GoalRef, int | None]] = field(default_factory=list)
     basic_goal: GoalRef | None = None
     activity_goal: GoalRef | None = None
     table: TableLayout | None = None
     record: ActivityRecord | None = None
     expect_subheader: bool = False
     seen_header: bool = False
+    path: str = ""
+    format: str = "tsv"
+    placed: Counter[str] = field(default_factory=Counter)
 
     def warn(self, code: str, message: str, line: int | None, page: int | None = None) -> None:
         self.warnings.append(ExtractionWarning(code=code, message=message, line=line, page=page))
@@ -281,8 +289,11 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
     """Given a document of rows, return the packet's cover, tables and activity records."""
     rows = document.rows
     _require_header(document)
-    state = _State(settings=settings, era=_document_era(rows))
+    state = _State(
+        settings=settings, era=_document_era(rows), path=document.path, format=document.format
+    )
     cell_count = 0
+    last_line = max((row.line for row in rows if not row.is_blank()), default=0)
     for row in rows:
         cells = _cells(row)
         cell_count += len(cells)
@@ -293,20 +304,22 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
         own = [text if index not in row.spanned else "" for index, text in enumerate(row.cells)]
         if is_header_row(own):
             _start_table(state, row, own, cells)
+            state.placed["headers"] += len(cells)
             continue
         if state.table is not None and state.expect_subheader and _subheader(state, cells):
             continue
         state.expect_subheader = False
-        if state.table is None:
-            for cell in cells:
-                state.unmapped.append(cell)
+        if state.table is None or len(row.cells) == 1:
+            state.unmapped.extend(cells)
+            where = "outside any table" if state.table is None else "a line of text inside a table"
             state.warn(
                 "row_outside_table",
-                "row is outside any table (before the first header); kept in unmapped",
+                f"row is {where}; kept in unmapped: {clean(cells[0].text)[:40]!r}",
                 row.line,
                 row.page,
             )
             continue
+        _check_width(state, state.table, row, last_line)
         _data_row(state, row)
     return Layout(
         cover=state.cover,
@@ -316,6 +329,8 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
         unmapped=state.unmapped,
         warnings=state.warnings,
         cell_count=cell_count,
+        placed={**state.placed, "unmapped": len(state.unmapped)},
+        headings=state.headings,
     )
 
 
@@ -350,24 +365,32 @@ def _single_text(state: _State, cell: Cell) -> bool:
             int(basic.group(1)), _goal_title(text), text, cell.line, cell.page
         )
         state.activity_goal = None
+        state.headings.append(("basic", state.basic_goal, None))
+        state.placed["headings"] += 1
         _end_table(state)
         return True
     if activity:
         state.activity_goal = GoalRef(
             int(activity.group(1)), _goal_title(text), text, cell.line, cell.page
         )
+        parent = state.basic_goal.number if state.basic_goal else None
+        state.headings.append(("activity", state.activity_goal, parent))
+        state.placed["headings"] += 1
         _end_table(state)
         return True
     report = state.cover.report_title
     if report is not None and _key(report.text) == key:
         state.cover.page_titles.append(cell)
+        state.placed["cover"] += 1
         return True
     if not state.seen_header and state.basic_goal is None:
         _cover_line(state, cell)
+        state.placed["cover"] += 1
         return True
     if state.table is None:
         if REPORT_TITLE.search(text) and report is None:
             state.cover.report_title = cell
+            state.placed["cover"] += 1
             return True
         state.unmapped.append(cell)
         state.warn(
@@ -408,6 +431,30 @@ def _cover_line(state: _State, cell: Cell) -> None:
         cover.title_parts.append(cell)
 
 
+def _where(state: _State, row: SourceRow) -> str:
+    if state.format == "pdf":
+        return f"page {row.page}, row {row.line}"
+    return f"line {row.line}"
+
+
+def _check_width(state: _State, table: TableLayout, row: SourceRow, last_line: int) -> None:
+    """Refuse a text-export row whose cells do not match its table's header: a cell holding
+    an unquoted tab or line break splits rows apart, and a cut-off file ends mid-row."""
+    width = len(table.columns)
+    if state.format != "tsv" or len(row.cells) == width:
+        return
+    if row.line == last_line and len(row.cells) < width:
+        raise MalformedPacketError(
+            f"{state.path}: the file ends mid-table: line {row.line} has {len(row.cells)} of "
+            f"{width} cells; it looks cut off, so export or copy it again"
+        )
+    raise MalformedPacketError(
+        f"{state.path}: line {row.line} has {len(row.cells)} cells but its table's header "
+        f"(line {table.line}) has {width}; a cell may hold an unquoted tab or line break: "
+        "fix the export and try again"
+    )
+
+
 def _end_table(state: _State) -> None:
     state.table = None
     state.record = None
@@ -427,6 +474,12 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
         text = clean(texts[index])
         role = header_role(text) if text else None
         if role is None and text:
+            if not state.settings.keep_unknown_columns:
+                raise MalformedPacketError(
+                    f"{state.path}: {_where(state, row)}: column {index + 1} header {text!r} is "
+                    "not one this tool knows; if it belongs in the packet, rerun with "
+                    "--keep-unknown-columns to keep its cells in `unmapped`"
+                )
             role = Role.UNKNOWN
             state.warn(
                 "unknown_column",
@@ -522,6 +575,7 @@ def _subheader(state: _State, cells: list[Cell]) -> bool:
             )
             continue
         role = (Role.PLAN, Role.TARGET)[position]
+        state.placed["headers"] += 1
         column = table.columns[cell.column]
         column.role, column.fiscal_year, column.subheader = role, year, clean(cell.text)
         if role == Role.PLAN:
@@ -589,6 +643,8 @@ def _align(state: _State, table: TableLayout, row: SourceRow) -> list[tuple[int 
             break
         best = max(candidates, key=lambda i: (_score(table, cells[:i] + cells[i + 1 :]), i))
         removed = cells.pop(best)[1]
+        if removed.strip():
+            state.placed["realigned"] += 1
         found -= 1
         state.warn(
             "row_shifted",
@@ -646,6 +702,8 @@ def _data_row(state: _State, row: SourceRow) -> None:
             )
             continue
         mapped.append((role, cell))
+        if not cell.spanned:
+            state.placed["activities"] += 1
     if mapped:
         _group(state, table, MappedRow(row.line, row.page, mapped))
 

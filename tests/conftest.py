@@ -25,3 +25,16 @@ def by_name(dataset: Dataset, name: str) -> Activity:
     matches = [a for a in dataset.activities if a.name == name]
     assert len(matches) == 1, f"{name!r}: {len(matches)} matches"
     return matches[0]
+
+
+# Property tests: a few seconds of examples by default (CI); HYPOTHESIS_PROFILE=thorough
+# runs many more.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile(
+    "ci", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "thorough", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

@@ -42,6 +42,19 @@ def test_activities_per_goal(h24: Dataset) -> None:
     assert status == {"continuing": 34, "new": 19, None: 1}
 
 
+def test_every_heading_is_listed(h24: Dataset) -> None:
+    assert len(h24.goals) == 19  # 3 基本目標 and 16 活動目標
+    first, second = h24.goals[:2]
+    assert (first.level, first.number, first.line) == ("basic", 1, 15)
+    assert (second.level, second.number, second.basic_goal, second.title) == (
+        "activity",
+        1,
+        1,
+        "ボランティア活動や市民活動の推進",
+    )
+    assert h24.goals[-1].raw == "活動目標4 当事者団体への支援"
+
+
 def test_goal_titles(h24: Dataset) -> None:
     first = h24.activities[0]
     assert (first.basic_goal.number, first.basic_goal.title) == (

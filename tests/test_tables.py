@@ -117,6 +117,18 @@ def test_every_cell_is_counted_and_placed(layout: Layout) -> None:
     non_empty = sum(1 for line in text.split("\n") for cell in line.split("\t") if cell.strip())
     assert layout.cell_count == non_empty == 1028
     assert layout.unmapped == []
+    # Read off the packet: 7 cover lines and 2 repeated page titles; 3 基本目標 and 16 活動目標
+    # headings; 15 tables with 13 header cells and 21/25 under 計画目標, one three-column
+    # table; the surplus dash of the shifted row at line 144; the rest are activity cells.
+    assert layout.placed == {
+        "cover": 9,
+        "headings": 19,
+        "headers": 15 * 15 + 3,
+        "realigned": 1,
+        "activities": 771,
+        "unmapped": 0,
+    }
+    assert sum(layout.placed.values()) == layout.cell_count
 
 
 def test_cover(layout: Layout) -> None:
@@ -134,10 +146,12 @@ def test_cover(layout: Layout) -> None:
 def test_unknown_column_lands_in_unmapped(tmp_path: Path) -> None:
     rows = [line.split("\t") for line in H24.read_text(encoding="utf-8").split("\n")]
     rows[18].append("備考")  # header of the first table gains a column…
-    rows[20].append("メモ")  # …and its first activity a note under it
+    for index in range(19, 26):
+        rows[index].append("")  # …so every row of that table does
+    rows[20][-1] = "メモ"  # …and its first activity a note under it
     path = tmp_path / "extra.txt"
     path.write_text("\n".join("\t".join(r) for r in rows), encoding="utf-8")
-    settings = ExtractSettings()
+    settings = ExtractSettings(keep_unknown_columns=True)
     result = reconstruct(read_source(path, settings), settings)
     assert [(c.line, c.text) for c in result.unmapped] == [(21, "メモ")]
     assert {w.code for w in result.warnings} >= {"unknown_column", "unmapped_cell"}

@@ -90,7 +90,24 @@ def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
     if data.startswith(PDF_MAGIC) or path.suffix.lower() == ".pdf":
         from extractor.sources.pdf import read_pdf
 
-        return read_pdf(path, data, digest, settings)
-    from extractor.sources.tsv import read_tsv
+        document = read_pdf(path, data, digest, settings)
+    else:
+        from extractor.sources.tsv import read_tsv
 
-    return read_tsv(path, data, digest, settings)
+        document = read_tsv(path, data, digest, settings)
+    _check_cells(document, settings)
+    return document
+
+
+def _check_cells(document: SourceDocument, settings: ExtractSettings) -> None:
+    """Refuse a document with a cell longer than the limit: no packet cell is that long."""
+    limit = settings.max_cell_chars
+    for row in document.rows:
+        for column, text in enumerate(row.cells):
+            if len(text) > limit:
+                where = f"page {row.page}, row {row.line}" if row.page else f"line {row.line}"
+                raise InputTooLargeError(
+                    f"{document.path}: {where}, column {column + 1}: a cell of {len(text):,} "
+                    f"characters is over the {limit:,}-character limit; is this the right file? "
+                    "Raise the limit with --max-cell-chars"
+                )

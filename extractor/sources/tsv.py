@@ -28,6 +28,32 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _mixed(data: bytes, legacy: tuple[str, ...]) -> tuple[int, str] | None:
+    """Given bytes no single encoding decodes, return a UTF-8 line and the legacy encoding
+    the other lines are in, when that is what the file is: a mixture."""
+    utf8_lines: list[int] = []
+    others: dict[str, int] = {}
+    for number, raw_line in enumerate(data.split(b"\n"), start=1):
+        if raw_line.isascii():
+            continue
+        try:
+            raw_line.decode("utf-8")
+            utf8_lines.append(number)
+            continue
+        except UnicodeDecodeError:
+            pass
+        for encoding in legacy:
+            try:
+                raw_line.decode(encoding)
+                others[encoding] = others.get(encoding, 0) + 1
+                break
+            except UnicodeDecodeError:
+                continue
+    if utf8_lines and others:
+        return utf8_lines[0], max(others, key=lambda e: others[e])
+    return None
+
+
 def _stray_utf8_line(data: bytes) -> int | None:
     """Given bytes decoded as a legacy encoding, return a line that is non-ASCII valid UTF-8."""
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
@@ -80,6 +106,12 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
         except UnicodeDecodeError:
             continue
     if not decoded:
+        mixed = _mixed(data, tuple(e for e in settings.encodings_to_try if e != "utf-8"))
+        if mixed:
+            raise UnreadableInputError(
+                f"{path}: mixed encodings: line {mixed[0]} is UTF-8 but the rest of the file is "
+                f"{mixed[1]}; re-save the whole file in one encoding"
+            )
         raise UnreadableInputError(
             f"{path}: cannot decode as {', '.join(settings.encodings_to_try)} or UTF-16; "
             "try --encoding (e.g. --encoding cp932)"
@@ -91,7 +123,7 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
         stray = _stray_utf8_line(data)
         if stray is not None:
             raise UnreadableInputError(
-                f"{path}: mixed encodings: line {stray} is UTF-8 but the file decodes as "
+                f"{path}: mixed encodings: line {stray} is UTF-8 but the rest of the file is "
                 f"{encoding}; re-save the whole file in one encoding"
             )
     return text, encoding
