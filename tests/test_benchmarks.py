@@ -26,3 +26,26 @@ def test_quick_benchmark_runs() -> None:
         "2 PDFs",
     ):
         assert f"| {measure}" in table, measure
+
+
+def imported_modules(*args: str) -> set[str]:
+    """Top-level packages a command imports (from python -X importtime)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "extractor", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return {
+        line.split("|")[-1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:")
+    }
+
+
+def test_heavy_modules_load_only_when_needed() -> None:
+    heavy = {"pdfplumber", "pdfminer", "sudachipy", "scipy", "numpy", "rapidfuzz"}
+    assert imported_modules("--help") & (heavy | {"pydantic"}) == set()
+    assert imported_modules("raw/h24.txt", "-o", "-", "-q") & heavy == set()
+    assert {"pdfplumber", "pdfminer"} <= imported_modules("raw/h24.pdf", "-o", "-", "-q")
