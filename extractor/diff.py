@@ -343,12 +343,14 @@ def render_text(result: Diff) -> str:
         if body:
             lines.extend(["", f"{title} ({len(body)})", *body])
 
+    def each(field: str) -> list[tuple[Match, Change]]:
+        return [(m, c) for m in result.matched for c in m.changes if c.field == field]
+
     section(
         "Renamed",
         [
             f"  {m.old.name} → {m.new.name}  [score {m.score:.1f}, {m.band}]"
-            for m in result.matched
-            if any(c.field == "name" for c in m.changes)
+            for m, _ in each("name")
         ],
     )
     section(
@@ -378,29 +380,20 @@ def render_text(result: Diff) -> str:
         [
             f"  {_name(m.new)}: {c.old['basic_goal']}.{c.old['activity_goal']} {c.old['title']} → "
             f"{c.new['basic_goal']}.{c.new['activity_goal']} {c.new['title']}"
-            for m in result.matched
-            for c in m.changes
-            if c.field == "goal"
+            for m, c in each("goal")
         ],
     )
-    status_words = {"new": "新規", "continuing": "継続", None: "—"}
+    words = {"new": "新規", "continuing": "継続", None: "—"}
     section(
         "Status changed",
         [
-            f"  {_name(m.new)}: {status_words.get(c.old, c.old)} → {status_words.get(c.new, c.new)}"
-            for m in result.matched
-            for c in m.changes
-            if c.field == "status"
+            f"  {_name(m.new)}: {words.get(c.old, c.old)} → {words.get(c.new, c.new)}"
+            for m, c in each("status")
         ],
     )
     section(
         "Targets changed",
-        [
-            f"  {c.label} ({_name(m.new)}): {c.old} → {c.new}"
-            for m in result.matched
-            for c in m.changes
-            if c.field == "target"
-        ],
+        [f"  {c.label} ({_name(m.new)}): {c.old} → {c.new}" for m, c in each("target")],
     )
     section(
         "Other changes",
@@ -410,8 +403,5 @@ def render_text(result: Diff) -> str:
             if (fields := [c.field for c in m.changes if c.field in OTHER_FIELDS])
         ],
     )
-    section(
-        "Actuals",
-        [_actual_line(m, c) for m in result.matched for c in m.changes if c.field == "actual"],
-    )
+    section("Actuals", [_actual_line(m, c) for m, c in each("actual")])
     return "\n".join(lines) + "\n"

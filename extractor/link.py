@@ -11,10 +11,11 @@ sure, needs review, or no match. A small overrides file (links.toml) forces or f
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -174,9 +175,7 @@ def _department_score(a: frozenset[str], b: frozenset[str]) -> float:
     return 100.0 * len(a & b) / len(union) if union else 0.0
 
 
-def _combine(
-    settings: LinkSettings, parts: list[tuple[float, np.ndarray, np.ndarray]]
-) -> np.ndarray:
+def _combine(parts: list[tuple[float, np.ndarray, np.ndarray]]) -> np.ndarray:
     """Given (weight, scores, known) parts, return the weighted mean of the known ones."""
     import numpy as np
 
@@ -185,30 +184,54 @@ def _combine(
     return np.asarray(np.round(total / np.maximum(weights, 1e-9), 1), dtype=np.float64)
 
 
+def _parts(
+    settings: LinkSettings,
+    a: _Features,
+    b: _Features,
+    text: Callable[[list[str], list[str]], tuple[np.ndarray, np.ndarray]],
+    goals: np.ndarray,
+    departments: np.ndarray,
+    has_departments: np.ndarray,
+) -> list[tuple[float, np.ndarray, np.ndarray]]:
+    """The weighted parts of a score: (weight, scores, where the scores mean anything)."""
+    import numpy as np
+
+    return [
+        (settings.name_weight, *text(a.names, b.names)),
+        (settings.description_weight, *text(a.descriptions, b.descriptions)),
+        (settings.target_weight, *text(a.labels, b.labels)),
+        (settings.goal_weight, goals, np.ones_like(goals, dtype=bool)),
+        (settings.department_weight, departments, has_departments),
+    ]
+
+
+def _goal_score(a: tuple[int, int], b: tuple[int, int]) -> float:
+    return 100.0 if a == b else 50.0 if a[0] == b[0] else 0.0
+
+
 def score_matrix(a: _Features, b: _Features, settings: LinkSettings) -> np.ndarray:
     """Given two years' features, return every pair's score, 0–100: the weighted mean of
     the parts both records have (name, description, target labels, goal, departments)."""
     import numpy as np
 
-    goal_a = np.array([g[0] * 1000 + g[1] for g in a.goals])
-    goal_b = np.array([g[0] * 1000 + g[1] for g in b.goals])
-    same_basic = np.equal.outer(goal_a // 1000, goal_b // 1000)
-    goals = np.where(np.equal.outer(goal_a, goal_b), 100.0, np.where(same_basic, 50.0, 0.0))
-    departments = np.array(
-        [[_department_score(x, y) for y in b.departments] for x in a.departments], dtype=np.float32
-    ).reshape(len(a.departments), len(b.departments))
+    def matrix(score: Callable[[Any, Any], float], left: list[Any], right: list[Any]) -> np.ndarray:
+        return np.array([[score(x, y) for y in right] for x in left], dtype=np.float32).reshape(
+            len(left), len(right)
+        )
+
     has_departments = np.logical_or.outer(
         np.array([bool(d) for d in a.departments]), np.array([bool(d) for d in b.departments])
     )
     return _combine(
-        settings,
-        [
-            (settings.name_weight, *_text_matrix(a.names, b.names)),
-            (settings.description_weight, *_text_matrix(a.descriptions, b.descriptions)),
-            (settings.target_weight, *_text_matrix(a.labels, b.labels)),
-            (settings.goal_weight, goals, np.ones_like(goals, dtype=bool)),
-            (settings.department_weight, departments, has_departments),
-        ],
+        _parts(
+            settings,
+            a,
+            b,
+            _text_matrix,
+            matrix(_goal_score, a.goals, b.goals),
+            matrix(_department_score, a.departments, b.departments),
+            has_departments,
+        )
     )
 
 
@@ -216,27 +239,20 @@ def pair_scores(a: _Features, b: _Features, settings: LinkSettings) -> np.ndarra
     """Given two years' features aligned pair by pair (a[k] with b[k]), return their scores."""
     import numpy as np
 
-    goals = np.array(
-        [
-            100.0 if x == y else 50.0 if x[0] == y[0] else 0.0
-            for x, y in zip(a.goals, b.goals, strict=True)
-        ]
-    )
-    departments = np.array(
-        [_department_score(x, y) for x, y in zip(a.departments, b.departments, strict=True)]
-    )
-    has_departments = np.array(
-        [bool(x or y) for x, y in zip(a.departments, b.departments, strict=True)]
+    pairs = (
+        list(zip(a.goals, b.goals, strict=True)),
+        list(zip(a.departments, b.departments, strict=True)),
     )
     return _combine(
-        settings,
-        [
-            (settings.name_weight, *_text_pairs(a.names, b.names)),
-            (settings.description_weight, *_text_pairs(a.descriptions, b.descriptions)),
-            (settings.target_weight, *_text_pairs(a.labels, b.labels)),
-            (settings.goal_weight, goals, np.ones_like(goals, dtype=bool)),
-            (settings.department_weight, departments, has_departments),
-        ],
+        _parts(
+            settings,
+            a,
+            b,
+            _text_pairs,
+            np.array([_goal_score(x, y) for x, y in pairs[0]]),
+            np.array([_department_score(x, y) for x, y in pairs[1]]),
+            np.array([bool(x or y) for x, y in pairs[1]]),
+        )
     )
 
 

@@ -10,15 +10,20 @@ from extractor.pipeline import extract
 from tests.packets import ROOT
 
 
-@pytest.fixture(scope="session")
-def h24() -> Dataset:
-    """The h24 text packet, extracted once, with paths relative to the repository root."""
+def extract_from_root(relative: str) -> Dataset:
+    """Extract a packet of the repository as `extract raw/…` run at its root would."""
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:
-        return extract(Path("raw/h24.txt"))
+        return extract(Path(relative))
     finally:
         os.chdir(cwd)
+
+
+@pytest.fixture(scope="session")
+def h24() -> Dataset:
+    """The h24 text packet, extracted once."""
+    return extract_from_root("raw/h24.txt")
 
 
 def by_name(dataset: Dataset, name: str) -> Activity:

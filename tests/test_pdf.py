@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from reportlab.pdfgen import canvas
 from extractor.cli import main
 from extractor.models import Dataset
 from extractor.pipeline import extract
+from tests.conftest import extract_from_root
 from tests.packets import ROOT, h24_rows, join_rows
 from tests.pdfs import CID_SAFE, FONT, WIDTHS_14, Span, Table, Text, blocks_from_rows, print_pdf
 
@@ -26,12 +26,7 @@ PROVENANCE = {"line", "lines", "page", "pages", "source", "boxes"}
 
 @pytest.fixture(scope="module")
 def h24_pdf() -> Dataset:
-    cwd = Path.cwd()
-    os.chdir(ROOT)
-    try:
-        return extract(Path("raw/h24.pdf"))
-    finally:
-        os.chdir(cwd)
+    return extract_from_root("raw/h24.pdf")
 
 
 def differences(old: Any, new: Any, path: str = "") -> list[str]:
