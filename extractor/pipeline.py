@@ -7,6 +7,7 @@ from pathlib import Path
 
 from extractor.activities import build_activities
 from extractor.keys import unique_keys
+from extractor.layout import Layout, TableLayout
 from extractor.models import (
     Activity,
     Column,
@@ -23,7 +24,7 @@ from extractor.normalize.dates import DateContext, find_dates
 from extractor.normalize.text import clean, remove_wrap_spaces
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, read_source
-from extractor.tables import Layout, TableLayout, reconstruct
+from extractor.tables import reconstruct
 
 
 def extract(path: Path, settings: ExtractSettings | None = None) -> Dataset:

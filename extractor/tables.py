@@ -13,232 +13,31 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
-from functools import lru_cache
 
+from extractor.alignment import align
 from extractor.errors import MalformedPacketError, NotAPacketError
+from extractor.headers import fiscal_year_in, header_role, is_header_row, squeeze
+from extractor.layout import (
+    ActivityRecord,
+    Cell,
+    Column,
+    Cover,
+    GoalRef,
+    Layout,
+    MappedRow,
+    Role,
+    TableLayout,
+)
 from extractor.models import ExtractionWarning
-from extractor.normalize.dates import find_dates, is_schedule, parse_year_number
-from extractor.normalize.text import clean, is_dash, match_key, nfkc, split_departments
+from extractor.normalize.dates import find_dates, parse_year_number
+from extractor.normalize.text import clean, match_key, nfkc
 from extractor.settings import ExtractSettings
-from extractor.sources import Box, SourceDocument, SourceRow
+from extractor.sources import SourceDocument, SourceRow
 
 BASIC_GOAL = re.compile(r"^基本目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 ACTIVITY_GOAL = re.compile(r"^活動目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 REPORT_TITLE = re.compile(r"(実施状況報告|報告書?|[(（].*年度.*実績[)）])")
 ERA_MENTION = re.compile(r"(明治|大正|昭和|平成|令和)")
-# Header cells are short labels; a longer cell marks a data row.
-MAX_HEADER_CHARS = 40
-
-
-class Role(StrEnum):
-    """What a column holds, read from its header text."""
-
-    NAME = "name"
-    DESCRIPTION = "description"
-    ROLES = "roles"
-    COUNCIL_EFFORTS = "council.efforts"
-    COUNCIL_RESULTS = "council.results"
-    COUNCIL_PLANS = "council.plans"
-    CITY_EFFORTS = "city.efforts"
-    DEPARTMENT = "city.department"
-    CITY_RESULTS = "city.results"
-    CITY_PLANS = "city.plans"
-    SCHEDULE = "schedule"
-    PLAN = "targets.plan"
-    TARGET = "targets.target"
-    ACTUAL = "targets.actual"
-    EXTRA = "extra"
-    UNKNOWN = "unknown"
-
-
-TARGET_ROLES = {
-    Role.PLAN: "plan",
-    Role.TARGET: "target",
-    Role.ACTUAL: "actual",
-    Role.EXTRA: "extra",
-}
-COUNCIL_ROLES = (Role.COUNCIL_EFFORTS, Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS)
-CITY_ROLES = (Role.CITY_EFFORTS, Role.CITY_RESULTS, Role.CITY_PLANS)
-
-
-@dataclass(frozen=True)
-class Cell:
-    """A non-empty source cell and where it came from."""
-
-    text: str
-    line: int
-    column: int
-    page: int | None = None
-    box: Box | None = None
-    spanned: bool = False  # repeats a cell merged down from a row above (see SourceRow)
-
-
-@dataclass(frozen=True)
-class GoalRef:
-    number: int
-    title: str
-    raw: str
-    line: int
-    page: int | None
-
-
-@dataclass
-class Column:
-    index: int
-    header: str
-    role: Role
-    fiscal_year: int | None = None
-    subheader: str | None = None
-
-
-@dataclass
-class TableLayout:
-    """A table's header: which column holds what, and the years the header names."""
-
-    line: int
-    page: int | None
-    basic_goal: GoalRef | None
-    activity_goal: GoalRef | None
-    columns: list[Column]
-    subheader_line: int | None = None
-    plan_fiscal_year: int | None = None
-    target_fiscal_year: int | None = None
-    results_fiscal_year: int | None = None
-    plans_fiscal_year: int | None = None
-    actual_fiscal_year: int | None = None
-
-    def role_at(self, index: int) -> Role:
-        if index < len(self.columns):
-            return self.columns[index].role
-        return Role.EXTRA if self.targets_start is not None else Role.UNKNOWN
-
-    def index_of(self, role: Role) -> int | None:
-        return next((c.index for c in self.columns if c.role == role), None)
-
-    @property
-    def targets_start(self) -> int | None:
-        return self.index_of(Role.PLAN)
-
-    @property
-    def has(self) -> set[Role]:
-        return {c.role for c in self.columns}
-
-    @property
-    def role_heading(self) -> str | None:
-        return next((c.header for c in self.columns if c.role == Role.ROLES), None)
-
-
-@dataclass
-class MappedRow:
-    """A data row with each non-empty cell assigned to the role of its column."""
-
-    line: int
-    page: int | None
-    cells: list[tuple[Role, Cell]]
-
-    def get(self, role: Role) -> list[Cell]:
-        return [cell for r, cell in self.cells if r == role]
-
-    def first(self, role: Role) -> Cell | None:
-        return next((cell for r, cell in self.cells if r == role), None)
-
-
-@dataclass
-class ActivityRecord:
-    """The rows of one activity: parts are repeats of the same name, each with its rows."""
-
-    table: TableLayout
-    parts: list[list[MappedRow]]
-    name_cells: list[Cell] = field(default_factory=list)
-
-    @property
-    def rows(self) -> list[MappedRow]:
-        return [row for part in self.parts for row in part]
-
-
-@dataclass
-class Cover:
-    """What the cover pages and page titles say."""
-
-    title_parts: list[Cell] = field(default_factory=list)
-    fiscal_year: Cell | None = None
-    date: Cell | None = None
-    issuers: list[Cell] = field(default_factory=list)
-    report_title: Cell | None = None
-    page_titles: list[Cell] = field(default_factory=list)
-
-
-@dataclass
-class Layout:
-    """The reconstructed packet: cover, tables and activity records, and what fit nowhere."""
-
-    cover: Cover
-    era: str | None
-    tables: list[TableLayout]
-    records: list[ActivityRecord]
-    unmapped: list[Cell]
-    warnings: list[ExtractionWarning]
-    cell_count: int
-    placed: dict[str, int] = field(default_factory=dict)
-    # Every 基本目標 / 活動目標 heading read: (level, heading, number of its 基本目標).
-    headings: list[tuple[str, GoalRef, int | None]] = field(default_factory=list)
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", "", nfkc(text))
-
-
-@lru_cache(maxsize=256)
-def _fiscal_year_in(text: str, era: str | None) -> int | None:
-    from extractor.normalize.dates import DateContext
-
-    for found in find_dates(text, DateContext(era=era)):
-        if found.precision == "fiscal_year" and found.fiscal_year:
-            return found.fiscal_year
-    return None
-
-
-@lru_cache(maxsize=1024)
-def header_role(text: str) -> Role | None:
-    """Given a header cell, return the role of its column, or None when it is not a header."""
-    key = _key(text)
-    if not key:
-        return None
-    if key == "活動名":
-        return Role.NAME
-    if key in ("実施内容", "内容", "活動内容"):
-        return Role.DESCRIPTION
-    if key.endswith("役割"):
-        return Role.ROLES
-    council = re.match(r"^(市社協|社協|社会福祉協議会)の?(取り?組み?|取組)", key)
-    city = re.match(r"^市の?(取り?組み?|取組)", key)
-    if council or city:
-        if "実施状況" in key or "実績" in key:
-            return Role.COUNCIL_RESULTS if council else Role.CITY_RESULTS
-        if "予定" in key:
-            return Role.COUNCIL_PLANS if council else Role.CITY_PLANS
-        return Role.COUNCIL_EFFORTS if council else Role.CITY_EFFORTS
-    if key in ("担当課", "担当部署", "所管課", "担当部局"):
-        return Role.DEPARTMENT
-    if key == "年次計画":
-        return Role.SCHEDULE
-    if key in ("計画目標", "目標"):
-        return Role.PLAN
-    if key.endswith("実績"):
-        return Role.ACTUAL
-    return None
-
-
-def is_header_row(cells: list[str]) -> bool:
-    """Given a row's cells, return whether it is a table header row."""
-    texts = [c for c in cells if c.strip()]
-    if any(len(c) > MAX_HEADER_CHARS for c in texts):
-        return False
-    roles = [header_role(c) for c in texts]
-    if any(_key(c) == "活動名" for c in texts):
-        return True
-    return len(texts) >= 3 and all(role is not None for role in roles)
 
 
 @dataclass
@@ -357,7 +156,7 @@ def _require_header(document: SourceDocument) -> None:
 def _single_text(state: _State, cell: Cell) -> bool:
     """Given the only cell of a row, file it as a heading, cover line or page title."""
     text = clean(cell.text)
-    key = _key(text)
+    key = squeeze(text)
     basic = BASIC_GOAL.match(nfkc(text))
     activity = ACTIVITY_GOAL.match(nfkc(text))
     if basic:
@@ -379,7 +178,7 @@ def _single_text(state: _State, cell: Cell) -> bool:
         _end_table(state)
         return True
     report = state.cover.report_title
-    if report is not None and _key(report.text) == key:
+    if report is not None and squeeze(report.text) == key:
         state.cover.page_titles.append(cell)
         state.placed["cover"] += 1
         return True
@@ -415,10 +214,10 @@ def _goal_title(text: str) -> str:
 
 def _cover_line(state: _State, cell: Cell) -> None:
     text = clean(cell.text)
-    key = _key(text)
+    key = squeeze(text)
     cover = state.cover
     dates = find_dates(text)
-    whole = [d for d in dates if len(_key(d.raw)) == len(key)]
+    whole = [d for d in dates if len(squeeze(d.raw)) == len(key)]
     if whole and whole[0].precision == "fiscal_year" and cover.fiscal_year is None:
         cover.fiscal_year = cell
     elif whole and whole[0].precision == "day" and cover.date is None:
@@ -504,7 +303,7 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
             Role.CITY_PLANS,
             Role.ACTUAL,
         ):
-            fiscal_year = _fiscal_year_in(text, state.era)
+            fiscal_year = fiscal_year_in(text, state.era)
         columns.append(Column(index, text, role, fiscal_year))
     table = TableLayout(
         line=row.line,
@@ -591,99 +390,14 @@ def _subheader(state: _State, cells: list[Cell]) -> bool:
 # --- data rows -------------------------------------------------------------------------------
 
 
-def _fit(role: Role, text: str) -> int:
-    """Given a role and cell text, return how well the text fits that column."""
-    text = clean(text)
-    if not text:
-        return 0
-    if is_dash(text):
-        return 1 if role not in (Role.NAME, Role.SCHEDULE) else -1
-    if role == Role.SCHEDULE:
-        return 4 if is_schedule(text) else -3
-    if is_schedule(text):
-        return -3
-    if role == Role.DEPARTMENT:
-        names = split_departments(text)
-        looks = bool(names) and not text.startswith("・") and len(text) <= 60
-        return 3 if looks else -2
-    if role == Role.NAME:
-        return 2 if re.search(r"(継続|新規)\s*活動", text) else (-1 if text.startswith("・") else 0)
-    if role == Role.DESCRIPTION:
-        return 1 if text.endswith(("。", "ます", "ます。")) and not text.startswith("・") else 0
-    if role in (Role.PLAN, Role.TARGET, Role.ACTUAL):
-        return 1 if len(text) <= 40 else -1
-    return 1 if text.startswith("・") else 0
-
-
-def _score(table: TableLayout, cells: list[tuple[int | None, str]]) -> int:
-    return sum(_fit(table.role_at(i), text) for i, (_, text) in enumerate(cells))
-
-
-def _align(state: _State, table: TableLayout, row: SourceRow) -> list[tuple[int | None, str]]:
-    """Given a data row, return (source column, text) pairs re-aligned so that the 年次計画
-    cell sits in its column: a surplus empty or dash cell is dropped, or an empty one added,
-    wherever the rest of the row then fits its columns best."""
-    cells: list[tuple[int | None, str]] = list(enumerate(row.cells))
-    expected = table.index_of(Role.SCHEDULE)
-    if expected is None:
-        return cells
-    found = next(
-        (i for i, (_, text) in enumerate(cells) if text.strip() and is_schedule(text)), None
-    )
-    if (
-        found is None
-        or found == expected
-        or is_schedule(cells[expected][1] if expected < len(cells) else "")
-    ):
-        return cells
-    source_column = found
-    while found > expected:
-        candidates = [i for i in range(found) if not cells[i][1].strip() or is_dash(cells[i][1])]
-        if not candidates:
-            break
-        best = max(candidates, key=lambda i: (_score(table, cells[:i] + cells[i + 1 :]), i))
-        removed = cells.pop(best)[1]
-        if removed.strip():
-            state.placed["realigned"] += 1
-        found -= 1
-        state.warn(
-            "row_shifted",
-            f"cells shifted right: 年次計画 was in column {source_column + 1}, expected "
-            f"{expected + 1}; dropped the surplus "
-            f"{repr(clean(removed)) if removed.strip() else 'empty cell'} at column {best + 1}",
-            row.line,
-            row.page,
-        )
-    while found < expected:
-        best = max(
-            range(found + 1),
-            key=lambda i: (_score(table, [*cells[:i], (None, ""), *cells[i:]]), -i),
-        )
-        cells.insert(best, (None, ""))
-        found += 1
-        state.warn(
-            "row_shifted",
-            f"cells shifted left: 年次計画 was in column {source_column + 1}, expected "
-            f"{expected + 1}; inserted an empty cell at column {best + 1}",
-            row.line,
-            row.page,
-        )
-    if found != expected:
-        state.warn(
-            "row_misaligned",
-            f"cannot re-align the row: 年次計画 is in column {source_column + 1}, expected "
-            f"{expected + 1}; cells read by position",
-            row.line,
-            row.page,
-        )
-    return cells
-
-
 def _data_row(state: _State, row: SourceRow) -> None:
     table = state.table
     assert table is not None
     mapped: list[tuple[Role, Cell]] = []
-    for index, (column, text) in enumerate(_align(state, table, row)):
+    aligned = align(table, row)
+    state.warnings.extend(aligned.warnings)
+    state.placed["realigned"] += aligned.dropped
+    for index, (column, text) in enumerate(aligned.cells):
         if not text.strip() or column is None:
             continue
         box = row.boxes[column] if row.boxes else None

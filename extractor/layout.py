@@ -1,0 +1,164 @@
+"""What the table stage hands on: columns and their roles, tables, activity records and
+the cover, each cell with the place it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from extractor.models import ExtractionWarning
+from extractor.sources import Box
+
+
+class Role(StrEnum):
+    """What a column holds, read from its header text."""
+
+    NAME = "name"
+    DESCRIPTION = "description"
+    ROLES = "roles"
+    COUNCIL_EFFORTS = "council.efforts"
+    COUNCIL_RESULTS = "council.results"
+    COUNCIL_PLANS = "council.plans"
+    CITY_EFFORTS = "city.efforts"
+    DEPARTMENT = "city.department"
+    CITY_RESULTS = "city.results"
+    CITY_PLANS = "city.plans"
+    SCHEDULE = "schedule"
+    PLAN = "targets.plan"
+    TARGET = "targets.target"
+    ACTUAL = "targets.actual"
+    EXTRA = "extra"
+    UNKNOWN = "unknown"
+
+
+TARGET_ROLES = {
+    Role.PLAN: "plan",
+    Role.TARGET: "target",
+    Role.ACTUAL: "actual",
+    Role.EXTRA: "extra",
+}
+COUNCIL_ROLES = (Role.COUNCIL_EFFORTS, Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS)
+CITY_ROLES = (Role.CITY_EFFORTS, Role.CITY_RESULTS, Role.CITY_PLANS)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A non-empty source cell and where it came from."""
+
+    text: str
+    line: int
+    column: int
+    page: int | None = None
+    box: Box | None = None
+    spanned: bool = False  # repeats a cell merged down from a row above (see SourceRow)
+
+
+@dataclass(frozen=True)
+class GoalRef:
+    number: int
+    title: str
+    raw: str
+    line: int
+    page: int | None
+
+
+@dataclass
+class Column:
+    index: int
+    header: str
+    role: Role
+    fiscal_year: int | None = None
+    subheader: str | None = None
+
+
+@dataclass
+class TableLayout:
+    """A table's header: which column holds what, and the years the header names."""
+
+    line: int
+    page: int | None
+    basic_goal: GoalRef | None
+    activity_goal: GoalRef | None
+    columns: list[Column]
+    subheader_line: int | None = None
+    plan_fiscal_year: int | None = None
+    target_fiscal_year: int | None = None
+    results_fiscal_year: int | None = None
+    plans_fiscal_year: int | None = None
+    actual_fiscal_year: int | None = None
+
+    def role_at(self, index: int) -> Role:
+        if index < len(self.columns):
+            return self.columns[index].role
+        return Role.EXTRA if self.targets_start is not None else Role.UNKNOWN
+
+    def index_of(self, role: Role) -> int | None:
+        return next((c.index for c in self.columns if c.role == role), None)
+
+    @property
+    def targets_start(self) -> int | None:
+        return self.index_of(Role.PLAN)
+
+    @property
+    def has(self) -> set[Role]:
+        return {c.role for c in self.columns}
+
+    @property
+    def role_heading(self) -> str | None:
+        return next((c.header for c in self.columns if c.role == Role.ROLES), None)
+
+
+@dataclass
+class MappedRow:
+    """A data row with each non-empty cell assigned to the role of its column."""
+
+    line: int
+    page: int | None
+    cells: list[tuple[Role, Cell]]
+
+    def get(self, role: Role) -> list[Cell]:
+        return [cell for r, cell in self.cells if r == role]
+
+    def first(self, role: Role) -> Cell | None:
+        return next((cell for r, cell in self.cells if r == role), None)
+
+
+@dataclass
+class ActivityRecord:
+    """The rows of one activity: parts are repeats of the same name, each with its rows."""
+
+    table: TableLayout
+    parts: list[list[MappedRow]]
+    name_cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[MappedRow]:
+        return [row for part in self.parts for row in part]
+
+
+@dataclass
+class Cover:
+    """What the cover pages and page titles say."""
+
+    title_parts: list[Cell] = field(default_factory=list)
+    fiscal_year: Cell | None = None
+    date: Cell | None = None
+    issuers: list[Cell] = field(default_factory=list)
+    report_title: Cell | None = None
+    page_titles: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    """The reconstructed packet: cover, tables and activity records, and what fit nowhere."""
+
+    cover: Cover
+    era: str | None
+    tables: list[TableLayout]
+    records: list[ActivityRecord]
+    unmapped: list[Cell]
+    warnings: list[ExtractionWarning]
+    cell_count: int
+    placed: dict[str, int] = field(default_factory=dict)
+    # Every 基本目標 / 活動目標 heading read: (level, heading, number of its 基本目標).
+    headings: list[tuple[str, GoalRef, int | None]] = field(default_factory=list)
