@@ -14,11 +14,13 @@ MAX_HEADER_CHARS = 40
 
 
 def squeeze(text: str) -> str:
+    """Given header text, return it NFKC-normalized without any whitespace."""
     return re.sub(r"\s+", "", nfkc(text))
 
 
 @lru_cache(maxsize=256)
 def fiscal_year_in(text: str, era: str | None) -> int | None:
+    """Given header text such as 市の取り組み (平成23年度実施状況), return its fiscal year."""
     for found in find_dates(text, DateContext(era=era)):
         if found.precision == "fiscal_year" and found.fiscal_year:
             return found.fiscal_year

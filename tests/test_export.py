@@ -189,4 +189,5 @@ def test_export_command(tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"wrote {tmp_path / 'activities.csv'}",
         f"wrote {tmp_path / 'targets.csv'}",
+        f"wrote {tmp_path / 'dates.csv'}",
     ]

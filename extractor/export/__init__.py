@@ -20,6 +20,7 @@ from extractor.errors import OutputError
 from extractor.export.tables import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
+    DATES,
     TABLES,
     TARGET_COLUMNS,
     Row,
@@ -71,16 +72,27 @@ def _package_cell(value: Any) -> Any:
 
 
 def export_csv(datasets: list[Dataset], folder: Path) -> list[Path]:
-    """Write activities.csv and targets.csv (one row per target, activity columns repeated),
-    UTF-8 with a byte-order mark so that Excel opens them as UTF-8."""
+    """Write activities.csv, targets.csv (one row per target, the activity's columns
+    repeated) and dates.csv (one row per date, with the activity's id and name), UTF-8 with
+    a byte-order mark so that Excel opens them as UTF-8."""
     tables = build_rows(datasets)
     activities = {(row["fiscal_year"], row["key"]): row for row in tables["activities"]}
     flat_targets = [{**activities[(t["fiscal_year"], t["key"])], **t} for t in tables["targets"]]
     target_columns = [c.name for c in ACTIVITY_COLUMNS] + [c.name for c in TARGET_COLUMNS]
+    named_dates = [
+        {
+            **d,
+            "id": activities[(d["fiscal_year"], d["key"])]["id"],
+            "name": activities[(d["fiscal_year"], d["key"])]["name"],
+        }
+        for d in tables["dates"]
+    ]
+    date_columns = ["fiscal_year", "key", "id", "name", *DATES.names[2:]]
     written = []
     for name, columns, rows in (
         ("activities.csv", ACTIVITIES.names, tables["activities"]),
         ("targets.csv", target_columns, flat_targets),
+        ("dates.csv", date_columns, named_dates),
     ):
         path = folder / name
         write_atomic(path, "\ufeff" + _csv_text(columns, rows, _spreadsheet_cell))
