@@ -25,7 +25,6 @@ class Outcome:
     json: str | None = None
     summary: list[str] = field(default_factory=list)
     error: str | None = None
-    internal: bool = False
     traceback: str | None = None
 
 
@@ -73,7 +72,6 @@ def extract_one(path: Path, target: str, settings: ExtractSettings) -> Outcome:
             path,
             error=f"{path}: internal error ({type(exc).__name__}: {exc}); "
             "rerun with --verbose and report it",
-            internal=True,
             traceback=traceback.format_exc(),
         )
 

@@ -373,3 +373,7 @@ def test_diff_refuses_what_is_not_a_dataset(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 1
     assert missing.stderr.endswith("none.json: no such file; run `extract` on the packet first\n")
+
+
+def test_the_committed_overrides_file_is_valid_and_empty() -> None:
+    assert load_overrides(Path(__file__).parent.parent / "links.toml") == Overrides()

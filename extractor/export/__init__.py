@@ -31,7 +31,6 @@ from extractor.export.tables import (
 from extractor.models import Dataset
 from extractor.output import write_atomic
 
-FORMATS = ("csv", "jsonl", "sqlite", "datapackage")
 SQL_TYPES = {
     "string": "TEXT",
     "integer": "INTEGER",

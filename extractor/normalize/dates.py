@@ -96,14 +96,6 @@ def era_to_western(era: str, year: int) -> int:
     return ERA_BASE[ERA_ABBREVIATIONS.get(era, era)] + year
 
 
-def western_to_era(year: int) -> tuple[str, int]:
-    """Given a western year, return the era it mostly falls in and the era year."""
-    for era, base in sorted(ERA_BASE.items(), key=lambda item: -item[1]):
-        if year > base:
-            return era, year - base
-    return "明治", year - ERA_BASE["明治"]
-
-
 def fiscal_year_of(day: dt.date) -> int:
     """Given a date, return the Japanese fiscal year (April–March) it belongs to."""
     return day.year if day.month >= 4 else day.year - 1
