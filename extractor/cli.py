@@ -25,6 +25,14 @@ if TYPE_CHECKING:
     from extractor.settings import ExtractSettings
 
 
+links_option = click.option(
+    "--links",
+    "links_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Overrides that force or forbid links [default: ./links.toml if present].",
+)
+
+
 def _fail(message: str) -> None:
     click.echo(f"Error: {message}", err=True)
 
@@ -83,12 +91,7 @@ def _terminate(signum: int, frame: object) -> None:
     type=click.Path(path_type=Path, dir_okay=False),
     help="An earlier year's dataset (JSON): linked activities keep its keys.",
 )
-@click.option(
-    "--links",
-    "links_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Overrides that force or forbid links [default: ./links.toml if present].",
-)
+@links_option
 @click.option("--no-link", is_flag=True, help="Do not link several packets with each other.")
 @click.option(
     "--debug-stage",
@@ -243,12 +246,7 @@ def schema(output: Path | None) -> None:
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON for tools.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as git diff.")
-@click.option(
-    "--links",
-    "links_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Overrides that force or forbid links [default: ./links.toml if present].",
-)
+@links_option
 def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path | None) -> None:
     """Compare two years' datasets (OLD.json NEW.json): added, removed, renamed, moved
     activities, and how the actual figures moved toward their targets."""
@@ -273,7 +271,7 @@ def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path 
     "export_format",
     type=click.Choice(["csv", "jsonl", "sqlite", "datapackage"]),
     required=True,
-    help="csv: activities.csv + targets.csv for spreadsheets; jsonl: one activity per line; "
+    help="csv: activities, targets and dates CSVs for spreadsheets; jsonl: one activity per line; "
     "sqlite: one database; datapackage: a Frictionless Data Package.",
 )
 @click.option(
@@ -310,12 +308,7 @@ def export(files: tuple[Path, ...], export_format: str, output: Path | None, qui
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), default="report.html", show_default=True
 )
-@click.option(
-    "--links",
-    "links_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Overrides that force or forbid links [default: ./links.toml if present].",
-)
+@links_option
 def report(files: tuple[Path, ...], output: Path, links_file: Path | None) -> None:
     """Write a self-contained HTML report of the datasets (normalized/*.json) for people."""
     from extractor.link import load_links_file
