@@ -230,12 +230,6 @@ def _cover_line(state: _State, cell: Cell) -> None:
         cover.title_parts.append(cell)
 
 
-def _where(state: _State, row: SourceRow) -> str:
-    if state.format == "pdf":
-        return f"page {row.page}, row {row.line}"
-    return f"line {row.line}"
-
-
 def _check_width(state: _State, table: TableLayout, row: SourceRow, last_line: int) -> None:
     """Refuse a text-export row whose cells do not match its table's header: a cell holding
     an unquoted tab or line break splits rows apart, and a cut-off file ends mid-row."""
@@ -275,7 +269,7 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
         if role is None and text:
             if not state.settings.keep_unknown_columns:
                 raise MalformedPacketError(
-                    f"{state.path}: {_where(state, row)}: column {index + 1} header {text!r} is "
+                    f"{state.path}: {row.where()}: column {index + 1} header {text!r} is "
                     "not one this tool knows; if it belongs in the packet, rerun with "
                     "--keep-unknown-columns to keep its cells in `unmapped`"
                 )

@@ -39,6 +39,10 @@ class SourceRow:
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)
 
+    def where(self) -> str:
+        """Where the row is, as a user finds it: page and row in a PDF, line in a text file."""
+        return f"page {self.page}, row {self.line}" if self.page else f"line {self.line}"
+
 
 @dataclass
 class SourceDocument:
@@ -105,9 +109,8 @@ def _check_cells(document: SourceDocument, settings: ExtractSettings) -> None:
     for row in document.rows:
         for column, text in enumerate(row.cells):
             if len(text) > limit:
-                where = f"page {row.page}, row {row.line}" if row.page else f"line {row.line}"
                 raise InputTooLargeError(
-                    f"{document.path}: {where}, column {column + 1}: a cell of {len(text):,} "
+                    f"{document.path}: {row.where()}, column {column + 1}: a cell of {len(text):,} "
                     f"characters is over the {limit:,}-character limit; is this the right file? "
                     "Raise the limit with --max-cell-chars"
                 )
