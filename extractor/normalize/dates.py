@@ -136,10 +136,16 @@ def _weekday_check(day: dt.date | None, written: str | None) -> bool | None:
     return WEEKDAYS[day.weekday()] == written
 
 
+def _number(match: re.Match[str], group: str) -> int | None:
+    """Given a match and a month or day group, return its number (spaced digits allowed)."""
+    text = match.groupdict().get(group)
+    return int(text.replace(" ", "")) if text else None
+
+
 def _resolve(
     name: str, match: re.Match[str], context: DateContext
-) -> list[tuple[str, dt.date | None, dt.date | None, str, int | None, str | None, bool]]:
-    """Given a pattern match, return (kind, date, end, precision, fy, era, inferred) entries."""
+) -> list[tuple[dt.date | None, dt.date | None, str, int | None, str | None, bool]]:
+    """Given a pattern match, return (date, end, precision, fy, era, inferred) entries."""
     groups = match.groupdict()
     era_group = groups.get("era")
     era = ERA_ABBREVIATIONS.get(era_group, era_group) if era_group else None
@@ -154,11 +160,10 @@ def _resolve(
                 fiscal_year = None
             first, last = fiscal_year_bounds(fiscal_year) if fiscal_year else (None, None)
             results.append(
-                ("date", first, last, "fiscal_year", fiscal_year, era or context.era, era is None)
+                (first, last, "fiscal_year", fiscal_year, era or context.era, era is None)
             )
         return results
-    month = int(groups["m"].replace(" ", "")) if groups.get("m") else None
-    day = int(groups["d"].replace(" ", "")) if groups.get("d") else None
+    month, day = _number(match, "m"), _number(match, "d")
     if month is not None and not 1 <= month <= 12:
         return []
     if day is not None and not 1 <= day <= 31:
@@ -176,17 +181,17 @@ def _resolve(
         year = None
         inferred = True
     if year is None:
-        return [("date", None, None, "day" if day else "month", None, era, True)]
+        return [(None, None, "day" if day else "month", None, era, True)]
     if month is None:
         first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-        return [("date", first, last, "year", None, era, inferred)]
+        return [(first, last, "year", None, era, inferred)]
     if day is None:
         first, last = _month_bounds(year, month)
-        return [("date", first, last, "month", fiscal_year_of(first), era, inferred)]
+        return [(first, last, "month", fiscal_year_of(first), era, inferred)]
     exact = _safe_date(year, month, day)
     if exact is None:
         return []
-    return [("date", exact, exact, "day", fiscal_year_of(exact), era, inferred)]
+    return [(exact, exact, "day", fiscal_year_of(exact), era, inferred)]
 
 
 def find_dates(text: str, context: DateContext | None = None) -> list[FoundDate]:
@@ -209,11 +214,8 @@ def find_dates(text: str, context: DateContext | None = None) -> list[FoundDate]
                 taken[index] = True
             raw = text[offsets[start] : offsets[stop - 1] + 1]
             written_weekday = match.groupdict().get("wd")
-            for kind, first, last, precision, fiscal_year, era, inferred in entries:
-                month = (
-                    int(match.group("m").replace(" ", "")) if match.groupdict().get("m") else None
-                )
-                day = int(match.group("d").replace(" ", "")) if match.groupdict().get("d") else None
+            month, day = _number(match, "m"), _number(match, "d")
+            for first, last, precision, fiscal_year, era, inferred in entries:
                 found.append(
                     (
                         start,
@@ -222,7 +224,7 @@ def find_dates(text: str, context: DateContext | None = None) -> list[FoundDate]
                             raw=raw,
                             start=offsets[start],
                             end_index=offsets[stop - 1] + 1,
-                            kind=kind,
+                            kind="date",
                             date=first,
                             end=last,
                             precision=precision,
