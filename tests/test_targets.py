@@ -73,7 +73,17 @@ def test_a_dash_that_contradicts_a_figure_leaves_the_value_empty() -> None:
 
 
 def test_units_thousands_and_percent() -> None:
-    (target,), codes = targets((0, "plan", "0.43%"), (0, "target", "16%"), (0, "actual", "10.3"))
+    (target,), warnings = build_targets(
+        [
+            TargetCell("0.43%", "plan", 1, 107, 11),
+            TargetCell("16%", "target", 1, 107, 12),
+            TargetCell("10.3", "actual", 2, 108, 13),
+        ],
+        YEARS,
+        SETTINGS,
+    )
+    assert [(w.code, w.line) for w in warnings] == [("target_unit_missing", 108)]
+    codes = [w.code for w in warnings]
     assert figures(target) == (0.43, 16, 10.3)
     assert target.unit == "%"
     assert codes == ["target_unit_missing"]

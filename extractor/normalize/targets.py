@@ -130,6 +130,7 @@ class _Slot:
     raw: str | None = None
     value: Number | None = None
     unit: str | None = None
+    line: int = 0
 
 
 @dataclass
@@ -188,6 +189,7 @@ class _Reader:
             existing.raw = raw
             existing.value = value.number if value else None
             existing.unit = value.unit if value else None
+            existing.line = line
             return
         if existing.raw == raw or (is_dash(existing.raw) and is_dash(raw)):
             return
@@ -253,7 +255,7 @@ class _Reader:
                     self.warn(
                         "target_unit_missing",
                         f"{name} figure {slot.raw!r} has no unit; the other figures are in {unit}",
-                        line,
+                        slot.line,
                     )
         elif len(units) > 1:
             self.warn(
