@@ -7,9 +7,9 @@ import random
 import time
 from pathlib import Path
 
-from extractor.link import link_years as link_all
 from extractor.models import Activity, Dataset, Goal
 from extractor.pipeline import extract
+from extractor.years.link import link_years as link_all
 
 ROOT = Path(__file__).resolve().parent.parent
 RENAMED, MOVED, DROPPED, ADDED = 0.03, 0.01, 0.01, 0.01

@@ -6,17 +6,6 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from extractor.layout import (
-    CITY_ROLES,
-    COUNCIL_ROLES,
-    TARGET_ROLES,
-    ActivityRecord,
-    Cell,
-    GoalRef,
-    Layout,
-    Role,
-    TableLayout,
-)
 from extractor.models import (
     Activity,
     CellBox,
@@ -42,6 +31,17 @@ from extractor.normalize.text import (
     unique,
 )
 from extractor.settings import ExtractSettings
+from extractor.structure.layout import (
+    CITY_ROLES,
+    COUNCIL_ROLES,
+    TARGET_ROLES,
+    ActivityRecord,
+    Cell,
+    GoalRef,
+    Layout,
+    Role,
+    TableLayout,
+)
 
 ITEM_FIELDS = {
     Role.ROLES: "roles",

@@ -182,9 +182,9 @@ def _linked(
 ) -> list[Outcome]:
     """Given extraction outcomes, link the successful ones year to year (oldest first, after
     `link_to` if given), carry keys forward, and report the pairs that need review."""
-    from extractor.link import link_years, load_links_file
     from extractor.models import Dataset
     from extractor.output import load_dataset, to_json
+    from extractor.years.link import link_years, load_links_file
 
     overrides = load_links_file(links_file)
     done = [(i, o, Dataset.model_validate_json(o.json)) for i, o in enumerate(outcomes) if o.json]
@@ -250,9 +250,9 @@ def schema(output: Path | None) -> None:
 def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path | None) -> None:
     """Compare two years' datasets (OLD.json NEW.json): added, removed, renamed, moved
     activities, and how the actual figures moved toward their targets."""
-    from extractor.diff import diff_datasets, render_text
-    from extractor.link import load_links_file
     from extractor.output import load_dataset, to_json
+    from extractor.years.diff import diff_datasets, render_text
+    from extractor.years.link import load_links_file
 
     try:
         result = diff_datasets(load_dataset(old), load_dataset(new), load_links_file(links_file))
@@ -311,9 +311,9 @@ def export(files: tuple[Path, ...], export_format: str, output: Path | None, qui
 @links_option
 def report(files: tuple[Path, ...], output: Path, links_file: Path | None) -> None:
     """Write a self-contained HTML report of the datasets (normalized/*.json) for people."""
-    from extractor.link import load_links_file
     from extractor.output import load_dataset, write_atomic
     from extractor.report import render_report
+    from extractor.years.link import load_links_file
 
     try:
         html = render_report([load_dataset(f) for f in files], load_links_file(links_file))

@@ -6,8 +6,6 @@ from collections import Counter
 from pathlib import Path
 
 from extractor.activities import build_activities
-from extractor.keys import unique_keys
-from extractor.layout import Layout, TableLayout
 from extractor.models import (
     Activity,
     Column,
@@ -24,7 +22,9 @@ from extractor.normalize.dates import DateContext, find_dates
 from extractor.normalize.text import clean, remove_wrap_spaces
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, read_source
-from extractor.tables import reconstruct
+from extractor.structure.layout import Layout, TableLayout
+from extractor.structure.reconstruct import reconstruct
+from extractor.years.keys import unique_keys
 
 
 def extract(path: Path, settings: ExtractSettings | None = None) -> Dataset:

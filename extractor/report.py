@@ -8,10 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from extractor.diff import Diff, diff_datasets
-from extractor.export.tables import packet_year
-from extractor.link import Overrides
+from extractor.export.flat import packet_year
 from extractor.models import Activity, Dataset, Number, Target
+from extractor.years.diff import Diff, diff_datasets
+from extractor.years.link import Overrides
 
 STATUS = {"continuing": "継続", "new": "新規"}
 LEGEND = "○ 計画（始期）、■ 目標、● 実績、破線は計画から目標への直線（順調の目安）"

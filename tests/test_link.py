@@ -9,10 +9,18 @@ import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
-from extractor.diff import diff_datasets, render_text
-from extractor.link import Overrides, Pair, carry_keys, link, link_years, load_overrides, match_form
 from extractor.models import Activity, Dataset, Goal
 from extractor.pipeline import extract
+from extractor.years.diff import diff_datasets, render_text
+from extractor.years.link import (
+    Overrides,
+    Pair,
+    carry_keys,
+    link,
+    link_years,
+    load_overrides,
+    match_form,
+)
 from tests.packets import H23, H24
 
 TRUTH = json.loads(

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from extractor.headers import header_role
-from extractor.layout import Layout, Role
 from extractor.settings import ExtractSettings
 from extractor.sources import read_source
-from extractor.tables import reconstruct
+from extractor.structure.headers import header_role
+from extractor.structure.layout import Layout, Role
+from extractor.structure.reconstruct import reconstruct
 from tests.packets import H24
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import OutputError
-from extractor.export.tables import (
+from extractor.export.flat import (
     ACTIVITIES,
     ACTIVITY_COLUMNS,
     DATES,

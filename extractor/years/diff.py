@@ -7,8 +7,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from extractor.link import Linkage, LinkSettings, Overrides, link, match_form
 from extractor.models import Activity, Dataset, Number, Target
+from extractor.years.link import Linkage, LinkSettings, Overrides, link, match_form
 
 ON_TRACK_TOLERANCE = 1e-9
 OTHER_FIELDS = ("description", "departments", "schedule")

@@ -14,10 +14,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from extractor.alignment import align
 from extractor.errors import MalformedPacketError, NotAPacketError
-from extractor.headers import fiscal_year_in, header_role, is_header_row, squeeze
-from extractor.layout import (
+from extractor.models import ExtractionWarning
+from extractor.normalize.dates import find_dates, parse_year_number
+from extractor.normalize.text import clean, match_key, nfkc
+from extractor.settings import ExtractSettings
+from extractor.sources import SourceDocument, SourceRow
+from extractor.structure.alignment import align
+from extractor.structure.headers import fiscal_year_in, header_role, is_header_row, squeeze
+from extractor.structure.layout import (
     ActivityRecord,
     Cell,
     Column,
@@ -28,11 +33,6 @@ from extractor.layout import (
     Role,
     TableLayout,
 )
-from extractor.models import ExtractionWarning
-from extractor.normalize.dates import find_dates, parse_year_number
-from extractor.normalize.text import clean, match_key, nfkc
-from extractor.settings import ExtractSettings
-from extractor.sources import SourceDocument, SourceRow
 
 BASIC_GOAL = re.compile(r"^基本目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 ACTIVITY_GOAL = re.compile(r"^活動目標\s*(\d+)\s*[:：.．]?\s*(.*)$")

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractor.layout import Role, TableLayout
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import is_schedule
 from extractor.normalize.text import clean, is_dash, split_departments
 from extractor.sources import SourceRow
+from extractor.structure.layout import Role, TableLayout
 
 
 def _fit(role: Role, text: str) -> int:

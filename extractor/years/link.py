@@ -20,9 +20,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractor.errors import DatasetError
-from extractor.keys import MATCH_NOISE, unique_keys, with_keys
 from extractor.models import Activity, Dataset
 from extractor.normalize.text import nfkc, parse_name
+from extractor.years.keys import MATCH_NOISE, unique_keys, with_keys
 
 if TYPE_CHECKING:
     import numpy as np

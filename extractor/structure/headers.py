@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from extractor.layout import Role
 from extractor.normalize.dates import DateContext, find_dates
 from extractor.normalize.text import nfkc
+from extractor.structure.layout import Role
 
 # Header cells are short labels; a longer cell marks a data row.
 MAX_HEADER_CHARS = 40

@@ -1,0 +1,1 @@
+"""Across years: activity keys, linking, the crosswalk of series, and what changed."""
