@@ -19,7 +19,14 @@ from extractor.models import (
     Target,
     Work,
 )
-from extractor.normalize.dates import WEEKDAYS, DateContext, FoundDate, find_dates, parse_schedule
+from extractor.normalize.dates import (
+    WEEKDAYS,
+    DateContext,
+    FoundDate,
+    YearRange,
+    find_dates,
+    parse_year_range,
+)
 from extractor.normalize.targets import SlotYears, TargetCell, build_targets
 from extractor.normalize.text import (
     clean,
@@ -30,6 +37,7 @@ from extractor.normalize.text import (
     split_departments,
     unique,
 )
+from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
 from extractor.structure.layout import (
     CITY_ROLES,
@@ -99,10 +107,11 @@ def _city(record: ActivityRecord) -> list[CityWork]:
         content = [(role, cell) for role, cell in row.cells if role in CITY_ROLES]
         meaningful = [(r, c) for r, c in content if not is_dash(c.text)]
         if department is not None and not is_dash(department.text):
-            text = remove_wrap_spaces(clean(department.text))
+            names = split_departments(department.text)
+            text = "、".join(names)
             entry = next((e for e in entries if e.department == text), None)
             if entry is None:
-                entry = _CityEntry(text, split_departments(department.text))
+                entry = _CityEntry(text, names)
                 entries.append(entry)
         elif meaningful:
             entry = entries[-1] if entries else None
@@ -131,25 +140,27 @@ def _work(record: ActivityRecord) -> Work | None:
     )
 
 
-def _date_context(role: Role, table: TableLayout, era: str | None) -> DateContext:
+def _date_context(role: Role, table: TableLayout, layout: Layout) -> DateContext:
+    reference = table.results_fiscal_year or layout.reference_year
     if role in (Role.COUNCIL_RESULTS, Role.CITY_RESULTS):
-        return DateContext(table.results_fiscal_year, era)
+        return DateContext(table.results_fiscal_year, layout.era, reference)
     if role in (Role.COUNCIL_PLANS, Role.CITY_PLANS):
-        return DateContext(table.plans_fiscal_year, era)
+        return DateContext(table.plans_fiscal_year, layout.era, reference)
     if role == Role.ACTUAL:
-        return DateContext(table.actual_fiscal_year, era)
-    return DateContext(None, era)
+        return DateContext(table.actual_fiscal_year, layout.era, reference)
+    return DateContext(None, layout.era, reference)
 
 
-def _weekday_hint(month: int, day: int, weekday: str, around: int) -> str:
+def _weekday_fit(month: int, day: int, weekday: str, around: int) -> str | None:
+    """Given a month, day and written weekday, return the nearby date the weekday fits."""
     for year in (around - 1, around + 1, around - 2, around + 2):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             continue
         if WEEKDAYS[candidate.weekday()] == weekday:
-            return f"; the weekday fits {candidate.isoformat()}"
-    return ""
+            return candidate.isoformat()
+    return None
 
 
 class _Builder:
@@ -164,11 +175,11 @@ class _Builder:
         self.id = ident
         self.warnings: list[ExtractionWarning] = []
 
-    def warn(self, code: str, message: str, cell: Cell | None) -> None:
+    def warn(self, code: WarningCode, cell: Cell | None, **args: WarningArg) -> None:
         self.warnings.append(
-            ExtractionWarning(
-                code=code,
-                message=message,
+            ExtractionWarning.make(
+                code,
+                args,
                 line=cell.line if cell else self.record.rows[0].line,
                 page=cell.page if cell else self.record.rows[0].page,
                 activity=self.id,
@@ -185,16 +196,12 @@ class _Builder:
         statuses = {parse_name(cell.text)[1] for cell in record.name_cells}
         if len(statuses) > 1:
             self.warn(
-                "status_conflict",
-                f"repeated rows disagree on status: {sorted(map(str, statuses))}",
+                WarningCode.STATUS_CONFLICT,
                 record.name_cells[1],
+                statuses=", ".join(sorted(map(str, statuses))),
             )
         if name is None:
-            self.warn(
-                "activity_without_name",
-                "activity has no 活動名 (the table has no such column or the cell is empty)",
-                None,
-            )
+            self.warn(WarningCode.ACTIVITY_WITHOUT_NAME, None)
         descriptions = unique(
             clean(c.text) for c in self.cells(Role.DESCRIPTION) if not is_dash(c.text)
         )
@@ -220,6 +227,7 @@ class _Builder:
             schedule=self.schedule(),
             targets=self.targets(),
             dates=self.dates(),
+            extra=self.extra(),
             source=self.provenance(),
         )
 
@@ -229,19 +237,18 @@ class _Builder:
             return Schedule(raw=None, start_fiscal_year=None, end_fiscal_year=None)
         raws = unique(clean(c.text) for c in cells)
         if len(raws) > 1:
-            self.warn(
-                "schedule_conflict",
-                f"rows give different 年次計画: {raws}; the first is used",
-                cells[1],
-            )
-        start, end = parse_schedule(raws[0], self.layout.era)
-        if start is None:
-            self.warn(
-                "schedule_unreadable",
-                f"年次計画 {raws[0]!r} is not a year range like 21~25",
-                cells[0],
-            )
-        return Schedule(raw=raws[0], start_fiscal_year=start, end_fiscal_year=end)
+            self.warn(WarningCode.SCHEDULE_CONFLICT, cells[1], values=" / ".join(raws))
+        table = self.record.table
+        reference = (
+            table.results_fiscal_year or table.actual_fiscal_year or self.layout.reference_year
+        )
+        span = parse_year_range(raws[0], reference, self.layout.era)
+        if span is None:
+            self.warn(WarningCode.SCHEDULE_UNREADABLE, cells[0], raw=raws[0])
+            span = YearRange(None, None)
+        elif span.reversed:
+            self.warn(WarningCode.YEAR_RANGE_REVERSED, cells[0], raw=raws[0])
+        return Schedule(raw=raws[0], start_fiscal_year=span.start, end_fiscal_year=span.end)
 
     def targets(self) -> list[Target]:
         table = self.record.table
@@ -276,7 +283,7 @@ class _Builder:
                 if field_name is None or (field_name, cell.text) in seen:
                     continue
                 seen.add((field_name, cell.text))
-                context = _date_context(role, table, self.layout.era)
+                context = _date_context(role, table, self.layout)
                 for found in find_dates(cell.text, context):
                     mentions.append(
                         DateMention(
@@ -300,24 +307,37 @@ class _Builder:
 
     def check_date(self, found: FoundDate, field_name: str, cell: Cell) -> None:
         if found.date is None and found.precision in ("day", "month"):
-            self.warn(
-                "date_year_unknown",
-                f"{found.raw!r} in {field_name} has no year and its column names no fiscal year",
-                cell,
-            )
+            self.warn(WarningCode.DATE_YEAR_UNKNOWN, cell, raw=found.raw, field=field_name)
         if found.weekday_matches is False and found.date is not None:
-            hint = ""
+            fits = None
             if found.month and found.day and found.weekday:
-                hint = _weekday_hint(found.month, found.day, found.weekday, found.date.year)
-            inferred = (
-                " (year inferred from the column's fiscal year)" if found.year_inferred else ""
-            )
+                fits = _weekday_fit(found.month, found.day, found.weekday, found.date.year)
             self.warn(
-                "weekday_mismatch",
-                f"{found.raw!r} in {field_name}: {found.date.isoformat()}{inferred} is a "
-                f"{WEEKDAYS[found.date.weekday()]}曜日, not {found.weekday}{hint}",
+                WarningCode.WEEKDAY_MISMATCH,
                 cell,
+                raw=found.raw,
+                field=field_name,
+                date=found.date.isoformat(),
+                how="year taken from the column's fiscal year"
+                if found.year_inferred
+                else "year written",
+                actual=WEEKDAYS[found.date.weekday()],
+                written=found.weekday,
+                fits=fits or "no nearby year",
             )
+
+    def extra(self) -> dict[str, str]:
+        """The cells of columns the tool does not know, by header in column order."""
+        by_column: dict[int, tuple[str, list[str]]] = {}
+        for cell in self.cells(Role.OTHER):
+            header = remove_wrap_spaces(cell.header or "")
+            _, texts = by_column.setdefault(cell.column, (header, []))
+            _extend(texts, [clean(cell.text)])
+        extra: dict[str, str] = {}
+        for column, (header, texts) in sorted(by_column.items()):
+            name = header if header not in extra else f"{header} ({column + 1})"
+            extra[name] = "\n".join(texts)
+        return extra
 
     def provenance(self) -> Provenance:
         rows = self.record.rows

@@ -76,9 +76,10 @@ def _terminate(signum: int, frame: object) -> None:
     "--max-cell-chars", type=click.IntRange(min=1), help="Refuse inputs with longer cells."
 )
 @click.option(
-    "--keep-unknown-columns",
+    "--strict",
     is_flag=True,
-    help="Keep cells under unknown headers in `unmapped` instead of refusing the file.",
+    help="Refuse a packet with a column header the tool does not know (by default its cells "
+    "are kept with each activity under `extra`).",
 )
 @click.option(
     "-j",
@@ -107,7 +108,7 @@ def run(
     max_bytes: int | None,
     max_pages: int | None,
     max_cell_chars: int | None,
-    keep_unknown_columns: bool,
+    strict: bool,
     jobs: int | None,
     link_to: Path | None,
     links_file: Path | None,
@@ -128,7 +129,7 @@ def run(
         overrides["max_pdf_pages"] = max_pages
     if max_cell_chars:
         overrides["max_cell_chars"] = max_cell_chars
-    overrides["keep_unknown_columns"] = keep_unknown_columns
+    overrides["strict"] = strict
     settings = ExtractSettings(**overrides)
     to_stdout = output_dir == "-"
     if (to_stdout or debug_stage) and len(files) > 1:

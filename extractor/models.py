@@ -11,7 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = "1.0"
+from extractor.problems import WarningArg, WarningCode, render
+
+SCHEMA_VERSION = "2.0"
 
 Status = Literal["continuing", "new"]
 TargetKind = Literal["numeric", "qualitative", "none"]
@@ -81,7 +83,9 @@ class Work(Model):
 
 
 class CityWork(Work):
-    department: str | None = Field(description="The 担当課 cell as printed (wrap spaces removed)")
+    department: str | None = Field(
+        description="The 担当課 cell's departments joined with 、 (none for a dash)"
+    )
     departments: list[str] = Field(description="Departments named in the 担当課 cell")
 
 
@@ -161,6 +165,11 @@ class Activity(Model):
     schedule: Schedule
     targets: list[Target]
     dates: list[DateMention]
+    extra: dict[str, str] = Field(
+        default_factory=dict,
+        description="Columns the tool does not know: header text → the activity's text under "
+        "it (rows joined by line breaks), in column order",
+    )
     source: Provenance
 
 
@@ -177,11 +186,53 @@ class Heading(Model):
 
 
 class ExtractionWarning(Model):
-    code: str
-    message: str
+    """A problem found in the packet: the value is kept or left empty, and a person checks it."""
+
+    code: WarningCode
+    message: str = Field(description="What happened, in English (people read it translated)")
     line: int | None = None
     page: int | None = None
     activity: str | None = Field(default=None, description="Activity id, where one applies")
+    args: dict[str, WarningArg] = Field(
+        default_factory=dict, description="The values the message was made from"
+    )
+
+    @classmethod
+    def of(
+        cls,
+        code: WarningCode,
+        *,
+        line: int | None = None,
+        page: int | None = None,
+        activity: str | None = None,
+        **args: WarningArg,
+    ) -> ExtractionWarning:
+        """Given a code and its message's arguments, return the warning, message in English."""
+        return cls.make(code, args, line=line, page=page, activity=activity)
+
+    @classmethod
+    def make(
+        cls,
+        code: WarningCode,
+        args: dict[str, WarningArg],
+        *,
+        line: int | None = None,
+        page: int | None = None,
+        activity: str | None = None,
+    ) -> ExtractionWarning:
+        """Like `of`, with the arguments as a dict."""
+        return cls(
+            code=code,
+            message=render(code, args, "en"),
+            line=line,
+            page=page,
+            activity=activity,
+            args=args,
+        )
+
+    def text(self) -> str:
+        """Return the message in the current language."""
+        return render(self.code, self.args)
 
 
 class UnmappedCell(Model):

@@ -20,6 +20,7 @@ from extractor.models import (
 )
 from extractor.normalize.dates import DateContext, find_dates
 from extractor.normalize.text import clean, remove_wrap_spaces
+from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, read_source
 from extractor.structure.layout import Layout, TableLayout
@@ -43,15 +44,15 @@ def _consensus(
     counted = Counter(v for v in values if v is not None)
     if not counted:
         return None
+    common = counted.most_common(1)[0][0]
     if len(counted) > 1:
-        listed = ", ".join(f"{year} ({n} tables)" for year, n in sorted(counted.items()))
+        listed = ", ".join(f"{year} ×{n}" for year, n in sorted(counted.items()))
         warnings.append(
-            ExtractionWarning(
-                code="header_year_mismatch",
-                message=f"tables disagree on the {what}: {listed}; the most common is used",
+            ExtractionWarning.of(
+                WarningCode.HEADER_YEAR_MISMATCH, what=what, years=listed, used=common
             )
         )
-    return counted.most_common(1)[0][0]
+    return common
 
 
 def _packet(layout: Layout, warnings: list[ExtractionWarning]) -> Packet:
@@ -66,7 +67,7 @@ def _packet(layout: Layout, warnings: list[ExtractionWarning]) -> Packet:
         found = [d for d in find_dates(cover.fiscal_year.text, context) if d.fiscal_year]
         fiscal_year = found[0].fiscal_year if found else None
     report_fiscal_year = _consensus(
-        [t.results_fiscal_year for t in tables], "report fiscal year", warnings
+        [t.results_fiscal_year for t in tables], "the report year", warnings
     )
     if report_fiscal_year is None and cover.report_title is not None:
         found = [
@@ -74,6 +75,14 @@ def _packet(layout: Layout, warnings: list[ExtractionWarning]) -> Packet:
         ]
         report_fiscal_year = found[0].fiscal_year if found else None
     title_parts = [remove_wrap_spaces(clean(c.text)) for c in cover.title_parts]
+    plan = _consensus([t.plan_fiscal_year for t in tables], "the plan start", warnings)
+    target = _consensus([t.target_fiscal_year for t in tables], "the plan target", warnings)
+    if plan and target and report_fiscal_year and not plan <= report_fiscal_year <= target:
+        warnings.append(
+            ExtractionWarning.of(
+                WarningCode.PLAN_PERIOD_MISMATCH, start=plan, end=target, year=report_fiscal_year
+            )
+        )
     return Packet(
         title=" ".join(title_parts) or None,
         report_title=clean(cover.report_title.text) if cover.report_title else None,
@@ -83,14 +92,10 @@ def _packet(layout: Layout, warnings: list[ExtractionWarning]) -> Packet:
         fiscal_year_raw=clean(cover.fiscal_year.text) if cover.fiscal_year else None,
         report_fiscal_year=report_fiscal_year,
         next_fiscal_year=_consensus(
-            [t.plans_fiscal_year for t in tables], "next-year plans' fiscal year", warnings
+            [t.plans_fiscal_year for t in tables], "the next-year plans", warnings
         ),
-        plan_fiscal_year=_consensus(
-            [t.plan_fiscal_year for t in tables], "plan start year", warnings
-        ),
-        target_fiscal_year=_consensus(
-            [t.target_fiscal_year for t in tables], "plan target year", warnings
-        ),
+        plan_fiscal_year=plan,
+        target_fiscal_year=target,
         issuers=[remove_wrap_spaces(clean(c.text)) for c in cover.issuers],
     )
 

@@ -19,10 +19,10 @@ class ExtractSettings(BaseModel):
     max_input_bytes: int = Field(default=50 * MB, description="Refuse larger inputs")
     max_pdf_pages: int = Field(default=1000, description="Refuse PDFs with more pages")
     max_cell_chars: int = Field(default=20_000, description="Refuse inputs with longer cells")
-    keep_unknown_columns: bool = Field(
+    strict: bool = Field(
         default=False,
-        description="Keep the cells of columns with unknown headers in `unmapped` instead of "
-        "refusing the file",
+        description="Refuse a packet with a column header the tool does not know instead of "
+        "keeping its cells with each activity under `extra`",
     )
     # A 計画目標 label names what is counted: it ends in 数/率/割合…, or has a "/unit" suffix.
     target_label_pattern: str = r"(数|率|割合|件数|人数|回数|量|額)(\s*/\s*\S{1,4})?$|/\S+$"

@@ -58,3 +58,20 @@ def write_packet(path: Path, text: str, encoding: str = "utf-8", newline: str = 
         text = text.replace("—", "―").replace("鷗", "鴎")
     path.write_bytes(text.replace("\n", newline).encode(encoding))
     return path
+
+
+def era_crossing_packet() -> str:
+    """h24 rewritten as the 令和2年度 packet of a plan that runs 平成30年度–令和4年度: it
+    reports 令和元年度 (2019); the 計画目標 sub-header reads 30 / 4 and the 年次計画 cells
+    30~4, R元~R4 (was 22~25) and R2~R4 (was 23~25)."""
+    text = h24_text()
+    text = text.replace(f"平成 {spaced(24)} 年度", "令和 2 年度")
+    text = text.replace(f"平成 {spaced(24)} 年 6 月 {spaced(26)} 日", "令和 2 年 6 月 2 3 日")
+    text = text.replace("（平成23年度実績）", "（令和元年度実績）")
+    text = text.replace("(平成23年度実施状況)", "(令和元年度実施状況)")
+    text = text.replace("(平成24年度実施予定)", "(令和2年度実施予定)")
+    text = re.sub(r"\t23年度( ?)実績", lambda m: f"\t元年度{m.group(1)}実績", text)
+    text = text.replace("\t21\t25\t", "\t30\t4\t")
+    text = text.replace("\t21~25\t", "\t30~4\t")
+    text = text.replace("\t22~25\t", "\tR元~R4\t")
+    return text.replace("\t23~25\t", "\tR2~R4\t")

@@ -9,10 +9,12 @@ import pytest
 from extractor.normalize.dates import (
     DateContext,
     FoundDate,
+    YearRange,
     find_dates,
     fiscal_year_of,
     parse_schedule,
     parse_year_number,
+    parse_year_range,
 )
 
 FY2011 = DateContext(fiscal_year=2011, era="平成")
@@ -192,3 +194,40 @@ def test_subheader_years() -> None:
 def test_fiscal_year_boundaries() -> None:
     assert fiscal_year_of(dt.date(2012, 3, 31)) == 2011
     assert fiscal_year_of(dt.date(2012, 4, 1)) == 2012
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("R.1.5.29", dt.date(2019, 5, 29)),  # 令和元年5月29日, a dot after the era letter
+        ("H.24.3.8", dt.date(2012, 3, 8)),
+        ("R1.5.29", dt.date(2019, 5, 29)),
+        ("R元.5.29", dt.date(2019, 5, 29)),
+    ],
+)
+def test_era_letter_with_a_dot(text: str, expected: dt.date) -> None:
+    d = only(f"実施日 {text} 会場", FY2011)
+    assert (d.raw, d.date, d.year_inferred) == (text, expected, False)
+
+
+def test_ranges_across_the_era_change() -> None:
+    # 令和元年度 (2019) packet: bare 30~4 runs 平成30 (2018) to 令和4 (2022).
+    assert parse_year_range("30~4", 2019, "令和") == YearRange(2018, 2022)
+    assert parse_year_range("H30~R4", None, None) == YearRange(2018, 2022)
+    assert parse_year_range("R元~R4", None, None) == YearRange(2019, 2022)
+    assert parse_year_range("R2~R4", 2019, "令和") == YearRange(2020, 2022)
+    assert parse_year_range("平成30年度～令和4年度", 2019, "令和") == YearRange(2018, 2022)
+    # With no year to go by, bare years are read in the document's era: here backwards.
+    assert parse_year_range("30~4", None, "平成") == YearRange(None, None, reversed=True)
+    assert parse_year_range("R4~R2", 2019, "令和") == YearRange(None, None, reversed=True)
+    assert parse_year_range("随時", 2019, "令和") is None
+
+
+def test_bare_years_read_nearest_the_packet() -> None:
+    assert parse_year_number("30", "令和", reference=2019) == 2018
+    assert parse_year_number("4", "令和", reference=2019) == 2022
+    assert parse_year_number("23", "平成", reference=2011) == 2011
+    (found,) = find_dates("元年度 実績", DateContext(era="令和", reference_year=2019))
+    assert (found.fiscal_year, found.era) == (2019, "令和")
+    (text,) = find_dates("30年度から実施", DateContext(fiscal_year=2019, era="令和"))
+    assert (text.fiscal_year, text.era) == (2018, "平成")

@@ -286,3 +286,31 @@ def test_warnings_are_the_ones_read_off_the_packet(h24: Dataset) -> None:
         (144, "row_shifted"),
         (153, "target_cells_realigned"),
     ]
+
+
+def test_a_department_cell_naming_several_keeps_them_apart(h24: Dataset) -> None:
+    # Lines 53, 85, 116 and 126: 高齢・障害福祉課 各担当課 and the like, one cell each.
+    cases = {
+        "利用しやすい建築物整備のための環境づくりの推進": ["高齢・障害福祉課", "各担当課"],
+        "児童、生徒の登下校時の安全の確保": ["社会教育課", "教育総務課"],
+        "民生委員・児童委員の活動強化及び周知啓発": ["各担当課", "社会課"],
+    }
+    for name, departments in cases.items():
+        (city,) = by_name(h24, name).city
+        assert (city.department, city.departments) == ("、".join(departments), departments)
+    salon = by_name(h24, "ふれあい・いきいきサロン支援事業の推進")
+    assert [c.department for c in salon.city] == [
+        "こども家庭課",
+        "高齢・障害福祉課",
+        "高齢・障害福祉課、こども家庭課",
+    ]
+
+
+def test_a_sub_heading_before_a_bullet_starts_the_next_item(h24: Dataset) -> None:
+    # Line 74: (第一次計画) ・出雲… (第二次計画) ・吉敷…
+    council = by_name(h24, "小地域福祉活動計画の策定").council
+    assert council is not None
+    assert council.results == [
+        "(第一次計画) 出雲地区社協及び八坂地区社協を指定し、第一次計画策定の支援を行った。",
+        "(第二次計画) 吉敷地区社協及び名田島地区社協を指定し、第二次計画策定の支援を行った。",
+    ]

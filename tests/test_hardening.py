@@ -70,9 +70,9 @@ MATRIX = [
      "the file ends mid-table: line 100 has 6 of 14 cells; it looks cut off, so export or copy it again"),
     ("header rows missing", lambda: rows_with(no_headers).encode(), [],
      "not a committee packet: no 活動名 header row in its 169 lines; is this the right file?"),
-    ("unknown column", lambda: rows_with(unknown_column).encode(), [],
-     "line 19: column 15 header '備考' is not one this tool knows; if it belongs in the packet, "
-     "rerun with --keep-unknown-columns to keep its cells in `unmapped`"),
+    ("unknown column, --strict", lambda: rows_with(unknown_column).encode(), ["--strict"],
+     "line 19: column 15 header '備考' is not one this tool knows (--strict); without --strict "
+     "its cells are kept with each activity under `extra`"),
     ("a row with a cell more", lambda: rows_with(lambda r: r[21].append("")).encode(), [],
      "line 22 has 15 cells but its table's header (line 19) has 14; a cell may hold an unquoted "
      "tab or line break: fix the export and try again"),
@@ -115,7 +115,7 @@ def test_the_limits_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     Path("extra.txt").write_text(rows_with(unknown_column), encoding="utf-8")
     result = CliRunner().invoke(main, ["long.txt", "--max-cell-chars", "200000", "-q"])
     assert result.exit_code == 0, result.stderr
-    result = CliRunner().invoke(main, ["extra.txt", "--keep-unknown-columns"])
+    result = CliRunner().invoke(main, ["extra.txt"])
     assert result.exit_code == 0, result.stderr
     assert "unknown_column: column 15 header '備考'" in result.stderr
 
@@ -187,7 +187,7 @@ def test_rearranged_rows_never_crash_nor_lose_a_cell(
     path = Path(os.environ.get("TMPDIR", "/tmp")) / f"rearranged-{os.getpid()}.txt"
     path.write_text(text, encoding="utf-8")
     try:
-        dataset = extract(path, ExtractSettings(keep_unknown_columns=True))
+        dataset = extract(path, ExtractSettings(strict=False))
     except ExtractorError as exc:  # only a packet with no header left at all may be refused
         assert "no 活動名 header row" in str(exc)
         return

@@ -40,17 +40,24 @@ def squeeze(text: str) -> str:
 def missing_cells(source_text: str, dataset: Dataset) -> list[tuple[int, str]]:
     """Source cells (split here, independently of the code) whose text is not in the output.
 
-    A cell counts as present when each of its bullet items, whitespace removed, occurs in
-    the output's strings. A cell holding only a dash means "none" and needs no text.
+    A cell counts as present when each of its bullet items occurs in the output's strings,
+    whitespace removed, either whole or as its space-separated words (a 担当課 cell naming
+    two departments lists them apart; a sub-heading before a bullet starts the next item).
+    A cell holding only a dash means "none" and needs no text.
     """
     haystack = "\x00".join(squeeze(s) for s in strings(dataset.model_dump(mode="json")))
+
+    def present(piece: str) -> bool:
+        words = [squeeze(w) for w in piece.split() if squeeze(w)]
+        return squeeze(piece) in haystack or all(word in haystack for word in words)
+
     missing = []
     for number, line in enumerate(source_text.splitlines(), start=1):
         for cell in line.split("\t"):
             if not cell.strip() or DASH.match(cell):
                 continue
-            pieces = [squeeze(p) for p in BULLET.split(cell) if squeeze(p)]
-            if not all(piece in haystack for piece in pieces):
+            pieces = [p for p in BULLET.split(cell) if squeeze(p)]
+            if not all(present(piece) for piece in pieces):
                 missing.append((number, cell))
     return missing
 

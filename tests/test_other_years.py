@@ -10,7 +10,7 @@ import pytest
 from extractor.models import Dataset
 from extractor.pipeline import extract
 from tests.conftest import by_name
-from tests.packets import H23, h24_text, shift_packet, write_packet
+from tests.packets import H23, era_crossing_packet, h24_text, shift_packet, write_packet
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +117,57 @@ def test_the_synthetic_previous_year() -> None:
     assert [
         (t.label, t.plan.value, t.target.value, t.actual.value, t.unit) for t in volunteer.targets
     ] == [("ボランティア登録団体数", 80, 100, 87, "団体")]
+
+
+@pytest.fixture(scope="module")
+def r2(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    """令和2年度 packet reporting 令和元年度, plan 平成30–令和4 (see era_crossing_packet)."""
+    path = tmp_path_factory.mktemp("r2") / "r2.txt"
+    return extract(write_packet(path, era_crossing_packet()))
+
+
+def test_a_plan_period_across_the_era_change(r2: Dataset) -> None:
+    p = r2.packet
+    assert (p.fiscal_year, p.date) == (2020, dt.date(2020, 6, 23))
+    assert (p.report_fiscal_year, p.next_fiscal_year) == (2019, 2020)
+    # Sub-header 30 / 4: 平成30年度 (2018) to 令和4年度 (2022), not 令和30 (2048).
+    assert (p.plan_fiscal_year, p.target_fiscal_year) == (2018, 2022)
+    first = by_name(r2, "ボランティア活動団体の交流促進や効果的な情報発信")
+    assert (first.schedule.raw, first.schedule.start_fiscal_year, first.schedule.end_fiscal_year) == (
+        "30~4", 2018, 2022
+    )  # fmt: skip
+    (target,) = first.targets
+    # 元年度 実績 is 令和元年度 = 2019.
+    assert (target.plan.fiscal_year, target.target.fiscal_year, target.actual.fiscal_year) == (
+        2018, 2022, 2019
+    )  # fmt: skip
+    assert [w.code for w in r2.warnings if "year" in w.code or "schedule" in w.code] == []
+
+
+def test_era_marked_schedules_read_as_written(r2: Dataset) -> None:
+    assert by_name(r2, "福祉教育推進指定校の設置").schedule.model_dump() == {
+        "raw": "R元~R4", "start_fiscal_year": 2019, "end_fiscal_year": 2022
+    }  # fmt: skip
+    assert by_name(r2, "福祉教育情報交換会の開催").schedule.model_dump() == {
+        "raw": "R2~R4", "start_fiscal_year": 2020, "end_fiscal_year": 2022
+    }  # fmt: skip
+
+
+def test_a_reversed_range_is_a_warning_not_a_value(tmp_path: Path) -> None:
+    text = era_crossing_packet().replace("\t30~4\t", "\tR4~R2\t", 1)
+    dataset = extract(write_packet(tmp_path / "r2.txt", text))
+    first = dataset.activities[0]
+    assert (first.schedule.raw, first.schedule.start_fiscal_year, first.schedule.end_fiscal_year) == (
+        "R4~R2", None, None
+    )  # fmt: skip
+    (warning,) = [w for w in dataset.warnings if w.code == "year_range_reversed"]
+    assert (warning.line, warning.activity) == (21, "1.1.1")
+
+
+def test_a_plan_period_that_misses_the_report_year_is_a_warning(tmp_path: Path) -> None:
+    # The plan 平成21–25 with a report year of 令和元年度: the headers contradict each other.
+    text = era_crossing_packet().replace("\t30\t4\t", "\tH21\tH25\t")
+    dataset = extract(write_packet(tmp_path / "r2.txt", text))
+    assert (dataset.packet.plan_fiscal_year, dataset.packet.target_fiscal_year) == (2009, 2013)
+    (warning,) = [w for w in dataset.warnings if w.code == "plan_period_mismatch"]
+    assert warning.args == {"start": 2009, "end": 2013, "year": 2019}

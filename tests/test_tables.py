@@ -145,7 +145,7 @@ def test_cover(layout: Layout) -> None:
     assert [c.line for c in cover.page_titles] == [64, 135]
 
 
-def test_unknown_column_lands_in_unmapped(tmp_path: Path) -> None:
+def test_unknown_column_stays_with_its_activity(tmp_path: Path) -> None:
     rows = [line.split("\t") for line in H24.read_text(encoding="utf-8").split("\n")]
     rows[18].append("備考")  # header of the first table gains a column…
     for index in range(19, 26):
@@ -153,7 +153,31 @@ def test_unknown_column_lands_in_unmapped(tmp_path: Path) -> None:
     rows[20][-1] = "メモ"  # …and its first activity a note under it
     path = tmp_path / "extra.txt"
     path.write_text("\n".join("\t".join(r) for r in rows), encoding="utf-8")
-    settings = ExtractSettings(keep_unknown_columns=True)
+    settings = ExtractSettings()
+    result = reconstruct(read_source(path, settings), settings)
+    assert result.unmapped == []
+    layout_codes = {"unknown_column", "unmapped_cell"}  # h24's own warnings left aside
+    assert [(w.code, w.line) for w in result.warnings if w.code in layout_codes] == [
+        ("unknown_column", 19)
+    ]
+    (note,) = [
+        cell for row in result.records[0].rows for role, cell in row.cells if role == Role.OTHER
+    ]
+    assert (note.text, note.header, note.line) == ("メモ", "備考", 21)
+
+
+def test_a_cell_without_any_header_lands_in_unmapped(tmp_path: Path) -> None:
+    rows = [line.split("\t") for line in H24.read_text(encoding="utf-8").split("\n")]
+    rows[18].insert(3, "")  # an unnamed column before the targets…
+    for index in range(19, 26):
+        rows[index].insert(3, "")
+    rows[20][3] = "メモ"  # …with a note under it
+    path = tmp_path / "gap.txt"
+    path.write_text("\n".join("\t".join(r) for r in rows), encoding="utf-8")
+    settings = ExtractSettings()
     result = reconstruct(read_source(path, settings), settings)
     assert [(c.line, c.text) for c in result.unmapped] == [(21, "メモ")]
-    assert {w.code for w in result.warnings} >= {"unknown_column", "unmapped_cell"}
+    assert [(w.code, w.line) for w in result.warnings if w.code == "unmapped_cell"] == [
+        ("unmapped_cell", 21)
+    ]
+    assert "unknown_column" not in {w.code for w in result.warnings}

@@ -155,12 +155,50 @@ def test_a_second_label_starts_a_second_target() -> None:
 
 
 def test_a_labelled_actual_next_to_a_qualitative_target() -> None:
-    # h24 line 21: 随時実施 with 民間助成応募件数団体4件 as the actual.
+    # h24 line 21: 随時実施 with 民間助成応募件数団体4件 as the actual; the results text writes
+    # it 民間助成応募件数：団体 4件, i.e. the number of applications, counted by group.
     (target,), codes = targets((0, "plan", "随時実施"), (0, "actual", "民間助成応募件数団体4件"))
     assert (target.kind, target.text, target.label) == (
         "qualitative",
         "随時実施",
-        "民間助成応募件数団体",
+        "民間助成応募件数",
     )
-    assert (target.actual.value, target.actual.unit, target.unit) == (4, "件", "件")
+    assert (target.actual.value, target.actual.unit, target.unit) == (4, "件", "団体")
     assert codes == ["target_label_in_value_cell"]
+    (colon,), _ = targets((0, "actual", "民間助成応募件数：団体 4件"))
+    assert (colon.label, colon.unit, colon.actual.value) == ("民間助成応募件数", "団体", 4)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("― 3000 1250", (None, 3000, 1250)),  # a new activity: no plan figure yet
+        ("— 10 2", (None, 10, 2)),
+        ("10 — 2", (10, None, 2)),
+        ("1回 2回 ―", (1, 2, None)),
+    ],
+)
+def test_a_dash_among_figures_holds_its_own_slot(
+    text: str, expected: tuple[int | None, ...]
+) -> None:
+    (target,), codes = targets((0, "actual", text))
+    assert figures(target) == expected
+    dash = text.split()[expected.index(None)]
+    slot = ("plan", "target", "actual")[expected.index(None)]
+    assert getattr(target, slot).raw == dash
+    assert codes == []
+
+
+def test_a_labelled_cell_with_a_dash_slot() -> None:
+    (target,), _ = targets((0, "plan", "防犯灯新設設置数 ― 10079 152"))
+    assert (target.label, figures(target), target.plan.raw) == (
+        "防犯灯新設設置数",
+        (None, 10079, 152),
+        "―",
+    )
+
+
+def test_two_figures_and_a_lone_dash_elsewhere_are_not_guessed() -> None:
+    (target,), codes = targets((0, "actual", "3000 1250"))
+    assert figures(target) == (None, None, None)
+    assert codes == ["target_ambiguous"]

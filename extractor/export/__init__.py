@@ -38,6 +38,7 @@ SQL_TYPES = {
     "boolean": "INTEGER",
     "date": "TEXT",
     "array": "TEXT",
+    "object": "TEXT",
 }
 
 
@@ -56,6 +57,8 @@ def _spreadsheet_cell(value: Any) -> Any:
         return ""
     if isinstance(value, list):
         return "\n".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return "\n".join(f"{key}: {item}" for key, item in value.items())
     return value
 
 
@@ -65,7 +68,7 @@ def _package_cell(value: Any) -> Any:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     return value
 
@@ -126,7 +129,7 @@ def _ddl(table: TableDef) -> str:
 
 
 def _sql_value(value: Any) -> Any:
-    if isinstance(value, list):
+    if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, bool):
         return int(value)

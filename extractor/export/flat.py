@@ -18,7 +18,7 @@ Row = dict[str, Any]
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # string | integer | number | boolean | date | array
+    type: str  # string | integer | number | boolean | date | array | object
     description: str = ""
 
 
@@ -87,6 +87,7 @@ ACTIVITY_COLUMNS = (
     Column("schedule", "string", "年次計画 as written"),
     Column("schedule_start", "integer"),
     Column("schedule_end", "integer"),
+    Column("extra", "object", "Columns the tool does not know: header → the activity's text"),
     Column("source_lines", "array"),
     Column("source_pages", "array"),
 )
@@ -202,6 +203,7 @@ def activity_row(year: int, a: Activity) -> Row:
         "schedule": a.schedule.raw,
         "schedule_start": a.schedule.start_fiscal_year,
         "schedule_end": a.schedule.end_fiscal_year,
+        "extra": a.extra,
         "source_lines": a.source.lines,
         "source_pages": a.source.pages,
     }

@@ -32,11 +32,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s*(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*日{_WEEKDAY})?)?"
         ),
     ),
-    ("abbr_fy", re.compile(r"(?<![A-Za-z])(?P<era>[MTSHR])\s?(?P<ys>\d{1,2})\s?年度")),
+    ("abbr_fy", re.compile(r"(?<![A-Za-z])(?P<era>[MTSHR])\.?\s?(?P<ys>元|\d{1,2})\s?年度")),
     (
         "abbr_date",
         re.compile(
-            r"(?<![A-Za-z])(?P<era>[MTSHR])\s?(?P<y>\d{1,2})\s?(?:[./]|年(?!度))\s?"
+            r"(?<![A-Za-z])(?P<era>[MTSHR])\.?\s?(?P<y>元|\d{1,2})\s?(?:[./]|年(?!度))\s?"
             rf"(?P<m>\d{{1,2}})(?:\s?(?:[./]|月)\s?(?P<d>\d{{1,2}})日?{_WEEKDAY})?月?(?![\d.])"
         ),
     ),
@@ -48,7 +48,10 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s*(?P<m>\d{{1,2}})\s*月(?:\s*(?P<d>\d{{1,2}})\s*日{_WEEKDAY})?)?"
         ),
     ),
-    ("bare_fy", re.compile(r"(?<![\d.A-Za-z])(?P<ys>\d{1,2}(?:\s*[・、]\s*\d{1,2})*)\s*年度")),
+    (
+        "bare_fy",
+        re.compile(r"(?<![\d.A-Za-z])(?P<ys>(?:元|\d{1,2})(?:\s*[・、]\s*\d{1,2})*)\s*年度"),
+    ),
     (
         "month_day",
         re.compile(rf"(?<![\d./])(?P<m>\d{{1,2}})\s*月\s*(?P<d>\d{{1,2}})\s*日{_WEEKDAY}"),
@@ -69,6 +72,9 @@ class DateContext:
 
     fiscal_year: int | None = None
     era: str | None = None
+    # A year the packet is about (its report year): a year written without its era is read
+    # in the era that puts it nearest (30年度 in a 令和元年度 packet is 平成30年度).
+    reference_year: int | None = None
 
 
 @dataclass
@@ -119,6 +125,20 @@ def _year_numbers(text: str) -> list[int]:
     return [_digits(part.strip()) for part in re.split(r"[・、,]", text)]
 
 
+def _bare_year(number: int, context: DateContext) -> tuple[int | None, str | None]:
+    """Given a year number written without an era, return its western year and era: the
+    reading nearest the context's reference year, else the document era's."""
+    reference = context.fiscal_year or context.reference_year
+    if reference is None:
+        return (era_to_western(context.era, number), context.era) if context.era else (None, None)
+    year = resolve_year(YearToken(None, number), reference, context.era)
+    era = next(
+        (name for name, first, _ in BARE_ERAS if year is not None and first + number - 1 == year),
+        context.era,
+    )
+    return year, era
+
+
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
@@ -152,16 +172,15 @@ def _resolve(
     if name.endswith("_fy"):
         results = []
         for number in _year_numbers(groups["ys"]):
+            year_era = era
             if name == "western_fy":
                 fiscal_year: int | None = number
-            elif era or context.era:
-                fiscal_year = era_to_western(era or context.era or "", number)
+            elif era:
+                fiscal_year = era_to_western(era, number)
             else:
-                fiscal_year = None
+                fiscal_year, year_era = _bare_year(number, context)
             first, last = fiscal_year_bounds(fiscal_year) if fiscal_year else (None, None)
-            results.append(
-                (first, last, "fiscal_year", fiscal_year, era or context.era, era is None)
-            )
+            results.append((first, last, "fiscal_year", fiscal_year, year_era, era is None))
         return results
     month, day = _number(match, "m"), _number(match, "d")
     if month is not None and not 1 <= month <= 12:
@@ -313,28 +332,115 @@ def _as_range(
 
 # The longest 年次計画 cell worth trying, e.g. 平成21年度~平成25年度 with spaces.
 MAX_SCHEDULE_CHARS = 24
+_YEAR = rf"(?P<{{e}}>{_ERA}|[MTSHR])?\.?\s*(?P<{{n}}>元|\d{{{{1,4}}}})\s*(?:年度?)?"
 SCHEDULE = re.compile(
-    rf"^\s*(?P<e1>{_ERA}|[MTSHR])?\s*(?P<a>\d{{1,4}})\s*(?:年度?)?\s*[~〜\-ー–]\s*"
-    rf"(?P<e2>{_ERA}|[MTSHR])?\s*(?P<b>\d{{1,4}})\s*(?:年度?)?\s*$"
+    rf"^\s*{_YEAR.format(e='e1', n='a')}\s*[~〜\-ー–]\s*{_YEAR.format(e='e2', n='b')}\s*$"
 )
+YEAR_ONLY = re.compile(rf"^\s*{_YEAR.format(e='era', n='n')}\s*$")
+# Eras a year number without an era may be in: first western year, last year number.
+BARE_ERAS = (("昭和", 1926, 64), ("平成", 1989, 31), ("令和", 2019, None))
+# A plan or schedule range longer than this is not what a bare pair of years means.
+MAX_RANGE_YEARS = 15
+
+
+@dataclass(frozen=True)
+class YearToken:
+    """A year as written: its era (None when bare) and its number (元 = 1; 2009 is western)."""
+
+    era: str | None
+    number: int
+
+    def fixed(self) -> int | None:
+        """The western year when the writing fixes it (western digits or an era)."""
+        if self.number >= 1000:
+            return self.number
+        return era_to_western(self.era, self.number) if self.era else None
+
+
+def _token(era: str | None, number: str) -> YearToken:
+    era_name = ERA_ABBREVIATIONS.get(era, era) if era else None
+    return YearToken(era_name, 1 if number == "元" else int(number))
+
+
+def bare_year_candidates(number: int) -> list[int]:
+    """Given a year number written without an era, return the western years it can be."""
+    return [
+        first + number - 1
+        for _, first, last in BARE_ERAS
+        if number >= 1 and (last is None or number <= last)
+    ]
+
+
+def _candidates(token: YearToken, reference: int | None, era: str | None) -> list[int]:
+    fixed = token.fixed()
+    if fixed is not None:
+        return [fixed]
+    if reference is None:
+        return [era_to_western(era, token.number)] if era else []
+    return bare_year_candidates(token.number)
+
+
+def resolve_year(token: YearToken, reference: int | None, era: str | None) -> int | None:
+    """Given a year as written, return the western year: as written when it names its era,
+    else the reading nearest the reference year (the packet's own years), else the document
+    era's."""
+    found = _candidates(token, reference, era)
+    if not found:
+        return None
+    return min(found, key=lambda year: (abs(year - reference) if reference else 0, year))
+
+
+@dataclass(frozen=True)
+class YearRange:
+    """A range of fiscal years read from text; `reversed` when no reading runs forward (over
+    at most MAX_RANGE_YEARS years, unless both ends name their era)."""
+
+    start: int | None
+    end: int | None
+    reversed: bool = False
+
+
+def resolve_range(
+    first: YearToken, last: YearToken, reference: int | None, era: str | None
+) -> YearRange:
+    """Given the two ends of a range as written, return their western years, reading bare
+    years in the eras that make the range run forward and lie nearest the reference year
+    (30~4 in a 令和元年度 packet is 2018–2022)."""
+    starts, ends = _candidates(first, reference, era), _candidates(last, reference, era)
+    if not starts or not ends:
+        return YearRange(None, None)
+    both_fixed = first.fixed() is not None and last.fixed() is not None
+    pairs = [
+        (a, b) for a in starts for b in ends if a <= b and (both_fixed or b - a <= MAX_RANGE_YEARS)
+    ]
+    if not pairs:
+        return YearRange(None, None, reversed=True)
+
+    def distance(pair: tuple[int, int]) -> tuple[int, int, int]:
+        a, b = pair
+        away = 0 if reference is None else max(a - reference, reference - b, 0)
+        return away, b - a, a
+
+    start, end = min(pairs, key=distance)
+    return YearRange(start, end)
+
+
+def parse_year_range(raw: str, reference: int | None, era: str | None) -> YearRange | None:
+    """Given a 年次計画 cell such as 21~25, 30~4 or H30~R4, return its fiscal years (None when
+    the text is not a year range)."""
+    match = SCHEDULE.match(nfkc(raw))
+    if not match:
+        return None
+    first = _token(match.group("e1"), match.group("a"))
+    last = _token(match.group("e2"), match.group("b"))
+    return resolve_range(first, last, reference, era)
 
 
 def parse_schedule(raw: str, era: str | None) -> tuple[int | None, int | None]:
-    """Given a 年次計画 cell such as 21~25, return its first and last fiscal years."""
-    match = SCHEDULE.match(nfkc(raw))
-    if not match:
-        return None, None
-    years: list[int | None] = []
-    for era_group, number_group in (("e1", "a"), ("e2", "b")):
-        number = int(match.group(number_group))
-        own_era = match.group(era_group) or match.group("e1")
-        if number >= 1000:
-            years.append(number)
-        elif own_era or era:
-            years.append(era_to_western(own_era or era or "", number))
-        else:
-            years.append(None)
-    return years[0], years[1]
+    """Given a 年次計画 cell such as 21~25 and the document era, return its first and last
+    fiscal years (no reference year: bare years are read in the document era)."""
+    found = parse_year_range(raw, None, era)
+    return (found.start, found.end) if found else (None, None)
 
 
 def is_schedule(text: str) -> bool:
@@ -342,14 +448,13 @@ def is_schedule(text: str) -> bool:
     return len(text) <= MAX_SCHEDULE_CHARS and bool(SCHEDULE.match(nfkc(text)))
 
 
-def parse_year_number(text: str, era: str | None) -> int | None:
+def year_token(text: str) -> YearToken | None:
+    """Given a sub-header year such as 21, 平成21, R4, 元 or 2009, return it as written."""
+    match = YEAR_ONLY.match(nfkc(text))
+    return _token(match.group("era"), match.group("n")) if match else None
+
+
+def parse_year_number(text: str, era: str | None, reference: int | None = None) -> int | None:
     """Given a sub-header year such as 21 or 平成21 or 2009, return the western year."""
-    normalized = nfkc(text).strip()
-    match = re.fullmatch(rf"(?P<era>{_ERA}|[MTSHR])?\s*(?P<n>\d{{1,4}})\s*(?:年度?)?", normalized)
-    if not match:
-        return None
-    number = int(match.group("n"))
-    if number >= 1000:
-        return number
-    own = match.group("era") or era
-    return era_to_western(own, number) if own else None
+    token = year_token(text)
+    return resolve_year(token, reference, era) if token else None

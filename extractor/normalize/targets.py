@@ -1,9 +1,10 @@
 """Read the 計画目標 / 実績 cells of one activity into targets with plan, target and actual.
 
-The cells come as one cell (`1回 2回 1回`), spread over the 21 / 25 / 実績 columns and over
-continuation rows, or with the label and numbers in one cell. Values are placed by their
-column; three numbers in one cell are plan, target, actual. Anything else that cannot be
-placed for certain keeps its raw text and yields a warning.
+The cells come as one cell (`1回 2回 1回`, `― 3000 1250`), spread over the 21 / 25 / 実績
+columns and over continuation rows, or with the label and numbers in one cell. Values are
+placed by their column; three figures in one cell are plan, target, actual, a dash among
+them standing for its own slot. Anything else that cannot be placed for certain keeps its
+raw text and yields a warning.
 """
 
 from __future__ import annotations
@@ -12,16 +13,33 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
+from typing import Literal
 
-from extractor.models import ExtractionWarning, Number, Target, TargetSlot
-from extractor.normalize.text import clean, is_dash, nfkc_with_offsets, remove_wrap_spaces
+from extractor.models import ExtractionWarning, Number, Target, TargetKind, TargetSlot
+from extractor.normalize.text import (
+    DASHES,
+    clean,
+    is_dash,
+    nfkc_with_offsets,
+    remove_wrap_spaces,
+)
+from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
 
-SLOTS = ("plan", "target", "actual")
+Slot = Literal["plan", "target", "actual"]
+# Where a target cell's column puts it: a slot, or past the 実績 column ("extra").
+CellSlot = Literal["plan", "target", "actual", "extra"]
+SLOTS: tuple[Slot, ...] = ("plan", "target", "actual")
+ReadingKind = Literal["dash", "values", "label_values", "label", "text"]
 # Unit fallback: a short run of kanji/katakana after a number (no hiragana: 3年で統一 is prose).
 GENERIC_UNIT = r"[%‰\u30A0-\u30FF\u4E00-\u9FFF々ヶヵ]{1,4}"
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# A dash standing for one slot among figures (`― 3000 1250`): whitespace on both sides.
+SLOT_DASH = rf"(?<!\S)[{DASHES}]+(?!\S)"
 LABEL_UNIT = re.compile(r"/\s*([^\s/]{1,3})$")
+LABEL_SEPARATOR = re.compile(r"\s*[:：]\s*")
+# A label that names a count ends like this (件数, 人数, 率…).
+COUNTED = re.compile(r"(数|率|割合|量|額)$")
 PER_PERIOD = {"年", "月", "週", "日", "年度"}
 # A digit-free text this long before figures is read as their label (民間助成応募件数団体4件).
 MIN_BARE_LABEL = 4
@@ -32,7 +50,7 @@ class TargetCell:
     """One non-empty cell of the target area, with the slot its column maps to."""
 
     text: str
-    slot: str  # plan | target | actual | extra
+    slot: CellSlot
     row: int
     line: int
     column: int
@@ -44,13 +62,15 @@ class SlotYears:
     target: int | None
     actual: int | None
 
-    def of(self, slot: str) -> int | None:
+    def of(self, slot: Slot) -> int | None:
         return {"plan": self.plan, "target": self.target, "actual": self.actual}[slot]
 
 
 @dataclass(frozen=True)
 class Value:
-    number: Number
+    """One figure as written; a dash among figures has no number."""
+
+    number: Number | None
     unit: str | None
     raw: str
 
@@ -59,23 +79,30 @@ class Value:
 class Reading:
     """What one target cell holds."""
 
-    kind: str  # dash | values | label_values | label | text
+    kind: ReadingKind
     values: tuple[Value, ...] = ()
     label: str | None = None
     text: str = ""
 
 
+@dataclass(frozen=True)
+class _Patterns:
+    value: re.Pattern[str]
+    values_only: re.Pattern[str]
+    labelled: re.Pattern[str]
+
+
 @lru_cache(maxsize=8)
-def _patterns(units: tuple[str, ...]) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns(units: tuple[str, ...]) -> _Patterns:
     unit_alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    value = rf"(?P<num>{NUMBER})\s*(?P<unit>{unit_alternatives}|{GENERIC_UNIT})?"
-    values_only = re.compile(
-        rf"^\s*(?:(?:{NUMBER})\s*(?:{unit_alternatives}|{GENERIC_UNIT})?\s*)+$"
+    unit = rf"(?:{unit_alternatives}|{GENERIC_UNIT})"
+    token = rf"(?:(?:{NUMBER})\s*{unit}?|{SLOT_DASH})"
+    figures = rf"(?=.*\d)(?:{token}\s*)+"
+    return _Patterns(
+        value=re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{unit})?|(?P<dash>{SLOT_DASH})"),
+        values_only=re.compile(rf"^\s*{figures}$"),
+        labelled=re.compile(rf"^(?P<label>.*?\D)\s*(?P<values>{figures})$"),
     )
-    labelled = re.compile(
-        rf"^(?P<label>.*?\D)\s*(?P<values>(?:(?:{NUMBER})\s*(?:{unit_alternatives}|{GENERIC_UNIT})?\s*)+)$"
-    )
-    return re.compile(value), values_only, labelled
 
 
 def parse_number(text: str) -> Number:
@@ -97,8 +124,25 @@ def _values(
     values = []
     for match in value_pattern.finditer(normalized, start):
         raw = original[offsets[match.start()] : offsets[match.end() - 1] + 1].strip()
-        values.append(Value(parse_number(match.group("num")), match.group("unit"), raw))
+        if match.group("dash"):
+            values.append(Value(None, None, raw))
+        else:
+            values.append(Value(parse_number(match.group("num")), match.group("unit"), raw))
     return tuple(values)
+
+
+def _split_label_unit(label: str, settings: ExtractSettings) -> tuple[str, str | None]:
+    """Given a label, return it without a unit word written after it and that unit:
+    民間助成応募件数：団体 counts in 団体. The rest must still read as a label."""
+    if "/" in label:
+        return label, None
+    head = LABEL_SEPARATOR.sub("", label)
+    for unit in sorted(settings.target_units, key=len, reverse=True):
+        if head.endswith(unit) and len(head) > len(unit):
+            rest = head[: -len(unit)]
+            if COUNTED.search(rest):
+                return rest, unit
+    return label, None
 
 
 def read_cell(text: str, settings: ExtractSettings) -> Reading:
@@ -107,10 +151,12 @@ def read_cell(text: str, settings: ExtractSettings) -> Reading:
     if is_dash(cleaned):
         return Reading("dash", text=cleaned)
     normalized, offsets = nfkc_with_offsets(cleaned)
-    value_pattern, values_only, labelled = _patterns(settings.target_units)
-    if values_only.match(normalized):
-        return Reading("values", _values(cleaned, normalized, offsets, value_pattern), text=cleaned)
-    label_match = labelled.match(normalized)
+    patterns = _patterns(settings.target_units)
+    if patterns.values_only.match(normalized):
+        return Reading(
+            "values", _values(cleaned, normalized, offsets, patterns.value), text=cleaned
+        )
+    label_match = patterns.labelled.match(normalized)
     if label_match:
         label = remove_wrap_spaces(label_match.group("label"))
         looks_like_label = re.search(settings.target_label_pattern, label) or (
@@ -118,7 +164,7 @@ def read_cell(text: str, settings: ExtractSettings) -> Reading:
         )
         if looks_like_label:
             start = label_match.start("values")
-            values = _values(cleaned, normalized, offsets, value_pattern, start)
+            values = _values(cleaned, normalized, offsets, patterns.value, start)
             return Reading("label_values", values, label, cleaned)
     if not re.search(r"\d", normalized) and re.search(settings.target_label_pattern, normalized):
         return Reading("label", label=remove_wrap_spaces(cleaned), text=cleaned)
@@ -126,7 +172,7 @@ def read_cell(text: str, settings: ExtractSettings) -> Reading:
 
 
 @dataclass
-class _Slot:
+class _SlotDraft:
     raw: str | None = None
     value: Number | None = None
     unit: str | None = None
@@ -134,10 +180,12 @@ class _Slot:
 
 
 @dataclass
-class _Builder:
+class TargetDraft:
+    """A target while its cells are read: label, text, the three slots and the raw cells."""
+
     label: str | None = None
     text: str | None = None
-    slots: dict[str, _Slot] = field(default_factory=lambda: {s: _Slot() for s in SLOTS})
+    slots: dict[Slot, _SlotDraft] = field(default_factory=lambda: {s: _SlotDraft() for s in SLOTS})
     raw: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     unplaced: bool = False
@@ -154,21 +202,22 @@ class _Builder:
 class _Reader:
     """Accumulates the targets of one activity part while cells are read in order."""
 
-    def __init__(self, years: SlotYears) -> None:
+    def __init__(self, years: SlotYears, settings: ExtractSettings) -> None:
         self.years = years
-        self.done: list[_Builder] = []
-        self.current: _Builder | None = None
+        self.settings = settings
+        self.done: list[TargetDraft] = []
+        self.current: TargetDraft | None = None
         self.warnings: list[ExtractionWarning] = []
 
-    def warn(self, code: str, message: str, line: int) -> None:
-        self.warnings.append(ExtractionWarning(code=code, message=message, line=line))
+    def warn(self, code: WarningCode, line: int, **args: WarningArg) -> None:
+        self.warnings.append(ExtractionWarning.make(code, args, line=line))
 
-    def builder(self, starts: Reading | None = None) -> _Builder:
+    def draft(self, starts: Reading | None = None) -> TargetDraft:
         """Return the target being read, first starting a new one if `starts` opens one."""
         if self.current is None or (starts is not None and self._opens_new(starts)):
             if self.current is not None:
                 self.done.append(self.current)
-            self.current = _Builder()
+            self.current = TargetDraft()
         return self.current
 
     def _opens_new(self, reading: Reading) -> bool:
@@ -182,8 +231,8 @@ class _Reader:
             return current.text is not None
         return current.label is not None
 
-    def assign(self, slot: str, raw: str, value: Value | None, line: int) -> None:
-        target = self.builder()
+    def assign(self, slot: Slot, raw: str, value: Value | None, line: int) -> None:
+        target = self.draft()
         existing = target.slots[slot]
         if existing.raw is None:
             existing.raw = raw
@@ -193,114 +242,110 @@ class _Reader:
             return
         if existing.raw == raw or (is_dash(existing.raw) and is_dash(raw)):
             return
-        self.warn(
-            "target_slot_conflict",
-            f"two readings for the {slot} figure: {existing.raw!r} and {raw!r}; "
-            "value left empty, both kept in raw",
-            line,
-        )
+        self.warn(WarningCode.TARGET_SLOT_CONFLICT, line, slot=slot, first=existing.raw, second=raw)
         existing.raw = f"{existing.raw} | {raw}"
         existing.value = None
         existing.unit = None
 
-    def assign_three(self, reading: Reading, cell: TargetCell) -> None:
-        for slot, value in zip(SLOTS, reading.values, strict=True):
-            self.assign(slot, value.raw, value, cell.line)
-
-    def read(self, cell: TargetCell, reading: Reading, slot: str) -> None:
+    def read(self, cell: TargetCell, reading: Reading, slot: Slot) -> None:
         if reading.kind in ("label", "label_values"):
-            target = self.builder(starts=reading)
+            target = self.draft(starts=reading)
             if target.text is not None and target.label is None and reading.kind == "label_values":
                 self.warn(
-                    "target_label_in_value_cell",
-                    f"{cell.text!r} carries its own label next to the qualitative target "
-                    f"{target.text!r}; label taken from it",
+                    WarningCode.TARGET_LABEL_IN_VALUE_CELL,
                     cell.line,
+                    cell=cell.text,
+                    text=target.text,
                 )
             target.label = reading.label
         elif reading.kind == "text":
-            self.builder(starts=reading).text = reading.text
-        target = self.builder()
+            self.draft(starts=reading).text = reading.text
+        target = self.draft()
         target.touch(cell)
         if reading.kind == "dash":
             self.assign(slot, reading.text, None, cell.line)
         elif reading.kind in ("values", "label_values"):
             if len(reading.values) == 1:
                 self.assign(slot, reading.values[0].raw, reading.values[0], cell.line)
-            elif len(reading.values) == 3:
-                self.assign_three(reading, cell)
+            elif len(reading.values) == len(SLOTS):
+                for each, value in zip(SLOTS, reading.values, strict=True):
+                    self.assign(each, value.raw, value, cell.line)
             else:
                 target.unplaced = True
                 self.warn(
-                    "target_ambiguous",
-                    f"{cell.text!r} holds {len(reading.values)} figures for 3 slots "
-                    "(plan, target, actual); kept as raw text only",
+                    WarningCode.TARGET_AMBIGUOUS,
                     cell.line,
+                    cells=repr(cell.text),
+                    count=len(reading.values),
                 )
 
     def finish(self) -> list[Target]:
         if self.current is not None:
             self.done.append(self.current)
             self.current = None
-        return [self._target(builder) for builder in self.done]
+        return [self._target(draft) for draft in self.done]
 
-    def _target(self, builder: _Builder) -> Target:
-        line = builder.lines[0] if builder.lines else 0
-        units = {s.unit for s in builder.slots.values() if s.value is not None and s.unit}
-        unit: str | None = None
+    def _unit(self, draft: TargetDraft) -> str | None:
+        """A target's unit: a unit word after its label, else its figures' one unit, else a
+        /unit suffix of its label (サービス利用者数/人); a figure without it is warned."""
+        label, label_unit = _split_label_unit(draft.label or "", self.settings)
+        if label_unit:
+            draft.label = label
+            return label_unit
+        units = {s.unit for s in draft.slots.values() if s.value is not None and s.unit}
         if len(units) == 1:
             unit = units.pop()
-            for name, slot in builder.slots.items():
+            for name, slot in draft.slots.items():
                 if slot.value is not None and not slot.unit:
                     self.warn(
-                        "target_unit_missing",
-                        f"{name} figure {slot.raw!r} has no unit; the other figures are in {unit}",
+                        WarningCode.TARGET_UNIT_MISSING,
                         slot.line,
+                        slot=name,
+                        raw=slot.raw,
+                        unit=unit,
                     )
-        elif len(units) > 1:
-            self.warn(
-                "target_unit_mismatch",
-                f"figures of one target use different units: {', '.join(sorted(units))}",
-                line,
-            )
-        elif builder.label:
-            suffix = LABEL_UNIT.search(builder.label)
-            if suffix and suffix.group(1) not in PER_PERIOD:
-                unit = suffix.group(1)
-        has_values = any(s.value is not None for s in builder.slots.values())
-        planned = any(builder.slots[s].value is not None for s in ("plan", "target"))
-        if builder.text is not None and not planned:
+            return unit
+        if len(units) > 1:
+            line = draft.lines[0] if draft.lines else 0
+            self.warn(WarningCode.TARGET_UNIT_MISMATCH, line, units=", ".join(sorted(units)))
+            return None
+        suffix = LABEL_UNIT.search(draft.label or "")
+        return suffix.group(1) if suffix and suffix.group(1) not in PER_PERIOD else None
+
+    def _target(self, draft: TargetDraft) -> Target:
+        unit = self._unit(draft)
+        has_values = any(s.value is not None for s in draft.slots.values())
+        planned = any(draft.slots[s].value is not None for s in ("plan", "target"))
+        kind: TargetKind
+        if draft.text is not None and not planned:
             kind = "qualitative"
-        elif builder.label is not None or has_values:
+        elif draft.label is not None or has_values:
             kind = "numeric"
         else:
             kind = "none"
-        if kind == "numeric" and not builder.unplaced and not builder.has_figures():
-            self.warn(
-                "target_values_missing",
-                f"target {builder.label!r} has a label but no figures",
-                line,
-            )
+        if kind == "numeric" and not draft.unplaced and not draft.has_figures():
+            line = draft.lines[0] if draft.lines else 0
+            self.warn(WarningCode.TARGET_VALUES_MISSING, line, label=draft.label)
         return Target(
-            label=builder.label,
+            label=draft.label,
             unit=unit,
             kind=kind,
-            text=builder.text,
-            plan=self._slot(builder, "plan"),
-            target=self._slot(builder, "target"),
-            actual=self._slot(builder, "actual"),
-            raw=builder.raw,
-            lines=builder.lines,
+            text=draft.text,
+            plan=self._slot(draft, "plan"),
+            target=self._slot(draft, "target"),
+            actual=self._slot(draft, "actual"),
+            raw=draft.raw,
+            lines=draft.lines,
         )
 
-    def _slot(self, builder: _Builder, name: str) -> TargetSlot:
-        slot = builder.slots[name]
+    def _slot(self, draft: TargetDraft, name: Slot) -> TargetSlot:
+        slot = draft.slots[name]
         return TargetSlot(
             fiscal_year=self.years.of(name), value=slot.value, raw=slot.raw, unit=slot.unit
         )
 
 
-def _realign(row: list[tuple[TargetCell, Reading]]) -> list[str] | None:
+def _realign(row: list[tuple[TargetCell, Reading]]) -> list[CellSlot] | None:
     """Given a row with cells past the 実績 column, return slots for its figure cells in order.
 
     Figures fill the slots from the right (actual, then target, then plan), which is how a
@@ -313,50 +358,50 @@ def _realign(row: list[tuple[TargetCell, Reading]]) -> list[str] | None:
     ]
     if len(figures) > len(SLOTS):
         return None
-    slots = [cell.slot for cell, _ in row]
+    slots: list[CellSlot] = [cell.slot for cell, _ in row]
     for index, slot in zip(figures, SLOTS[len(SLOTS) - len(figures) :], strict=True):
         slots[index] = slot
     return slots
+
+
+def _figure_cells(row: list[tuple[TargetCell, Reading]]) -> str:
+    return " / ".join(
+        repr(cell.text) for cell, reading in row if reading.kind in ("dash", "values")
+    )
 
 
 def build_targets(
     cells: list[TargetCell], years: SlotYears, settings: ExtractSettings
 ) -> tuple[list[Target], list[ExtractionWarning]]:
     """Given the target-area cells of one activity in reading order, return its targets."""
-    reader = _Reader(years)
+    reader = _Reader(years, settings)
     rows: dict[int, list[tuple[TargetCell, Reading]]] = {}
     for cell in cells:
         rows.setdefault(cell.row, []).append((cell, read_cell(cell.text, settings)))
     for row in rows.values():
-        slots = [cell.slot for cell, _ in row]
+        slots: list[CellSlot] = [cell.slot for cell, _ in row]
+        first = row[0][0]
         if "extra" in slots:
             realigned = _realign(row)
-            first = row[0][0]
             if realigned is None:
                 reader.warn(
-                    "target_ambiguous",
-                    "target cells run past the 実績 column and do not fit plan/target/actual: "
-                    + " / ".join(repr(cell.text) for cell, _ in row)
-                    + "; kept as raw text only",
+                    WarningCode.TARGET_AMBIGUOUS,
                     first.line,
+                    cells=" / ".join(repr(cell.text) for cell, _ in row),
+                    count=sum(1 for _, r in row if r.kind in ("dash", "values")),
                 )
                 for cell, _ in row:
-                    reader.builder().touch(cell)
-                reader.builder().unplaced = True
+                    reader.draft().touch(cell)
+                reader.draft().unplaced = True
                 continue
-            else:
-                reader.warn(
-                    "target_cells_realigned",
-                    "target cells run past the 実績 column; figures re-read as "
-                    + ", ".join(
-                        f"{slot}={cell.text!r}"
-                        for (cell, reading), slot in zip(row, realigned, strict=True)
-                        if reading.kind in ("dash", "values")
-                    ),
-                    first.line,
-                )
-                slots = realigned
+            reader.warn(
+                WarningCode.TARGET_CELLS_REALIGNED,
+                first.line,
+                count=sum(1 for _, r in row if r.kind in ("dash", "values")),
+                cells=_figure_cells(row),
+            )
+            slots = realigned
         for (cell, reading), slot in zip(row, slots, strict=True):
-            reader.read(cell, reading, slot)
+            reader.read(cell, reading, "actual" if slot == "extra" else slot)
     targets = reader.finish()
     return targets, reader.warnings

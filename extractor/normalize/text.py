@@ -9,7 +9,8 @@ from collections.abc import Iterable
 WHITESPACE_RUN = re.compile(r"\s+")
 # A dash alone in a cell means "none / not applicable". U+0336 is how pdfminer reads a dash
 # printed in a non-embedded Japanese CID font.
-DASH_ONLY = re.compile(r"^[\s]*[—―－‐−\-ー─\u0336]+[\s]*$")
+DASHES = "—―－‐−\\-ー─\u0336"  # for a character class
+DASH_ONLY = re.compile(rf"^\s*[{DASHES}]+\s*$")
 # A bullet is a ・ at the start of a cell or after whitespace; 高齢・障害福祉課 has no bullet.
 BULLET_SPLIT = re.compile(r"(?:^|\s+)・\s*")
 # (継続活動) / (新規活動), full- or half-width brackets, optional space before and inside.
@@ -56,12 +57,34 @@ def is_dash(text: str) -> bool:
     return bool(DASH_ONLY.match(text))
 
 
+# A parenthesised sub-heading just before a bullet, as in `… (第二次計画) ・…`.
+SUBHEADING_BEFORE_BULLET = re.compile(r"(?:^|\s+)([(（][^()（）]{1,20}[)）])$")
+
+
 def split_bullets(text: str) -> list[str]:
-    """Given a cell, return its items: one per ・ bullet, plus any text before the first."""
+    """Given a cell, return its items: one per ・ bullet, plus any text before the first.
+
+    A parenthesised sub-heading just before a bullet (`(第二次計画) ・吉敷…`) starts the item
+    that follows it rather than ending the one before.
+    """
     text = clean(text)
     if not text or is_dash(text):
         return []
-    return [item for item in (part.strip() for part in BULLET_SPLIT.split(text)) if item]
+    parts = [part.strip() for part in BULLET_SPLIT.split(text)]
+    items: list[str] = []
+    carried = ""
+    for index, part in enumerate(parts):
+        part = f"{carried} {part}".strip() if carried else part
+        carried = ""
+        heading = SUBHEADING_BEFORE_BULLET.search(part)
+        if heading and index + 1 < len(parts):
+            carried = heading.group(1)
+            part = part[: heading.start()].strip()
+        if part:
+            items.append(part)
+    if carried:
+        items.append(carried)
+    return items
 
 
 def split_departments(text: str) -> list[str]:

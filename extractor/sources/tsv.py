@@ -9,6 +9,7 @@ from pathlib import Path
 
 from extractor.errors import NotAPacketError, UnreadableInputError
 from extractor.models import ExtractionWarning
+from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, SourceRow, display_path
 
@@ -152,9 +153,7 @@ def read_tsv(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
     rows, line_count = split_rows(text)
     warnings: list[ExtractionWarning] = []
     if "\r\n" in text and "\n" in text.replace("\r\n", ""):
-        warnings.append(
-            ExtractionWarning(code="mixed_line_endings", message="file mixes CRLF and LF lines")
-        )
+        warnings.append(ExtractionWarning.of(WarningCode.MIXED_LINE_ENDINGS))
     return SourceDocument(
         path=display_path(path),
         format="tsv",

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import is_schedule
 from extractor.normalize.text import clean, is_dash, split_departments
+from extractor.problems import WarningArg, WarningCode
 from extractor.sources import SourceRow
 from extractor.structure.layout import Role, TableLayout
 
@@ -56,10 +57,8 @@ def align(table: TableLayout, row: SourceRow) -> Alignment:
     cells: list[tuple[int | None, str]] = list(enumerate(row.cells))
     result = Alignment(cells)
 
-    def warn(code: str, message: str) -> None:
-        result.warnings.append(
-            ExtractionWarning(code=code, message=message, line=row.line, page=row.page)
-        )
+    def warn(code: WarningCode, **args: WarningArg) -> None:
+        result.warnings.append(ExtractionWarning.make(code, args, line=row.line, page=row.page))
 
     expected = table.index_of(Role.SCHEDULE)
     if expected is None:
@@ -84,10 +83,13 @@ def align(table: TableLayout, row: SourceRow) -> Alignment:
             result.dropped += 1
         found -= 1
         warn(
-            "row_shifted",
-            f"cells shifted right: 年次計画 was in column {source_column + 1}, expected "
-            f"{expected + 1}; dropped the surplus "
-            f"{repr(clean(removed)) if removed.strip() else 'empty cell'} at column {best + 1}",
+            WarningCode.ROW_SHIFTED,
+            direction="right",
+            found=source_column + 1,
+            expected=expected + 1,
+            change="dropped a surplus cell",
+            column=best + 1,
+            cell=clean(removed) or None,
         )
     while found < expected:
         best = max(
@@ -97,14 +99,13 @@ def align(table: TableLayout, row: SourceRow) -> Alignment:
         cells.insert(best, (None, ""))
         found += 1
         warn(
-            "row_shifted",
-            f"cells shifted left: 年次計画 was in column {source_column + 1}, expected "
-            f"{expected + 1}; inserted an empty cell at column {best + 1}",
+            WarningCode.ROW_SHIFTED,
+            direction="left",
+            found=source_column + 1,
+            expected=expected + 1,
+            change="inserted an empty cell",
+            column=best + 1,
         )
     if found != expected:
-        warn(
-            "row_misaligned",
-            f"cannot re-align the row: 年次計画 is in column {source_column + 1}, expected "
-            f"{expected + 1}; cells read by position",
-        )
+        warn(WarningCode.ROW_MISALIGNED, found=source_column + 1, expected=expected + 1)
     return result

@@ -19,9 +19,10 @@ def squeeze(text: str) -> str:
 
 
 @lru_cache(maxsize=256)
-def fiscal_year_in(text: str, era: str | None) -> int | None:
-    """Given header text such as 市の取り組み (平成23年度実施状況), return its fiscal year."""
-    for found in find_dates(text, DateContext(era=era)):
+def fiscal_year_in(text: str, era: str | None, reference: int | None = None) -> int | None:
+    """Given header text such as 市の取り組み (平成23年度実施状況), return its fiscal year; a
+    year without its era (23年度 実績) is read nearest the reference year."""
+    for found in find_dates(text, DateContext(era=era, reference_year=reference)):
         if found.precision == "fiscal_year" and found.fiscal_year:
             return found.fiscal_year
     return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from extractor.models import ExtractionWarning
 from extractor.sources import Box
@@ -27,11 +28,12 @@ class Role(StrEnum):
     PLAN = "targets.plan"
     TARGET = "targets.target"
     ACTUAL = "targets.actual"
-    EXTRA = "extra"
-    UNKNOWN = "unknown"
+    EXTRA = "extra"  # target cells past the 実績 column, under no header
+    OTHER = "other"  # a column whose header the tool does not know: kept in `extra`
+    UNKNOWN = "unknown"  # a column with no header, outside the target area
 
 
-TARGET_ROLES = {
+TARGET_ROLES: dict[Role, Literal["plan", "target", "actual", "extra"]] = {
     Role.PLAN: "plan",
     Role.TARGET: "target",
     Role.ACTUAL: "actual",
@@ -51,6 +53,7 @@ class Cell:
     page: int | None = None
     box: Box | None = None
     spanned: bool = False  # repeats a cell merged down from a row above (see SourceRow)
+    header: str | None = None  # for a column the tool does not know: its header text
 
 
 @dataclass(frozen=True)
@@ -160,5 +163,7 @@ class Layout:
     warnings: list[ExtractionWarning]
     cell_count: int
     placed: dict[str, int] = field(default_factory=dict)
+    # The year the packet is about (its report year, else its own), for years without an era.
+    reference_year: int | None = None
     # Every 基本目標 / 活動目標 heading read: (level, heading, number of its 基本目標).
     headings: list[tuple[str, GoalRef, int | None]] = field(default_factory=list)

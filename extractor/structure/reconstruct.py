@@ -15,9 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.errors import MalformedPacketError, NotAPacketError
+from extractor.i18n import _, quote
 from extractor.models import ExtractionWarning
-from extractor.normalize.dates import find_dates, parse_year_number
+from extractor.normalize.dates import find_dates, resolve_range, resolve_year, year_token
 from extractor.normalize.text import clean, match_key, nfkc
+from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, SourceRow
 from extractor.structure.alignment import align
@@ -59,9 +61,13 @@ class _State:
     path: str = ""
     format: str = "tsv"
     placed: Counter[str] = field(default_factory=Counter)
+    # The year the packet is about, once a header or the cover names it with its era.
+    reference_year: int | None = None
 
-    def warn(self, code: str, message: str, line: int | None, page: int | None = None) -> None:
-        self.warnings.append(ExtractionWarning(code=code, message=message, line=line, page=page))
+    def warn(
+        self, code: WarningCode, line: int | None, page: int | None = None, **args: WarningArg
+    ) -> None:
+        self.warnings.append(ExtractionWarning.make(code, args, line=line, page=page))
 
 
 def _cells(row: SourceRow) -> list[Cell]:
@@ -110,12 +116,15 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
         state.expect_subheader = False
         if state.table is None or len(row.cells) == 1:
             state.unmapped.extend(cells)
-            where = "outside any table" if state.table is None else "a line of text inside a table"
+            where = (
+                "outside any table" if state.table is None else "inside a table, as a line of text"
+            )
             state.warn(
-                "row_outside_table",
-                f"row is {where}; kept in unmapped: {clean(cells[0].text)[:40]!r}",
+                WarningCode.ROW_OUTSIDE_TABLE,
                 row.line,
                 row.page,
+                where=where,
+                text=clean(cells[0].text)[:40],
             )
             continue
         _check_width(state, state.table, row, last_line)
@@ -130,6 +139,7 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
         cell_count=cell_count,
         placed={**state.placed, "unmapped": len(state.unmapped)},
         headings=state.headings,
+        reference_year=state.reference_year,
     )
 
 
@@ -192,12 +202,7 @@ def _single_text(state: _State, cell: Cell) -> bool:
             state.placed["cover"] += 1
             return True
         state.unmapped.append(cell)
-        state.warn(
-            "unexpected_text",
-            f"text outside any table kept in unmapped: {text[:40]!r}",
-            cell.line,
-            cell.page,
-        )
+        state.warn(WarningCode.UNEXPECTED_TEXT, cell.line, cell.page, text=text[:40])
         return True
     return False
 
@@ -220,6 +225,7 @@ def _cover_line(state: _State, cell: Cell) -> None:
     whole = [d for d in dates if len(squeeze(d.raw)) == len(key)]
     if whole and whole[0].precision == "fiscal_year" and cover.fiscal_year is None:
         cover.fiscal_year = cell
+        state.reference_year = state.reference_year or whole[0].fiscal_year
     elif whole and whole[0].precision == "day" and cover.date is None:
         cover.date = cell
     elif REPORT_TITLE.search(text) and cover.report_title is None:
@@ -261,44 +267,22 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
         and state.tables[-1].activity_goal == state.activity_goal
         and state.tables[-1].basic_goal == state.basic_goal
     )
-    columns: list[Column] = []
     last_named = max((c.column for c in cells), default=-1)
+    columns: list[Column] = []
     for index in range(len(texts)):
         text = clean(texts[index])
         role = header_role(text) if text else None
         if role is None and text:
-            if not state.settings.keep_unknown_columns:
-                raise MalformedPacketError(
-                    f"{state.path}: {row.where()}: column {index + 1} header {text!r} is "
-                    "not one this tool knows; if it belongs in the packet, rerun with "
-                    "--keep-unknown-columns to keep its cells in `unmapped`"
-                )
-            role = Role.UNKNOWN
-            state.warn(
-                "unknown_column",
-                f"column {index + 1} header {text!r} is not one this tool knows; "
-                "its cells are kept in unmapped",
-                row.line,
-                row.page,
-            )
+            role = _unknown_column(state, row, index, text)
         if role is None:
             previous = columns[-1].role if columns else None
             if previous == Role.PLAN and index <= last_named:
                 role = Role.TARGET
-            elif index > last_named:
+            elif index > last_named or previous in (Role.ACTUAL, Role.EXTRA):
                 role = Role.EXTRA
             else:
                 role = Role.UNKNOWN
-        fiscal_year = None
-        if role in (
-            Role.COUNCIL_RESULTS,
-            Role.COUNCIL_PLANS,
-            Role.CITY_RESULTS,
-            Role.CITY_PLANS,
-            Role.ACTUAL,
-        ):
-            fiscal_year = fiscal_year_in(text, state.era)
-        columns.append(Column(index, text, role, fiscal_year))
+        columns.append(Column(index, text, role))
     table = TableLayout(
         line=row.line,
         page=row.page,
@@ -315,59 +299,97 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
         state.record = None
 
 
+def _unknown_column(state: _State, row: SourceRow, index: int, text: str) -> Role:
+    """Given a header the tool does not know, keep its column (or refuse it when strict)."""
+    if state.settings.strict:
+        raise MalformedPacketError(
+            _(
+                "{path}: {where}: column {column} header {header} is not one this tool knows "
+                "(--strict); without --strict its cells are kept with each activity under "
+                "`extra`"
+            ).format(path=state.path, where=row.where(), column=index + 1, header=quote(text))
+        )
+    state.warn(WarningCode.UNKNOWN_COLUMN, row.line, row.page, column=index + 1, header=text)
+    return Role.OTHER
+
+
+YEAR_ROLES = (Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS, Role.CITY_RESULTS, Role.CITY_PLANS)
+
+
 def _table_years(state: _State, table: TableLayout) -> None:
-    by_role = {c.role: c.fiscal_year for c in table.columns if c.fiscal_year}
+    """Read the fiscal years the header names: results and plans first (they name their
+    era), then the 実績 column, whose bare 23年度 is read nearest the results year."""
+    for column in table.columns:
+        if column.role in YEAR_ROLES:
+            column.fiscal_year = fiscal_year_in(column.header, state.era, state.reference_year)
+    by_role: dict[Role, int | None] = {
+        c.role: c.fiscal_year for c in table.columns if c.fiscal_year
+    }
     table.results_fiscal_year = by_role.get(Role.COUNCIL_RESULTS) or by_role.get(Role.CITY_RESULTS)
     table.plans_fiscal_year = by_role.get(Role.COUNCIL_PLANS) or by_role.get(Role.CITY_PLANS)
+    if table.results_fiscal_year:
+        state.reference_year = table.results_fiscal_year
+    for column in table.columns:
+        if column.role == Role.ACTUAL:
+            column.fiscal_year = fiscal_year_in(column.header, state.era, state.reference_year)
+            by_role[Role.ACTUAL] = column.fiscal_year
     table.actual_fiscal_year = by_role.get(Role.ACTUAL) or table.results_fiscal_year
-    for council_role, city_role in (
-        (Role.COUNCIL_RESULTS, Role.CITY_RESULTS),
-        (Role.COUNCIL_PLANS, Role.CITY_PLANS),
+    for council_role, city_role, what in (
+        (Role.COUNCIL_RESULTS, Role.CITY_RESULTS, "the results of 市社協 and 市"),
+        (Role.COUNCIL_PLANS, Role.CITY_PLANS, "the plans of 市社協 and 市"),
     ):
         a, b = by_role.get(council_role), by_role.get(city_role)
         if a and b and a != b:
             state.warn(
-                "header_year_mismatch",
-                f"市社協 and 市 columns name different fiscal years ({a} and {b})",
+                WarningCode.HEADER_YEAR_MISMATCH,
                 table.line,
                 table.page,
+                what=what,
+                years=f"{a}, {b}",
+                used=a,
             )
-    if (
-        table.results_fiscal_year
-        and by_role.get(Role.ACTUAL)
-        and by_role[Role.ACTUAL] != table.results_fiscal_year
-    ):
+    actual = by_role.get(Role.ACTUAL)
+    if table.results_fiscal_year and actual and actual != table.results_fiscal_year:
         state.warn(
-            "header_year_mismatch",
-            f"実績 column names fiscal year {by_role[Role.ACTUAL]} but results are for "
-            f"{table.results_fiscal_year}",
+            WarningCode.HEADER_YEAR_MISMATCH,
             table.line,
             table.page,
+            what="the actual and the results",
+            years=f"{actual}, {table.results_fiscal_year}",
+            used=actual,
         )
 
 
 def _subheader(state: _State, cells: list[Cell]) -> bool:
-    """Given the row after a header, read the 計画目標 years (21 / 25) if that is what it is."""
+    """Given the row after a header, read the 計画目標 years (21 / 25) if that is what it is:
+    the two years are read as one range, in the eras that make it run forward."""
     table = state.table
     assert table is not None
     start = table.targets_start
-    years = [parse_year_number(c.text, state.era) for c in cells]
-    if start is None or any(y is None for y in years) or any(c.column < start for c in cells):
+    tokens = [year_token(c.text) for c in cells]
+    if start is None or any(t is None for t in tokens) or any(c.column < start for c in cells):
         return False
     state.expect_subheader = False
     table.subheader_line = cells[0].line
-    ordered = sorted(zip(cells, years, strict=True), key=lambda item: item[0].column)
-    for position, (cell, year) in enumerate(ordered):
+    ordered = sorted(zip(cells, tokens, strict=True), key=lambda item: item[0].column)
+    reference = table.results_fiscal_year or table.actual_fiscal_year or state.reference_year
+    years: list[int | None] = [None, None]
+    found = [token for _, token in ordered[:2] if token is not None]
+    if len(found) == 2:
+        span = resolve_range(found[0], found[1], reference, state.era)
+        years = [span.start, span.end]
+        if span.reversed:
+            raw = "~".join(clean(cell.text) for cell, _ in ordered[:2])
+            state.warn(WarningCode.YEAR_RANGE_REVERSED, cells[0].line, cells[0].page, raw=raw)
+    elif found:
+        years[0] = resolve_year(found[0], reference, state.era)
+    for position, (cell, _token) in enumerate(ordered):
         if position > 1:
             state.unmapped.append(cell)
-            state.warn(
-                "unexpected_subheader",
-                f"a third year {cell.text!r} under 計画目標; kept in unmapped",
-                cell.line,
-                cell.page,
-            )
+            state.warn(WarningCode.UNEXPECTED_SUBHEADER, cell.line, cell.page, text=cell.text)
             continue
         role = (Role.PLAN, Role.TARGET)[position]
+        year = years[position]
         state.placed["headers"] += 1
         column = table.columns[cell.column]
         column.role, column.fiscal_year, column.subheader = role, year, clean(cell.text)
@@ -395,18 +417,19 @@ def _data_row(state: _State, row: SourceRow) -> None:
         if not text.strip() or column is None:
             continue
         box = row.boxes[column] if row.boxes else None
-        cell = Cell(text, row.line, column, row.page, box, column in row.spanned)
         role = table.role_at(index)
+        header = table.columns[index].header if role == Role.OTHER else None
+        cell = Cell(text, row.line, column, row.page, box, column in row.spanned, header)
         if role == Role.UNKNOWN or (role == Role.EXTRA and table.targets_start is None):
             if cell.spanned:
                 continue
             state.unmapped.append(cell)
             state.warn(
-                "unmapped_cell",
-                f"cell in column {column + 1} has no known header; kept in unmapped: "
-                f"{clean(text)[:40]!r}",
+                WarningCode.UNMAPPED_CELL,
                 row.line,
                 row.page,
+                column=column + 1,
+                text=clean(text)[:40],
             )
             continue
         mapped.append((role, cell))
@@ -438,11 +461,11 @@ def _group(state: _State, table: TableLayout, row: MappedRow) -> None:
             record.parts.append([row])
             record.name_cells.append(name)
             state.warn(
-                "duplicate_row_merged",
-                f"activity {clean(name.text)!r} repeats on this row (a merged cell exported "
-                f"twice); merged into the activity from line {record.parts[0][0].line}",
+                WarningCode.DUPLICATE_ROW_MERGED,
                 row.line,
                 row.page,
+                name=clean(name.text),
+                first=record.parts[0][0].line,
             )
             return
         record = ActivityRecord(table=table, parts=[[row]], name_cells=[name])
@@ -453,11 +476,6 @@ def _group(state: _State, table: TableLayout, row: MappedRow) -> None:
         record = ActivityRecord(table=table, parts=[[row]])
         state.records.append(record)
         state.record = record
-        state.warn(
-            "continuation_without_activity",
-            "row has no 活動名 and no activity above it in this table; kept as an unnamed activity",
-            row.line,
-            row.page,
-        )
+        state.warn(WarningCode.CONTINUATION_WITHOUT_ACTIVITY, row.line, row.page)
         return
     record.parts[-1].append(row)

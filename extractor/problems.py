@@ -1,0 +1,271 @@
+"""Warnings as data: every code the tool can report, what it says, and what a person checks.
+
+A warning is made from its code and a few arguments; the dataset keeps the code, the
+arguments and the English message, and people read it in their language with the sentence
+that says what to check in the packet. Codes are a closed vocabulary (`WarningCode`), so
+the JSON Schema lists them and a typo fails type checking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from extractor.i18n import N_, Language, current_language, quote, translation_for
+
+
+class WarningCode(StrEnum):
+    """Every warning the tool can report."""
+
+    MIXED_LINE_ENDINGS = "mixed_line_endings"
+    HIDDEN_CELLS = "hidden_cells"
+    ROW_OUTSIDE_TABLE = "row_outside_table"
+    UNEXPECTED_TEXT = "unexpected_text"
+    UNKNOWN_COLUMN = "unknown_column"
+    UNMAPPED_CELL = "unmapped_cell"
+    UNEXPECTED_SUBHEADER = "unexpected_subheader"
+    HEADER_YEAR_MISMATCH = "header_year_mismatch"
+    PLAN_PERIOD_MISMATCH = "plan_period_mismatch"
+    ROW_SHIFTED = "row_shifted"
+    ROW_MISALIGNED = "row_misaligned"
+    DUPLICATE_ROW_MERGED = "duplicate_row_merged"
+    CONTINUATION_WITHOUT_ACTIVITY = "continuation_without_activity"
+    ACTIVITY_WITHOUT_NAME = "activity_without_name"
+    STATUS_CONFLICT = "status_conflict"
+    SCHEDULE_CONFLICT = "schedule_conflict"
+    SCHEDULE_UNREADABLE = "schedule_unreadable"
+    YEAR_RANGE_REVERSED = "year_range_reversed"
+    TARGET_CELLS_REALIGNED = "target_cells_realigned"
+    TARGET_SLOT_CONFLICT = "target_slot_conflict"
+    TARGET_AMBIGUOUS = "target_ambiguous"
+    TARGET_UNIT_MISSING = "target_unit_missing"
+    TARGET_UNIT_MISMATCH = "target_unit_mismatch"
+    TARGET_VALUES_MISSING = "target_values_missing"
+    TARGET_LABEL_IN_VALUE_CELL = "target_label_in_value_cell"
+    WEEKDAY_MISMATCH = "weekday_mismatch"
+    DATE_YEAR_UNKNOWN = "date_year_unknown"
+
+
+WarningArg = str | int | float | None
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a warning says (`template`, with named arguments) and what a person checks."""
+
+    template: str
+    check: str
+    # Arguments quoted as packet text ('…' / 「…」) and arguments that are words to translate.
+    quoted: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+
+
+C = WarningCode
+SPECS: dict[WarningCode, Spec] = {
+    C.MIXED_LINE_ENDINGS: Spec(
+        N_("the file mixes CRLF and LF line ends"),
+        N_("Nothing was lost, but the file mixes Windows and Unix line ends; an export saved "
+           "again in one piece is cleaner."),
+    ),
+    C.HIDDEN_CELLS: Spec(
+        N_("hidden {what} {where} hold text; it was read like any other cell: {text}"),
+        N_("Check the hidden rows and columns of the workbook: they hold text that may not "
+           "be meant for the committee."),
+        quoted=("text",),
+        terms=("what",),
+    ),
+    C.ROW_OUTSIDE_TABLE: Spec(
+        N_("a row {where}; kept in unmapped: {text}"),
+        N_("Check the row: it belongs to no table, so its text is kept in `unmapped` only."),
+        quoted=("text",),
+        terms=("where",),
+    ),
+    C.UNEXPECTED_TEXT: Spec(
+        N_("text outside any table kept in unmapped: {text}"),
+        N_("Check the text: it sits outside the tables and is not a heading, so it is kept "
+           "in `unmapped` only."),
+        quoted=("text",),
+    ),
+    C.UNKNOWN_COLUMN: Spec(
+        N_("column {column} header {header} is not one this tool knows; its cells are kept "
+           "with their activity under `extra`"),
+        N_("Check the new column: the tool does not know its header, so its cells are kept "
+           "as written with each activity (`extra`)."),
+        quoted=("header",),
+    ),
+    C.UNMAPPED_CELL: Spec(
+        N_("a cell in column {column} has no header; kept in unmapped: {text}"),
+        N_("Check the cell: its column has no header, so it is kept in `unmapped` only."),
+        quoted=("text",),
+    ),
+    C.UNEXPECTED_SUBHEADER: Spec(
+        N_("a third year {text} under 計画目標; kept in unmapped"),
+        N_("Check the 計画目標 sub-header: it names more than the plan-start and target years."),
+        quoted=("text",),
+    ),
+    C.HEADER_YEAR_MISMATCH: Spec(
+        N_("the headers name different fiscal years for {what}: {years}; {used} is used"),
+        N_("Check the table headers: they name different fiscal years, so some figures may "
+           "belong to another year than the one given."),
+        terms=("what",),
+    ),
+    C.PLAN_PERIOD_MISMATCH: Spec(
+        N_("the plan period {start}–{end} does not contain the report year {year}"),
+        N_("Check the plan years under 計画目標: the plan period should contain the year the "
+           "results report on."),
+    ),
+    C.ROW_SHIFTED: Spec(
+        N_("cells shifted {direction}: 年次計画 was in column {found}, expected {expected}; "
+           "{change} at column {column} ({cell})"),
+        N_("Check the row in the packet: its cells sat a column off and were put back where "
+           "the 年次計画 belongs; make sure each value is under the right header."),
+        quoted=("cell",),
+        terms=("direction", "change"),
+    ),
+    C.ROW_MISALIGNED: Spec(
+        N_("cannot re-align the row: 年次計画 is in column {found}, expected {expected}; cells "
+           "read by position"),
+        N_("Check the row in the packet: its cells are off their columns and could not be "
+           "put back, so values may be under the wrong header."),
+    ),
+    C.DUPLICATE_ROW_MERGED: Spec(
+        N_("activity {name} repeats on this row (a merged cell exported twice); merged into "
+           "the activity from line {first}"),
+        N_("Check that the repeated name is one activity written over two rows, not two "
+           "activities with the same name."),
+        quoted=("name",),
+    ),
+    C.CONTINUATION_WITHOUT_ACTIVITY: Spec(
+        N_("the row has no 活動名 and no activity above it in this table; kept as an unnamed "
+           "activity"),
+        N_("Check the row: it continues no activity, so it is kept as an activity without "
+           "a name."),
+    ),
+    C.ACTIVITY_WITHOUT_NAME: Spec(
+        N_("the activity has no 活動名 (the table has no such column or the cell is empty)"),
+        N_("Check the activity: it has no 活動名, so it is known only by its place in the "
+           "packet."),
+    ),
+    C.STATUS_CONFLICT: Spec(
+        N_("repeated rows disagree on the status: {statuses}"),
+        N_("Check the status mark: the rows of the activity say both 継続活動 and 新規活動."),
+    ),
+    C.SCHEDULE_CONFLICT: Spec(
+        N_("rows give different 年次計画: {values}; the first is used"),
+        N_("Check the 年次計画: the rows of the activity give different year ranges."),
+    ),
+    C.SCHEDULE_UNREADABLE: Spec(
+        N_("年次計画 {raw} is not a year range like 21~25"),
+        N_("Check the 年次計画: it is not a year range such as 21~25, so no years are given."),
+        quoted=("raw",),
+    ),
+    C.YEAR_RANGE_REVERSED: Spec(
+        N_("{raw} does not read as a forward range of years in any era; no years are given"),
+        N_("Check the year range: read in any era, it ends before it starts."),
+        quoted=("raw",),
+    ),
+    C.TARGET_CELLS_REALIGNED: Spec(
+        N_("target cells run past the 実績 column; {count} figures re-read from the right "
+           "(actual, then target, then plan): {cells}"),
+        N_("Check the target figures of the row: they ran past the 実績 column and were "
+           "read from the right as actual, target and plan."),
+    ),
+    C.TARGET_SLOT_CONFLICT: Spec(
+        N_("two readings for the {slot} figure: {first} and {second}; value left empty, both "
+           "kept in raw"),
+        N_("Check the figure: the packet gives two readings for it (for example a figure "
+           "and a dash); the value is left empty until someone says which the committee "
+           "meant."),
+        quoted=("first", "second"),
+        terms=("slot",),
+    ),
+    C.TARGET_AMBIGUOUS: Spec(
+        N_("{cells} cannot be placed as plan, target and actual ({count} figures for 3 "
+           "slots); kept as raw text only"),
+        N_("Check the target figures: they cannot be told apart as plan, target and actual, "
+           "so they are kept as written only."),
+    ),
+    C.TARGET_UNIT_MISSING: Spec(
+        N_("the {slot} figure {raw} has no unit; the other figures are in {unit}"),
+        N_("Check the figure's unit: it has none while the other figures of the target do; "
+           "it was read in their unit."),
+        quoted=("raw",),
+        terms=("slot",),
+    ),
+    C.TARGET_UNIT_MISMATCH: Spec(
+        N_("the figures of one target use different units: {units}"),
+        N_("Check the units: the figures of one target are written in different units."),
+    ),
+    C.TARGET_VALUES_MISSING: Spec(
+        N_("target {label} has a label but no figures"),
+        N_("Check the target: it names what is counted but gives no figures."),
+        quoted=("label",),
+    ),
+    C.TARGET_LABEL_IN_VALUE_CELL: Spec(
+        N_("{cell} carries its own label next to the qualitative target {text}; label taken "
+           "from it"),
+        N_("Check the actual: its cell names what it counts next to a target written in "
+           "words."),
+        quoted=("cell", "text"),
+    ),
+    C.WEEKDAY_MISMATCH: Spec(
+        N_("{raw} in {field}: {date} ({how}) is a {actual}曜日, not {written}; the weekday "
+           "fits {fits}"),
+        N_("Check the date: the weekday written with it does not fit, so the year or the "
+           "weekday may be wrong."),
+        quoted=("raw",),
+        terms=("how", "fits"),
+    ),
+    C.DATE_YEAR_UNKNOWN: Spec(
+        N_("{raw} in {field} has no year and its column names no fiscal year"),
+        N_("Check the date: it has no year and its column names none, so no date is given."),
+        quoted=("raw",),
+    ),
+}  # fmt: skip
+
+# Words that arguments take, marked for the catalog.
+TERMS = (
+    N_("rows"),
+    N_("columns"),
+    N_("outside any table"),
+    N_("inside a table, as a line of text"),
+    N_("the report year"),
+    N_("the next-year plans"),
+    N_("the plan start"),
+    N_("the plan target"),
+    N_("the results of 市社協 and 市"),
+    N_("the plans of 市社協 and 市"),
+    N_("the actual and the results"),
+    N_("right"),
+    N_("left"),
+    N_("dropped a surplus cell"),
+    N_("inserted an empty cell"),
+    N_("plan"),
+    N_("target"),
+    N_("actual"),
+    N_("year written"),
+    N_("year taken from the column's fiscal year"),
+    N_("no nearby year"),
+)
+
+
+def render(code: WarningCode, args: dict[str, WarningArg], language: Language | None = None) -> str:
+    """Given a warning's code and arguments, return its message in a language (the current
+    one by default)."""
+    language = language or current_language()
+    gettext = translation_for(language).gettext
+    spec = SPECS[code]
+    values: dict[str, object] = {}
+    for name, value in args.items():
+        if name in spec.quoted and value is not None:
+            values[name] = quote(value, language)
+        elif name in spec.terms and isinstance(value, str):
+            values[name] = gettext(value)
+        else:
+            values[name] = "—" if value is None else value
+    return gettext(spec.template).format(**values)
+
+
+def check_sentence(code: WarningCode, language: Language | None = None) -> str:
+    """Given a warning code, return what a person should check, in a language."""
+    return translation_for(language or current_language()).gettext(SPECS[code].check)
