@@ -347,10 +347,12 @@ class _Builder:
             for _, c in row.cells
             if c.box is not None
         ]
+        refs = [c.ref for row in rows for _, c in row.cells if c.ref is not None]
         return Provenance(
             lines=sorted({row.line for row in rows}),
             pages=sorted({row.page for row in rows if row.page is not None}),
             boxes=boxes,
+            cells=list(dict.fromkeys(refs)),
         )
 
 

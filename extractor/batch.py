@@ -50,6 +50,7 @@ def summarize(dataset: Dataset, target: str) -> list[str]:
     for warning in dataset.warnings[:MAX_WARNINGS_SHOWN]:
         where = f"page {warning.page} " if warning.page else ""
         where += f"{unit} {warning.line}" if warning.line else ""
+        where = warning.cell or where
         lines.append(f"  {where or '-':>10}  {warning.code}: {warning.message}")
     hidden = len(dataset.warnings) - MAX_WARNINGS_SHOWN
     if hidden > 0:

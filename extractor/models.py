@@ -19,7 +19,7 @@ Status = Literal["continuing", "new"]
 TargetKind = Literal["numeric", "qualitative", "none"]
 DateKind = Literal["date", "range"]
 DatePrecision = Literal["day", "month", "year", "fiscal_year"]
-SourceFormat = Literal["tsv", "pdf"]
+SourceFormat = Literal["tsv", "pdf", "xlsx"]
 Number = int | float
 
 
@@ -32,13 +32,17 @@ class Model(BaseModel):
 class Source(Model):
     """Where a dataset came from."""
 
-    path: str = Field(description="Input path as given, relative to the working directory")
+    path: str = Field(
+        description="Input path relative to the working directory when the file is below it, "
+        "else its name only"
+    )
     sha256: str
     format: SourceFormat
     encoding: str | None = Field(description="Text encoding detected or forced; null for PDF")
     size: int = Field(description="Input size in bytes")
     lines: int | None = Field(default=None, description="Number of text lines (text exports)")
     pages: int | None = Field(default=None, description="Number of pages (PDF)")
+    sheets: int | None = Field(default=None, description="Number of sheets (workbook)")
 
 
 class Packet(Model):
@@ -139,9 +143,13 @@ class CellBox(Model):
 
 
 class Provenance(Model):
-    lines: list[int]
-    pages: list[int] = Field(default_factory=list)
+    lines: list[int] = Field(description="Lines (text), rows in reading order (PDF, workbook)")
+    pages: list[int] = Field(default_factory=list, description="Pages (PDF), sheets (workbook)")
     boxes: list[CellBox] = Field(default_factory=list)
+    cells: list[str] = Field(
+        default_factory=list,
+        description="Workbook cells the activity was read from (基本目標1!E12)",
+    )
 
 
 class Activity(Model):
@@ -193,6 +201,9 @@ class ExtractionWarning(Model):
     line: int | None = None
     page: int | None = None
     activity: str | None = Field(default=None, description="Activity id, where one applies")
+    cell: str | None = Field(
+        default=None, description="In a workbook, the row it is about (基本目標1!12:12)"
+    )
     args: dict[str, WarningArg] = Field(
         default_factory=dict, description="The values the message was made from"
     )

@@ -130,6 +130,12 @@ def assemble(
     warnings = [*document.warnings, *layout.warnings, *activity_warnings]
     packet = _packet(layout, warnings)
     warnings.sort(key=lambda w: (w.page or 0, w.line or 0))
+    if document.format == "xlsx":
+        rows = {row.line: row for row in document.rows}
+        warnings = [
+            w.model_copy(update={"cell": rows[w.line].reference()}) if w.line in rows else w
+            for w in warnings
+        ]
     unmapped = [
         UnmappedCell(line=c.line, column=c.column, text=c.text, page=c.page)
         for c in layout.unmapped
@@ -143,6 +149,7 @@ def assemble(
             size=document.size,
             lines=document.lines,
             pages=document.pages,
+            sheets=document.sheets,
         ),
         packet=packet,
         goals=[

@@ -227,6 +227,7 @@ SPECS: dict[WarningCode, Spec] = {
 TERMS = (
     N_("rows"),
     N_("columns"),
+    N_("rows and columns"),
     N_("outside any table"),
     N_("inside a table, as a line of text"),
     N_("the report year"),

@@ -98,7 +98,7 @@ def test_missing_path_and_folder(workdir: Path) -> None:
     result = run("raw")
     assert (result.exit_code, result.stderr) == (
         1,
-        "Error: raw: is a folder, not a packet file; give the .txt or .pdf\n",
+        "Error: raw: is a folder, not a packet file; give the .txt, .pdf or .xlsx\n",
     )
 
 

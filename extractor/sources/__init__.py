@@ -1,100 +1,112 @@
-"""Stage 1: turn a file (text export or PDF) into rows of cells with their provenance."""
+"""Stage 1: turn a file (text export, PDF or workbook) into rows of cells with provenance.
+
+The file is read within its caps before any parsing: only a regular file is read, never
+more than `max_input_bytes` (whatever its size claims), and its first bytes say what it is.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import os
+import stat
 from pathlib import Path
 
 from extractor.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
-from extractor.models import ExtractionWarning
+from extractor.i18n import _
 from extractor.settings import ExtractSettings
+from extractor.sources.document import Box, SourceDocument, SourceRow, display_path
 
 PDF_MAGIC = b"%PDF-"
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+CHUNK = 1 << 20
+
+__all__ = ["Box", "SourceDocument", "SourceRow", "display_path", "read_source"]
 
 
-@dataclass(frozen=True)
-class Box:
-    """Where a cell sits on a PDF page, in PDF points from the top-left."""
-
-    page: int
-    x0: float
-    top: float
-    x1: float
-    bottom: float
-
-
-@dataclass(frozen=True)
-class SourceRow:
-    """One row of cells as laid out in the source; `line` is the 1-based line or row ordinal."""
-
-    line: int
-    cells: tuple[str, ...]
-    page: int | None = None
-    boxes: tuple[Box | None, ...] | None = None
-    # Columns whose text repeats a cell merged down from a row above (PDF row spans): the
-    # cell belongs to this row too, but it is not another source cell.
-    spanned: frozenset[int] = frozenset()
-
-    def is_blank(self) -> bool:
-        return not any(cell.strip() for cell in self.cells)
-
-    def where(self) -> str:
-        """Where the row is, as a user finds it: page and row in a PDF, line in a text file."""
-        return f"page {self.page}, row {self.line}" if self.page else f"line {self.line}"
-
-
-@dataclass
-class SourceDocument:
-    """A file read into rows: what every later stage starts from."""
-
-    path: str
-    format: str
-    sha256: str
-    size: int
-    rows: list[SourceRow]
-    encoding: str | None = None
-    lines: int | None = None
-    pages: int | None = None
-    warnings: list[ExtractionWarning] = field(default_factory=list)
-
-
-def display_path(path: Path) -> str:
-    """Given a path, return it relative to the working directory when it lies inside it."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _too_large(path: Path, limit: int, size: int | None = None) -> InputTooLargeError:
+    if size is None:
+        message = _(
+            "{path}: reads on past the {limit:,}-byte limit; raise it with --max-bytes if the "
+            "file is right"
+        )
+    else:
+        message = _(
+            "{path}: {size:,} bytes is over the {limit:,}-byte limit; raise it with "
+            "--max-bytes if the file is right"
+        )
+    return InputTooLargeError(message.format(path=path, limit=limit, size=size))
 
 
 def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
-    """Given a path, return its bytes, refusing what is missing, a folder, or too large."""
-    if not path.exists():
-        raise InputNotFoundError(f"{path}: no such file; check the path")
-    if path.is_dir():
-        raise InputNotFoundError(f"{path}: is a folder, not a packet file; give the .txt or .pdf")
-    size = path.stat().st_size
-    if size > settings.max_input_bytes:
-        raise InputTooLargeError(
-            f"{path}: {size:,} bytes is over the {settings.max_input_bytes:,}-byte limit; "
-            "raise it with --max-bytes if the file is right"
-        )
+    """Given a path, return its bytes, refusing what is missing, not a regular file (a
+    folder, pipe or device), or larger than the limit, counted as read."""
     try:
-        return path.read_bytes()
+        info = os.stat(path)
+    except FileNotFoundError as exc:
+        raise InputNotFoundError(
+            _("{path}: no such file; check the path").format(path=path)
+        ) from exc
     except OSError as exc:
         raise UnreadableInputError(
-            f"{path}: cannot read ({exc.strerror}); check permissions"
+            _("{path}: cannot read ({reason}); check permissions").format(
+                path=path, reason=exc.strerror
+            )
         ) from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise InputNotFoundError(
+            _("{path}: is a folder, not a packet file; give the .txt, .pdf or .xlsx").format(
+                path=path
+            )
+        )
+    if not stat.S_ISREG(info.st_mode):
+        raise UnreadableInputError(
+            _(
+                "{path}: is not a regular file (a pipe, socket or device); save the packet to "
+                "a file and give that"
+            ).format(path=path)
+        )
+    limit = settings.max_input_bytes
+    if info.st_size > limit:
+        raise _too_large(path, limit, info.st_size)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with open(path, "rb") as stream:
+            while chunk := stream.read(min(CHUNK, limit + 1 - size)):
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > limit:
+                    raise _too_large(path, limit)
+    except OSError as exc:
+        raise UnreadableInputError(
+            _("{path}: cannot read ({reason}); check permissions").format(
+                path=path, reason=exc.strerror
+            )
+        ) from exc
+    return b"".join(chunks)
 
 
 def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
-    """Given a packet file, return its rows of cells: PDF by its magic bytes, text otherwise."""
+    """Given a packet file, return its rows of cells: a PDF, a workbook or a text export,
+    told apart by their first bytes (and a .pdf or .xlsx name)."""
     data = read_bytes(path, settings)
     digest = hashlib.sha256(data).hexdigest()
-    if data.startswith(PDF_MAGIC) or path.suffix.lower() == ".pdf":
+    suffix = path.suffix.lower()
+    if data.startswith(PDF_MAGIC) or suffix == ".pdf":
         from extractor.sources.pdf import read_pdf
 
         document = read_pdf(path, data, digest, settings)
+    elif data.startswith(OLE2_MAGIC):
+        from extractor.sources.xlsx import refuse_ole2
+
+        refuse_ole2(path, data)
+        raise AssertionError("refuse_ole2 always raises")
+    elif data.startswith(ZIP_MAGIC) or suffix in WORKBOOK_SUFFIXES:
+        from extractor.sources.xlsx import read_xlsx
+
+        document = read_xlsx(path, data, digest, settings)
     else:
         from extractor.sources.tsv import read_tsv
 
@@ -110,7 +122,14 @@ def _check_cells(document: SourceDocument, settings: ExtractSettings) -> None:
         for column, text in enumerate(row.cells):
             if len(text) > limit:
                 raise InputTooLargeError(
-                    f"{document.path}: {row.where()}, column {column + 1}: a cell of {len(text):,} "
-                    f"characters is over the {limit:,}-character limit; is this the right file? "
-                    "Raise the limit with --max-cell-chars"
+                    cell_too_long(document.path, row.where(), column, len(text), limit)
                 )
+
+
+def cell_too_long(path: str, where: str, column: int, length: int, limit: int) -> str:
+    """Given where a cell is and its length, return the message refusing it."""
+    return _(
+        "{path}: {where}, column {column}: a cell of {length:,} characters is over the "
+        "{limit:,}-character limit; is this the right file? Raise the limit with "
+        "--max-cell-chars"
+    ).format(path=path, where=where, column=column + 1, length=length, limit=limit)

@@ -19,7 +19,7 @@ from typing import Any
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
 from extractor.normalize.text import is_wide
 from extractor.settings import ExtractSettings
-from extractor.sources import Box, SourceDocument, SourceRow, display_path
+from extractor.sources.document import Box, SourceDocument, SourceRow, display_path
 
 # Share of characters without a Unicode mapping ("(cid:123)") above which text is unusable.
 MAX_CID_SHARE = 0.02

@@ -11,7 +11,7 @@ from extractor.errors import NotAPacketError, UnreadableInputError
 from extractor.models import ExtractionWarning
 from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
-from extractor.sources import SourceDocument, SourceRow, display_path
+from extractor.sources.document import SourceDocument, SourceRow, display_path
 
 PACKET_MARKERS = ("活動名", "実施内容")
 

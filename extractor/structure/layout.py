@@ -54,6 +54,7 @@ class Cell:
     box: Box | None = None
     spanned: bool = False  # repeats a cell merged down from a row above (see SourceRow)
     header: str | None = None  # for a column the tool does not know: its header text
+    ref: str | None = None  # in a workbook, the cell's reference (基本目標1!E12)
 
 
 @dataclass(frozen=True)

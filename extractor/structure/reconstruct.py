@@ -73,7 +73,14 @@ class _State:
 def _cells(row: SourceRow) -> list[Cell]:
     """Given a row, return its own non-empty cells (not those merged down from above)."""
     return [
-        Cell(text, row.line, index, row.page, row.boxes[index] if row.boxes else None)
+        Cell(
+            text,
+            row.line,
+            index,
+            row.page,
+            row.boxes[index] if row.boxes else None,
+            ref=row.reference(index),
+        )
         for index, text in enumerate(row.cells)
         if text.strip() and index not in row.spanned
     ]
@@ -104,7 +111,8 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
         cell_count += len(cells)
         if not cells:
             continue
-        if len(cells) == 1 and cells[0].column == 0 and _single_text(state, cells[0]):
+        alone = len(cells) == 1 and (cells[0].column == 0 or state.table is None)
+        if alone and _single_text(state, cells[0]):
             continue
         own = [text if index not in row.spanned else "" for index, text in enumerate(row.cells)]
         if is_header_row(own):
@@ -419,7 +427,16 @@ def _data_row(state: _State, row: SourceRow) -> None:
         box = row.boxes[column] if row.boxes else None
         role = table.role_at(index)
         header = table.columns[index].header if role == Role.OTHER else None
-        cell = Cell(text, row.line, column, row.page, box, column in row.spanned, header)
+        cell = Cell(
+            text,
+            row.line,
+            column,
+            row.page,
+            box,
+            column in row.spanned,
+            header,
+            row.reference(column),
+        )
         if role == Role.UNKNOWN or (role == Role.EXTRA and table.targets_start is None):
             if cell.spanned:
                 continue

@@ -1,0 +1,256 @@
+"""Excel workbooks: h24 laid out as the PDF shows it, small hand-built workbooks with merged
+cells, formats, hidden cells and new columns, and workbooks that cannot be read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import main
+from extractor.errors import NotAPacketError, UnreadableInputError
+from extractor.models import Dataset
+from extractor.pipeline import extract
+from extractor.settings import ExtractSettings
+from extractor.sources import read_source
+from extractor.sources.numfmt import display
+from tests.conftest import by_name, extract_from_root
+from tests.packets import ROOT, h24_rows
+from tests.test_pdf import differences
+from tests.workbooks import sheets_from_pdf_rows, write_workbook
+
+HEADER = [
+    "活動名", "実施内容", "住民、地域、関係機関の役割", "市社協の取り組み",
+    "市社協の取り組み (令和元年度実施状況)", "市社協の取り組み (令和2年度実施予定)",
+    "市の取り組み", "担当課", "市の取り組み (令和元年度実施状況)",
+    "市の取り組み (令和2年度実施予定)", "年次計画", "計画目標", "", "元年度 実績",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def h24_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rows = read_source(ROOT / "raw" / "h24.pdf", ExtractSettings()).rows
+    path = tmp_path_factory.mktemp("xlsx") / "h24.xlsx"
+    return write_workbook(path, sheets_from_pdf_rows(rows))
+
+
+@pytest.fixture(scope="module")
+def h24_xlsx(h24_workbook: Path) -> Dataset:
+    return extract(h24_workbook)
+
+
+def test_h24_as_the_pdf_shows_it_gives_the_pdf_dataset(h24_xlsx: Dataset) -> None:
+    h24_pdf = extract_from_root("raw/h24.pdf")
+    assert h24_xlsx.packet == h24_pdf.packet
+    assert [a.id for a in h24_xlsx.activities] == [a.id for a in h24_pdf.activities]
+    found = {
+        a.id: d
+        for a, b in zip(h24_xlsx.activities, h24_pdf.activities, strict=True)
+        if (d := differences(a.model_dump(mode="json"), b.model_dump(mode="json")))
+    }
+    assert found == {}
+    assert [(w.code, w.activity) for w in h24_xlsx.warnings] == [
+        (w.code, w.activity) for w in h24_pdf.warnings
+    ]
+    assert (h24_xlsx.source.format, h24_xlsx.source.sheets) == ("xlsx", 4)
+    assert h24_xlsx.coverage.unmapped == 0
+
+
+def test_h24_workbook_provenance_names_sheet_and_cell(h24_xlsx: Dataset) -> None:
+    first = h24_xlsx.activities[0]
+    # 基本目標1's sheet: the heading (row 1), 活動目標1 (2), the header (3, 4), then the first
+    # activity on row 5; its 担当課 cell is column H. (The page title before the heading
+    # stays on the cover sheet.)
+    assert first.source.cells[0] == "基本目標1!A5"
+    assert "基本目標1!H5" in first.source.cells
+    salon = by_name(h24_xlsx, "ふれあい・いきいきサロン支援事業の推進")
+    sheet = salon.source.cells[0].split("!")[0]
+    assert sheet == "基本目標2"
+    warning = next(w for w in h24_xlsx.warnings if w.code == "weekday_mismatch")
+    assert warning.cell is not None and warning.cell.startswith("基本目標2!")
+
+
+# --- small workbooks built by hand ---------------------------------------------------------
+
+
+def packet_workbook(path: Path) -> Path:
+    """A 令和2年度 packet: a cover sheet, then 基本目標1 with one table of two activities.
+
+    Row 6 holds 地区住民座談会の開催, its 活動名 merged down over rows 6–7 (two departments),
+    its actual 20 merged over both rows; row 7 holds the second department and the plan and
+    target figures. Row 8 holds 防犯灯設置等補助事業の推進 with number-formatted figures and a
+    date cell. Column P (hidden) holds a note; columns O and P are new: 評価, 課題.
+    """
+    workbook = openpyxl.Workbook()
+    cover = workbook.active
+    cover.title = "表紙"
+    cover["B2"] = "令和 2 年度"
+    cover["B4"] = "山口市地域福祉計画・山口市地域福祉活動計画"
+    cover["B5"] = "評 価 委 員 会 資 料"
+    cover["B7"] = "令和 2 年 6 月 2 3 日"
+    cover["B9"] = "山口市健康福祉部社会課"
+    goal = workbook.create_sheet("基本目標1")
+    goal["A1"] = "基本目標1 自立支援と社会参加による支え合いの仕組みづくり"
+    goal["A2"] = "活動目標1 地域の生活課題の発見・把握と仕組みづくり"
+    for column, text in enumerate([*HEADER, "評価", "課題"], start=1):
+        if text:
+            goal.cell(4, column, text)
+    goal.merge_cells("L4:M4")
+    goal["L5"], goal["M5"] = "30", "4"
+    goal["A6"] = "地区住民座談会の開催 (継続活動)"
+    goal["B6"] = "地区住民座談会の開催を年次的に推進・支援します。"
+    goal["G6"] = "・地区住民座談会開催の支援(委託)"
+    goal["H6"] = "社会課"
+    goal["I6"] = "・座談会開催支援(委託)"
+    goal["K6"] = "30~4"
+    goal["L6"] = "座談会開催地区数"
+    goal["N6"] = 20
+    goal["O6"] = "B"
+    goal["P6"] = "開催地区の拡大が課題"
+    goal.merge_cells("A6:A7")
+    goal.merge_cells("B6:B7")
+    goal.merge_cells("N6:N7")
+    goal["H7"] = "各担当課"
+    goal["I7"] = "・座談会へ参加"
+    goal["L7"], goal["M7"] = 15, 24
+    goal["A8"] = "防犯灯設置等補助事業の推進 (継続活動)"
+    goal["B8"] = "街路灯等の新設、修繕の経費の一部を補助します。"
+    goal["H8"] = "生活安全課"
+    goal["I8"] = dt.datetime(2019, 5, 29)
+    goal["I8"].number_format = "ge.m.d"
+    goal["K8"] = "R元~R4"
+    goal["L8"] = "防犯灯新設設置数"
+    goal["L9"], goal["M9"], goal["N9"] = 9529, 10079, 10200
+    for ref in ("L9", "M9", "N9"):
+        goal[ref].number_format = "#,##0"
+    goal["O8"] = "A"
+    goal.column_dimensions["P"].hidden = True
+    workbook.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    return extract(packet_workbook(tmp_path_factory.mktemp("small") / "r2.xlsx"))
+
+
+def test_cover_sheet_and_years(small: Dataset) -> None:
+    p = small.packet
+    assert (p.fiscal_year, p.date) == (2020, dt.date(2020, 6, 23))
+    assert (p.report_fiscal_year, p.plan_fiscal_year, p.target_fiscal_year) == (2019, 2018, 2022)
+    assert p.issuers == ["山口市健康福祉部社会課"]
+
+
+def test_merged_name_covers_its_continuation_row(small: Dataset) -> None:
+    a = by_name(small, "地区住民座談会の開催")
+    assert [(c.department, c.results) for c in a.city] == [
+        ("社会課", ["座談会開催支援(委託)"]),
+        ("各担当課", ["座談会へ参加"]),
+    ]
+    # The merged actual (N6:N7) is read once, next to the figures of row 7.
+    (target,) = a.targets
+    assert (target.label, target.plan.value, target.target.value, target.actual.value) == (
+        "座談会開催地区数", 15, 24, 20
+    )  # fmt: skip
+    assert (target.plan.fiscal_year, target.actual.fiscal_year) == (2018, 2019)
+    assert a.description == "地区住民座談会の開催を年次的に推進・支援します。"
+    assert a.source.cells[:2] == ["基本目標1!A6", "基本目標1!B6"]
+
+
+def test_cells_as_displayed(small: Dataset) -> None:
+    a = by_name(small, "防犯灯設置等補助事業の推進")
+    (target,) = a.targets
+    assert (target.plan.raw, target.target.raw, target.actual.raw) == ("9,529", "10,079", "10,200")
+    assert (target.plan.value, target.target.value, target.actual.value) == (9529, 10079, 10200)
+    # A date cell keeps what it shows: ge.m.d gives R1.5.29.
+    (date,) = a.dates
+    assert (date.raw, date.date) == ("R1.5.29", dt.date(2019, 5, 29))
+    assert (a.schedule.start_fiscal_year, a.schedule.end_fiscal_year) == (2019, 2022)
+
+
+def test_new_and_hidden_columns(small: Dataset) -> None:
+    first = by_name(small, "地区住民座談会の開催")
+    assert first.extra == {"評価": "B", "課題": "開催地区の拡大が課題"}
+    assert by_name(small, "防犯灯設置等補助事業の推進").extra == {"評価": "A"}
+    codes = [w.code for w in small.warnings]
+    assert codes.count("unknown_column") == 2
+    (hidden,) = [w for w in small.warnings if w.code == "hidden_cells"]
+    assert hidden.args["where"] == "基本目標1!P4, 基本目標1!P6"  # its header, its note
+    assert hidden.args["text"] == "課題 / 開催地区の拡大が課題"
+
+
+def test_number_formats() -> None:
+    assert display(0.103, "0.0%") == "10.3%"
+    assert display(9529, "#,##0") == "9,529"
+    assert display(3, '0"回"') == "3回"
+    assert display(10.3, "General") == "10.3"
+    assert display(dt.datetime(2012, 3, 8), '[$-411]ggge"年"m"月"d"日"') == "平成24年3月8日"
+    assert display(dt.datetime(2012, 3, 8), 'm"月"d"日"(aaa)') == "3月8日(木)"
+    assert display(-1234.5, "#,##0.00;(#,##0.00)") == "(1,234.50)"
+
+
+# --- workbooks that cannot be read ----------------------------------------------------------
+
+
+def test_bad_workbooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    packet_workbook(tmp_path / "good.xlsx")
+    data = (tmp_path / "good.xlsx").read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    (tmp_path / "old.xls").write_bytes(ole2 + b"Workbook".ljust(64, b"\x00"))
+    (tmp_path / "locked.xlsx").write_bytes(ole2 + "EncryptedPackage".encode("utf-16-le"))
+    with zipfile.ZipFile(tmp_path / "notes.zip", "w") as archive:
+        archive.writestr("notes.txt", "hello")
+    memo = openpyxl.Workbook()
+    memo.active["A1"] = "買い物メモ"
+    memo.save(tmp_path / "memo.xlsx")
+    expected = {
+        "cut.xlsx": "cut.xlsx: the workbook is corrupt and cannot be opened; get a fresh copy or "
+        "save it again from Excel",
+        "old.xls": "old.xls: is an Excel 97–2003 workbook (.xls); open it in Excel and save it "
+        "as an Excel Workbook (.xlsx), then try again",
+        "locked.xlsx": "locked.xlsx: the workbook is password-protected; save a copy without a "
+        "password (or use the text export)",
+        "notes.zip": "notes.zip: is a zip archive but not an Excel workbook; give the packet's "
+        ".xlsx, .txt or .pdf",
+        "memo.xlsx": "memo.xlsx: not a committee packet: no 活動名 header row in its 1 lines; "
+        "is this the right file?",
+    }
+    kinds = {
+        "cut.xlsx": UnreadableInputError,
+        "old.xls": UnreadableInputError,
+        "locked.xlsx": UnreadableInputError,
+        "notes.zip": NotAPacketError,
+        "memo.xlsx": NotAPacketError,
+    }
+    for name, message in expected.items():
+        with pytest.raises(kinds[name]) as caught:
+            extract(Path(name))
+        assert str(caught.value) == message
+        result = CliRunner().invoke(main, [name, "-o", "out"])
+        assert (result.exit_code, result.stderr) == (1, f"Error: {message}\n")
+    assert not Path("out").exists()
+
+
+def test_text_rows_and_workbook_rows_agree_cell_for_cell(tmp_path: Path) -> None:
+    """h24's text export written one cell per cell into a single sheet reads the same."""
+    workbook = openpyxl.Workbook()
+    for r, cells in enumerate(h24_rows(), start=1):
+        for c, text in enumerate(cells, start=1):
+            if text:
+                workbook.active.cell(r, c, text)
+    workbook.save(tmp_path / "flat.xlsx")
+    flat = extract(tmp_path / "flat.xlsx")
+    text = extract_from_root("raw/h24.txt")
+    assert [
+        differences(a.model_dump(mode="json"), b.model_dump(mode="json"))
+        for a, b in zip(flat.activities, text.activities, strict=True)
+    ] == [[]] * 54
+    assert [(w.code, w.activity) for w in flat.warnings] == [
+        (w.code, w.activity) for w in text.warnings
+    ]
