@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench catalogs screenshot clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ lint: $(STAMP)
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: lint
 	$(BIN)/pytest -q; status=$$?; if [ $$status -eq 5 ]; then echo "no tests collected"; exit 0; fi; exit $$status
+
+# Messages for people: extract them from the code and templates, merge them into the
+# Japanese catalog (fill in new msgstr entries by hand), and compile it.
+catalogs: $(STAMP)
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -o build/extractor.pot --no-location --sort-output --no-wrap --project packet-extractor .
+	$(BIN)/pybabel update -i build/extractor.pot -d extractor/locale -D extractor --no-wrap --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel compile -d extractor/locale -D extractor --statistics
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

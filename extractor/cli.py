@@ -1,40 +1,119 @@
-"""The `extract` command: a thin click layer over the library.
+"""The `extract` command: a thin click layer over the library (`extractor.app`).
 
-`extract FILE...` runs the default command (`run`); `extract schema`, `extract diff`, … are
-subcommands. Data goes to stdout, people's messages to stderr.
+`extract FILE...` runs the default command (`run`); `extract link`, `diff`, `export`,
+`report` and `schema` are subcommands. Data goes to stdout, people's messages to stderr,
+in Japanese or English (`--lang`). Every error of the tool reaches the user the same way:
+one line, exit code 1 (`--verbose` adds the traceback); usage errors exit with 2.
 """
 
 from __future__ import annotations
 
-import json
+import contextlib
 import signal
 import sys
 import traceback
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click_default_group import DefaultGroup
 
-from extractor.errors import ExtractorError
+from extractor.errors import ExtractorError, OutputError
+from extractor.i18n import _, locale_language, set_language
 
 if TYPE_CHECKING:
-    from extractor.batch import Outcome
+    from extractor.app import Outcome
     from extractor.settings import ExtractSettings
+    from extractor.years.crosswalk import Year
+
+MB = 1024 * 1024
 
 
+def _language(default: str | None) -> Callable[[click.Context, click.Parameter, Any], Any]:
+    def choose(context: click.Context, parameter: click.Parameter, value: str | None) -> str:
+        chosen = value or default or locale_language()
+        set_language("ja" if chosen == "ja" else "en")
+        return chosen
+
+    return choose
+
+
+def lang_option(default: str | None = None) -> Callable[[Any], Any]:
+    """The --lang option: messages for people in Japanese or English."""
+    where = "Japanese" if default == "ja" else "the locale's language (Japanese or English)"
+    return click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        callback=_language(default),
+        is_eager=True,
+        expose_value=False,
+        help=f"Language of messages for people [default: {where}].",
+    )
+
+
+verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for errors.")
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 links_option = click.option(
     "--links",
     "links_file",
     type=click.Path(path_type=Path, dir_okay=False),
     help="Overrides that force or forbid links [default: ./links.toml if present].",
 )
+crosswalk_option = click.option(
+    "--crosswalk",
+    "crosswalk_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The crosswalk of years to use [default: crosswalk.json beside the datasets, or "
+    "one built now].",
+)
 
 
-def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+def fail(message: str) -> None:
+    """Print one error line for people on stderr."""
+    click.echo(_("Error: {message}").format(message=message), err=True)
+
+
+def _internal(exc: BaseException) -> str:
+    return _("internal error ({kind}: {detail}); rerun with --verbose and report it").format(
+        kind=type(exc).__name__, detail=exc
+    )
+
+
+@contextlib.contextmanager
+def handled(verbose: bool) -> Iterator[None]:
+    """Turn the tool's errors into one line and exit code 1 (the traceback with --verbose);
+    a bug of ours is said to be one."""
+    try:
+        yield
+    except ExtractorError as exc:
+        if verbose:
+            traceback.print_exception(exc, file=sys.stderr)
+        fail(str(exc))
+        sys.exit(1)
+    except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+        raise
+    except Exception as exc:
+        if verbose:
+            traceback.print_exception(exc, file=sys.stderr)
+        fail(_internal(exc))
+        sys.exit(1)
+
+
+def to_stdout(text: str) -> None:
+    """Write data to stdout, turning a full disk or a closed pipe into one line."""
+    try:
+        click.echo(text, nl=False)
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError(
+            _("cannot write to standard output ({reason})").format(reason=exc.strerror or exc)
+        ) from exc
+
+
+def _terminate(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(128 + signum)
 
 
 @click.group(
@@ -46,18 +125,21 @@ def main() -> None:
 
     \b
     extract raw/h24.txt                  writes normalized/h24.json
-    extract raw/h23.txt raw/h24.txt      several years, linked oldest first
+    extract raw/h23.txt raw/h24.txt      several years, linked in normalized/crosswalk.json
+    extract link normalized/*.json       link years you extracted apart
     extract diff OLD.json NEW.json       what changed between two years
     extract export normalized/*.json -f sqlite -o data.db
     extract report normalized/*.json -o report.html
     extract schema                       the dataset's JSON Schema
     """
-    # Let SIGTERM unwind like Ctrl-C, so a half-written temporary file is removed.
+    # SIGTERM unwinds like Ctrl-C: temporary files are removed, workers stopped at once.
     signal.signal(signal.SIGTERM, _terminate)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+def _settings(**options: Any) -> ExtractSettings:
+    from extractor.settings import ExtractSettings
+
+    return ExtractSettings(**{k: v for k, v in options.items() if v is not None})
 
 
 @main.command("run")
@@ -70,10 +152,25 @@ def _terminate(signum: int, frame: object) -> None:
     help="Folder for the JSON files; '-' writes the JSON to stdout (one input only).",
 )
 @click.option("--encoding", help="Force the text encoding (e.g. cp932) instead of detecting it.")
-@click.option("--max-bytes", type=click.IntRange(min=1), help="Refuse inputs larger than this.")
-@click.option("--max-pages", type=click.IntRange(min=1), help="Refuse PDFs with more pages.")
 @click.option(
-    "--max-cell-chars", type=click.IntRange(min=1), help="Refuse inputs with longer cells."
+    "--max-bytes", type=click.IntRange(min=1), help="Refuse inputs larger than this [50 MB]."
+)
+@click.option("--max-pages", type=click.IntRange(min=1), help="Refuse longer PDFs [1000].")
+@click.option("--max-cell-chars", type=click.IntRange(min=1), help="Refuse longer cells [20000].")
+@click.option(
+    "--page-seconds",
+    type=click.FloatRange(min=0.1),
+    help="Stop reading a PDF page after this many seconds [10].",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=16),
+    help="Megabytes a PDF page reader may use [1024].",
+)
+@click.option(
+    "--max-stream-bytes",
+    type=click.IntRange(min=1),
+    help="Refuse a PDF stream that inflates past this many bytes [64 MB].",
 )
 @click.option(
     "--strict",
@@ -85,22 +182,23 @@ def _terminate(signum: int, frame: object) -> None:
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Processes for several inputs [default: one per core].",
+    help="Processes for several inputs, or for one PDF's pages [default: one per core].",
 )
 @click.option(
     "--link-to",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="An earlier year's dataset (JSON): linked activities keep its keys.",
+    help="An earlier year's dataset (JSON) to link the new year to in the crosswalk.",
 )
 @links_option
-@click.option("--no-link", is_flag=True, help="Do not link several packets with each other.")
+@click.option("--no-link", is_flag=True, help="Do not link the years in a crosswalk.")
 @click.option(
     "--debug-stage",
     type=click.Choice(["source", "tables"]),
     help="Print one stage's intermediate result as JSON on stdout instead of extracting.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for errors.")
+@quiet_option
+@verbose_option
+@lang_option()
 def run(
     files: tuple[Path, ...],
     output_dir: str,
@@ -108,6 +206,9 @@ def run(
     max_bytes: int | None,
     max_pages: int | None,
     max_cell_chars: int | None,
+    page_seconds: float | None,
+    max_memory: int | None,
+    max_stream_bytes: int | None,
     strict: bool,
     jobs: int | None,
     link_to: Path | None,
@@ -117,129 +218,190 @@ def run(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Extract each packet FILE (.txt export or .pdf) into OUTPUT_DIR/<name>.json."""
-    from extractor.batch import default_jobs, extract_all
-    from extractor.output import write_atomic
-    from extractor.settings import ExtractSettings
+    """Extract each packet FILE (.txt export, .pdf or .xlsx) into OUTPUT_DIR/<name>.json.
 
-    overrides: dict[str, Any] = {"encoding": encoding}
-    if max_bytes:
-        overrides["max_input_bytes"] = max_bytes
-    if max_pages:
-        overrides["max_pdf_pages"] = max_pages
-    if max_cell_chars:
-        overrides["max_cell_chars"] = max_cell_chars
-    overrides["strict"] = strict
-    settings = ExtractSettings(**overrides)
-    to_stdout = output_dir == "-"
-    if (to_stdout or debug_stage) and len(files) > 1:
-        raise click.UsageError("-o - and --debug-stage take one input file")
+    \b
+    extract raw/h24.txt
+    extract raw/h24.pdf -o out/
+    extract raw/h25.xlsx --link-to normalized/h24.json
+    """
+    with handled(verbose):
+        settings = _settings(
+            encoding=encoding,
+            max_input_bytes=max_bytes,
+            max_pdf_pages=max_pages,
+            max_cell_chars=max_cell_chars,
+            page_seconds=page_seconds,
+            max_memory=max_memory * MB if max_memory else None,
+            max_stream_bytes=max_stream_bytes,
+            strict=strict,
+        )
+    stdout = output_dir == "-"
+    if (stdout or debug_stage) and len(files) > 1:
+        raise click.UsageError(_("-o - and --debug-stage take one input file"))
     if debug_stage:
-        _debug(files[0], debug_stage, settings, verbose)
+        from extractor.pipeline import debug_dump
+
+        with handled(verbose):
+            import json
+
+            dump = debug_dump(files[0], debug_stage, settings)
+            to_stdout(json.dumps(dump, ensure_ascii=False, indent=2) + "\n")
         return
-    targets = {path: Path(output_dir) / f"{path.stem}.json" for path in files}
-    clashes = [t for t, n in Counter(targets.values()).items() if n > 1]
+    targets = {path: None if stdout else Path(output_dir) / f"{path.stem}.json" for path in files}
+    clashes = [t for t, n in Counter(targets.values()).items() if n > 1 and t is not None]
     if clashes:
         raise click.UsageError(
-            f"several inputs would write {clashes[0]}; extract them into different folders with -o"
+            _(
+                "several inputs would write {path}; extract them into different folders with -o"
+            ).format(path=clashes[0].as_posix())
         )
-    shown = {p: "stdout" if to_stdout else t.as_posix() for p, t in targets.items()}
-    outcomes: Iterable[Outcome] = extract_all(
-        list(shown.items()), settings, jobs or default_jobs(len(files))
-    )
-    if link_to is not None or (len(files) > 1 and not no_link):
-        try:
-            outcomes = _linked(list(outcomes), link_to, links_file, quiet)
-        except ExtractorError as exc:
-            raise click.ClickException(str(exc)) from exc
-    failed = 0
-    show_progress = len(files) > 1 and not quiet and sys.stderr.isatty()
-    with click.progressbar(
-        outcomes, length=len(files), label="extracting", file=sys.stderr, hidden=not show_progress
-    ) as progress:
-        for outcome in progress:
-            try:
-                if outcome.json is None:
-                    raise ExtractorError(outcome.error or "failed")
-                if to_stdout:
-                    click.echo(outcome.json, nl=False)
-                else:
-                    write_atomic(targets[outcome.path], outcome.json)
-            except ExtractorError as exc:
-                failed += 1
-                if verbose and outcome.traceback:
-                    click.echo(outcome.traceback, err=True, nl=False)
-                _fail(str(exc))
-                continue
-            if not quiet:
-                for line in outcome.summary:
-                    click.echo(line, err=True)
+    failed = _extract(list(targets.items()), settings, jobs, link_to, quiet, verbose)
     if failed:
         sys.exit(1)
 
 
-def _linked(
-    outcomes: list[Outcome], link_to: Path | None, links_file: Path | None, quiet: bool
-) -> list[Outcome]:
-    """Given extraction outcomes, link the successful ones year to year (oldest first, after
-    `link_to` if given), carry keys forward, and report the pairs that need review."""
-    from extractor.models import Dataset
-    from extractor.output import load_dataset, to_json
-    from extractor.years.link import link_years, load_links_file
+def _extract(
+    jobs_list: list[tuple[Path, Path | None]],
+    settings: ExtractSettings,
+    jobs: int | None,
+    link_to: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> int:
+    """Extract, write and summarize each packet; link the years; return how many failed."""
+    from extractor import app
 
-    overrides = load_links_file(links_file)
-    done = [(i, o, Dataset.model_validate_json(o.json)) for i, o in enumerate(outcomes) if o.json]
-    done.sort(key=lambda item: (item[2].packet.fiscal_year or 0, item[0]))
-    earlier = [load_dataset(link_to)] if link_to is not None else []
-    keyed, steps = link_years(earlier + [d for _, _, d in done], overrides)
-    for (_, outcome, _), dataset in zip(done, keyed[len(earlier) :], strict=True):
-        outcome.json = to_json(dataset)
+    context = click.get_current_context()
+    no_link: bool = context.params["no_link"]
+    links_file: Path | None = context.params["links_file"]
+    processes = jobs or app.default_jobs(len(jobs_list) if len(jobs_list) > 1 else 64)
+    failed = 0
+    written: list[Year] = []
+    held: list[Outcome] = []
+    show_progress = len(jobs_list) > 1 and not quiet and sys.stderr.isatty()
+    with handled(verbose):
+        outcomes = app.extract_files(jobs_list, settings, processes)
+        with click.progressbar(
+            outcomes,
+            length=len(jobs_list),
+            label=_("extracting"),
+            file=sys.stderr,
+            hidden=not show_progress,
+        ) as progress:
+            for outcome in progress:
+                if not outcome.ok:
+                    failed += 1
+                    if verbose and outcome.internal:
+                        click.echo(outcome.internal, err=True, nl=False)
+                    fail(str(outcome.error) if outcome.error else _internal_outcome(outcome))
+                elif link_to is not None:
+                    held.append(outcome)  # written once the years are known to fit
+                else:
+                    written += _emit(outcome, quiet)
+        if link_to is not None and held:
+            app.check_link_to(app.load_years([link_to])[0], [_year(o) for o in held])
+            for outcome in held:
+                written += _emit(outcome, quiet)
+        if written and not no_link:
+            folder = written[0].path.parent
+            linked = app.update_crosswalk(written, folder, link_to, links_file)
+            if linked is not None and not quiet:
+                from extractor.summary import link_lines
+
+                for line in link_lines(linked.steps):
+                    click.echo(line, err=True)
+    return failed
+
+
+def _internal_outcome(outcome: Outcome) -> str:
+    last = (outcome.internal or "").strip().splitlines()[-1:] or ["?"]
+    return _("{path}: internal error ({detail}); rerun with --verbose and report it").format(
+        path=outcome.path, detail=last[0]
+    )
+
+
+def _year(outcome: Outcome) -> Year:
+    from extractor.app import year_of
+
+    assert outcome.dataset is not None and outcome.json is not None
+    return year_of(outcome.target or outcome.path, outcome.json, outcome.dataset)
+
+
+def _emit(outcome: Outcome, quiet: bool) -> list[Year]:
+    """Write one outcome (or print it on stdout) and its summary; return it as a year."""
+    from extractor.app import write_outcome
+    from extractor.summary import summarize
+
+    assert outcome.dataset is not None and outcome.json is not None
+    if outcome.target is None:
+        to_stdout(outcome.json)
+    else:
+        write_outcome(outcome)
     if not quiet:
-        for old, new, linkage in steps:
-            review = [item for item in linkage.links if item.band == "review"]
-            click.echo(
-                f"linked {old.source.path} → {new.source.path}: {len(linkage.links)} pairs "
-                f"({len(review)} to review), {len(linkage.added)} added, "
-                f"{len(linkage.removed)} removed",
-                err=True,
-            )
-            for item in review:
-                click.echo(
-                    f"  review: {old.activities[item.old].name} ↔ "
-                    f"{new.activities[item.new].name} (score {item.score:.1f})",
-                    err=True,
-                )
-    return outcomes
+        shown = _("stdout") if outcome.target is None else outcome.target.as_posix()
+        for line in summarize(outcome.dataset, shown):
+            click.echo(line, err=True)
+    return [] if outcome.target is None else [_year(outcome)]
 
 
-def _debug(path: Path, stage: str, settings: ExtractSettings, verbose: bool) -> None:
-    from extractor.pipeline import debug_dump
+@main.command("link")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the crosswalk [default: crosswalk.json beside the first dataset].",
+)
+@links_option
+@quiet_option
+@verbose_option
+@lang_option()
+def link(
+    files: tuple[Path, ...],
+    output: Path | None,
+    links_file: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Link datasets of several years (normalized/*.json) into their crosswalk.
 
-    try:
-        dump = debug_dump(path, stage, settings)
-    except ExtractorError as exc:
-        if verbose:
-            traceback.print_exception(exc, file=sys.stderr)
-        _fail(str(exc))
-        sys.exit(1)
-    click.echo(json.dumps(dump, ensure_ascii=False, indent=2))
+    \b
+    extract link normalized/*.json
+    extract link normalized/h23.json normalized/h24.json --links links.toml
+    """
+    from extractor import app
+    from extractor.summary import link_lines
+
+    with handled(verbose):
+        years = app.load_years(list(files))
+        target = output or files[0].parent / app.CROSSWALK_FILE
+        linked = app.link_files(years, target, links_file)
+    if not quiet:
+        for line in link_lines(linked.steps):
+            click.echo(line, err=True)
+        click.echo(_("wrote {path}").format(path=linked.path), err=True)
 
 
 @main.command("schema")
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
-def schema(output: Path | None) -> None:
-    """Print the JSON Schema of the dataset (generated from the models)."""
+@verbose_option
+@lang_option()
+def schema(output: Path | None, verbose: bool) -> None:
+    """Print the JSON Schema of the dataset (generated from the models).
+
+    \b
+    extract schema -o schema/dataset.schema.json
+    """
     from extractor.output import write_atomic
     from extractor.schema import schema_json
 
-    text = schema_json()
-    if output is None:
-        click.echo(text, nl=False)
-    else:
-        try:
+    with handled(verbose):
+        text = schema_json()
+        if output is None:
+            to_stdout(text)
+        else:
             write_atomic(output, text)
-        except ExtractorError as exc:
-            raise click.ClickException(str(exc)) from exc
 
 
 @main.command("diff")
@@ -247,21 +409,41 @@ def schema(output: Path | None) -> None:
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON for tools.")
 @click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as git diff.")
+@crosswalk_option
 @links_option
-def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path | None) -> None:
-    """Compare two years' datasets (OLD.json NEW.json): added, removed, renamed, moved
-    activities, and how the actual figures moved toward their targets."""
-    from extractor.output import load_dataset, to_json
-    from extractor.years.diff import diff_datasets, render_text
-    from extractor.years.link import load_links_file
+@verbose_option
+@lang_option()
+def diff(
+    old: Path,
+    new: Path,
+    as_json: bool,
+    exit_code: bool,
+    crosswalk_file: Path | None,
+    links_file: Path | None,
+    verbose: bool,
+) -> None:
+    """Compare two years' datasets (OLD.json NEW.json, older first): renamed, added, not
+    found, moved activities, changed targets, and how the actual figures moved (判定).
 
-    try:
-        result = diff_datasets(load_dataset(old), load_dataset(new), load_links_file(links_file))
-    except ExtractorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(to_json(result) if as_json else render_text(result), nl=False)
+    \b
+    extract diff normalized/h23.json normalized/h24.json
+    extract diff normalized/h23.json normalized/h24.json --json --lang en
+    """
+    from extractor import app
+    from extractor.output import to_json
+    from extractor.years.diff_text import render_text
+
+    with handled(verbose):
+        result = app.diff_files(old, new, crosswalk_file, links_file)
+        to_stdout(to_json(result) if as_json else render_text(result))
     if exit_code and result.has_differences():
         sys.exit(1)
+
+
+def _export_help() -> str:
+    from extractor.export import FORMATS
+
+    return "; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
 
 
 @main.command("export")
@@ -272,8 +454,8 @@ def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path 
     "export_format",
     type=click.Choice(["csv", "jsonl", "sqlite", "datapackage"]),
     required=True,
-    help="csv: activities, targets and dates CSVs for spreadsheets; jsonl: one activity per line; "
-    "sqlite: one database; datapackage: a Frictionless Data Package.",
+    help="csv: activities, targets and dates CSVs for spreadsheets; jsonl: one activity per "
+    "line; sqlite: one database; datapackage: a Frictionless Data Package.",
 )
 @click.option(
     "-o",
@@ -282,26 +464,42 @@ def diff(old: Path, new: Path, as_json: bool, exit_code: bool, links_file: Path 
     help="A folder for csv and datapackage, a file for jsonl and sqlite "
     "[default: export/, activities.jsonl, data.db, datapackage/].",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def export(files: tuple[Path, ...], export_format: str, output: Path | None, quiet: bool) -> None:
-    """Export datasets (normalized/*.json, one per fiscal year) for other tools."""
-    from extractor.export import export as write_export
-    from extractor.output import load_dataset
+@click.option(
+    "--raw-cells",
+    is_flag=True,
+    help="csv: keep cells starting with = + - @ as they are (by default a ' is put before "
+    "them so that spreadsheets show text, never a formula).",
+)
+@crosswalk_option
+@links_option
+@quiet_option
+@verbose_option
+@lang_option()
+def export(
+    files: tuple[Path, ...],
+    export_format: str,
+    output: Path | None,
+    raw_cells: bool,
+    crosswalk_file: Path | None,
+    links_file: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Export datasets (normalized/*.json, one per fiscal year) for other tools.
 
-    defaults = {
-        "csv": "export",
-        "jsonl": "activities.jsonl",
-        "sqlite": "data.db",
-        "datapackage": "datapackage",
-    }
-    target = output or Path(defaults[export_format])
-    try:
-        written = write_export([load_dataset(f) for f in files], export_format, target)
-    except ExtractorError as exc:
-        raise click.ClickException(str(exc)) from exc
+    \b
+    extract export normalized/*.json -f csv -o export/
+    extract export normalized/*.json -f sqlite -o data.db
+    """
+    from extractor import app
+
+    with handled(verbose):
+        written = app.export_files(
+            list(files), export_format, output, crosswalk_file, links_file, raw_cells
+        )
     if not quiet:
         for path in written:
-            click.echo(f"wrote {path}", err=True)
+            click.echo(_("wrote {path}").format(path=path), err=True)
 
 
 @main.command("report")
@@ -309,16 +507,29 @@ def export(files: tuple[Path, ...], export_format: str, output: Path | None, qui
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path), default="report.html", show_default=True
 )
+@crosswalk_option
 @links_option
-def report(files: tuple[Path, ...], output: Path, links_file: Path | None) -> None:
-    """Write a self-contained HTML report of the datasets (normalized/*.json) for people."""
-    from extractor.output import load_dataset, write_atomic
-    from extractor.report import render_report
-    from extractor.years.link import load_links_file
+@quiet_option
+@verbose_option
+@lang_option(default="ja")
+def report(
+    files: tuple[Path, ...],
+    output: Path,
+    crosswalk_file: Path | None,
+    links_file: Path | None,
+    quiet: bool,
+    verbose: bool,
+) -> None:
+    """Write a self-contained HTML report of the datasets (normalized/*.json) for people:
+    達成状況 of every numeric target, then every activity by goal.
 
-    try:
-        html = render_report([load_dataset(f) for f in files], load_links_file(links_file))
-        write_atomic(output, html)
-    except ExtractorError as exc:
-        raise click.ClickException(str(exc)) from exc
-    click.echo(f"wrote {output}", err=True)
+    \b
+    extract report normalized/*.json -o report.html
+    extract report normalized/h24.json --lang en
+    """
+    from extractor import app
+
+    with handled(verbose):
+        written = app.report_files(list(files), output, crosswalk_file, links_file)
+    if not quiet:
+        click.echo(_("wrote {path}").format(path=written), err=True)

@@ -33,3 +33,15 @@ class OutputError(ExtractorError):
 
 class DatasetError(ExtractorError):
     """A JSON file given to diff, export or report is not a dataset this tool wrote."""
+
+
+class OverridesError(ExtractorError):
+    """The links file (links.toml) cannot be read, or names activities it should not."""
+
+
+class CrosswalkError(ExtractorError):
+    """A crosswalk of years is unreadable or does not match the datasets it is used with."""
+
+
+class WorkerError(ExtractorError):
+    """A worker process reading a file went past a cap (time, memory) or stopped."""

@@ -140,3 +140,19 @@ def date_text(date: object, language: Language | None = None) -> str:
             year = "元" if number == 1 else str(number)
             return f"{era}{year}年{date.month}月{date.day}日（{western}）"
     return western
+
+
+class using:
+    """Write messages in a language within a block, then go back to the one before."""
+
+    def __init__(self, language: Language | None) -> None:
+        self.language = language
+        self.before: Language = current_language()
+
+    def __enter__(self) -> None:
+        self.before = current_language()
+        if self.language is not None:
+            set_language(self.language)
+
+    def __exit__(self, *exc: object) -> None:
+        set_language(self.before)

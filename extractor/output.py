@@ -1,16 +1,39 @@
-"""Write datasets as deterministic JSON, atomically, and read them back."""
+"""Write outputs all or nothing, safely beside other runs; read datasets back.
+
+Each file is written to a temporary file of its own (locked while written), then renamed
+over the target, so readers see the old file or the whole new one. Several files that
+belong together (a CSV set, a Data Package) are all written before any is renamed into
+place. A temporary file left by a run that was killed is removed by a later run only when
+no one holds its lock and it is old. Only regular files are ever replaced.
+"""
 
 from __future__ import annotations
 
-import glob
+import contextlib
+import errno
 import os
+import shutil
+import stat
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import DatasetError, OutputError
-from extractor.models import Dataset
+from extractor.i18n import _
+from extractor.models import SCHEMA_VERSION, Dataset
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: stale files are judged by age alone
+    fcntl = None  # type: ignore[assignment]
+
+STALE_SECONDS = 600
+# A new, empty temporary file may belong to a run that has not locked it yet.
+FRESH_SECONDS = 5
 
 
 def to_json(model: BaseModel) -> str:
@@ -18,51 +41,261 @@ def to_json(model: BaseModel) -> str:
     return model.model_dump_json(indent=2) + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Given a path and text, write it so readers see the old file or the whole new one."""
-    folder = path.parent
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _check_target(path: Path) -> Path:
+    """Given an output path, return the file to replace (a symlink's target), refusing what
+    is not a regular file: a folder, a pipe, a device."""
+    target = path.resolve() if path.is_symlink() else path
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        # A run killed outright (SIGKILL, power loss) can leave its temporary file behind.
-        for stale in folder.glob(f".{glob.escape(path.name)}.*.tmp"):
-            stale.unlink(missing_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = os.stat(target).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return target  # a new file; its folder is created (or refused) when it is written
     except OSError as exc:
         raise OutputError(
-            f"{folder}: cannot write there ({exc.strerror}); choose another folder with -o"
+            _("{path}: cannot write there ({reason}); choose another output").format(
+                path=path, reason=_reason(exc)
+            )
         ) from exc
-    try:
+    if stat.S_ISDIR(mode):
+        raise OutputError(
+            _("{path}: is a folder; give a file name as the output").format(path=path)
+        )
+    if not stat.S_ISREG(mode):
+        raise OutputError(
+            _(
+                "{path}: is not a regular file (a pipe or device); choose another output, or "
+                "-o - for standard output"
+            ).format(path=path)
+        )
+    return target
+
+
+def _lock(handle: IO[bytes] | int) -> None:
+    if fcntl is not None:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+def clear_stale(folder: Path, name: str) -> None:
+    """Remove temporary files of `name` that a killed run left behind.
+
+    A live run holds a lock on its temporary file from the moment after creating it, so a
+    file is abandoned when its lock can be taken and it already holds data (or is older
+    than a few seconds: it was created but never locked). Without file locks (Windows),
+    only files older than STALE_SECONDS count as abandoned.
+    """
+    for stale in folder.glob(f".{glob_escape(name)}.*.tmp"):
+        try:
+            info = stale.stat()
+            age = time.time() - info.st_mtime
+            if fcntl is None:
+                if age > STALE_SECONDS:
+                    stale.unlink()
+                continue
+            if info.st_size == 0 and age < FRESH_SECONDS:
+                continue
+            with open(stale, "rb") as handle:
+                _lock(handle)  # held by a live run: OSError, left alone
+                stale.unlink()
+        except OSError:
+            continue
+
+
+def glob_escape(text: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
+
+
+class _Staged:
+    """A temporary file beside its target, locked while this run owns it."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        folder = target.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            clear_stale(folder, target.name)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        except OSError as exc:
+            raise OutputError(
+                _("{folder}: cannot write there ({reason}); choose another folder with -o").format(
+                    folder=folder, reason=_reason(exc)
+                )
+            ) from exc
+        self.path = Path(name)
+        self.handle = handle
+        _lock(handle)
+
+    def write(self, text: str | bytes) -> None:
+        data = text.encode("utf-8") if isinstance(text, str) else text
         umask = os.umask(0)
         os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise OutputError(
-                f"{path}: cannot write ({exc.strerror}); check free space and permissions"
-            ) from exc
+        os.fchmod(self.handle, 0o666 & ~umask)
+        view = memoryview(data)
+        while view:
+            written = os.write(self.handle, view)
+            view = view[written:]
+        os.fsync(self.handle)
+
+    def commit(self) -> None:
+        os.replace(self.path, self.target)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.handle)
+
+    def discard(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
+def _write_error(path: Path, exc: OSError) -> OutputError:
+    if exc.errno == errno.ENOSPC:
+        return OutputError(
+            _("{path}: cannot write: the disk is full; free some space and try again").format(
+                path=path
+            )
+        )
+    return OutputError(
+        _("{path}: cannot write ({reason}); check free space and permissions").format(
+            path=path, reason=_reason(exc)
+        )
+    )
+
+
+def write_files(files: dict[Path, str | bytes]) -> None:
+    """Given paths and contents, write them all or none: every file is written and flushed
+    to a temporary file before any replaces its target."""
+    targets = {path: _check_target(path) for path in files}
+    staged: list[_Staged] = []
+    try:
+        for path, content in files.items():
+            item = _Staged(targets[path])
+            staged.append(item)
+            try:
+                item.write(content)
+            except OSError as exc:
+                raise _write_error(path, exc) from exc
+        for item in staged:
+            try:
+                item.commit()
+            except OSError as exc:
+                raise _write_error(item.target, exc) from exc
+    except BaseException:
+        for item in staged:
+            item.discard()
         raise
+    for item in staged:
+        item.close()
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Given a path and text, write it so readers see the old file or the whole new one."""
+    write_files({path: text})
+
+
+@contextlib.contextmanager
+def staged_file(path: Path) -> Iterator[Path]:
+    """Give a temporary path beside `path` to build a file in (a database); on success it
+    replaces `path`, on failure it is removed."""
+    target = _check_target(path)
+    item = _Staged(target)
+    try:
+        yield item.path
+        with open(item.path, "rb") as stream:
+            os.fsync(stream.fileno())
+        item.commit()
+    except OSError as exc:
+        item.discard()
+        raise _write_error(path, exc) from exc
+    except BaseException:
+        item.discard()
+        raise
+    item.close()
+
+
+def write_folder(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
+    """Given a folder and its files' names and contents, write them all or none. A new
+    folder is built aside and renamed into place; an existing one has every file staged
+    before any is replaced (its other files are left alone)."""
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(
+            _("{path}: is a file, but this export writes a folder; choose another -o").format(
+                path=folder
+            )
+        )
+    paths = [folder / name for name in files]
+    if folder.is_dir():
+        write_files(dict(zip(paths, files.values(), strict=True)))
+        return paths
+    parent = folder.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise _write_error(folder, exc) from exc
+    try:
+        write_files({building / name: content for name, content in files.items()})
+        os.rename(building, folder)
+    except OSError as exc:
+        shutil.rmtree(building, ignore_errors=True)
+        raise _write_error(folder, exc) from exc
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return paths
 
 
 def load_dataset(path: Path) -> Dataset:
     """Given a JSON file written by `extract`, return the dataset, or say why it is not one."""
+    return parse_dataset(path, read_dataset_bytes(path))
+
+
+def read_dataset_bytes(path: Path) -> bytes:
+    """Given a dataset file, return its bytes, or say in one line why it cannot be read."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except FileNotFoundError as exc:
-        raise DatasetError(f"{path}: no such file; run `extract` on the packet first") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DatasetError(f"{path}: cannot read it as UTF-8 JSON ({exc})") from exc
+        raise DatasetError(
+            _("{path}: no such file; run `extract` on the packet first").format(path=path)
+        ) from exc
+    except IsADirectoryError as exc:
+        raise DatasetError(_("{path}: is a folder, not a dataset file").format(path=path)) from exc
+    except OSError as exc:
+        raise DatasetError(
+            _("{path}: cannot read it ({reason})").format(path=path, reason=_reason(exc))
+        ) from exc
+
+
+def parse_dataset(path: Path, data: bytes) -> Dataset:
+    """Given a dataset file's bytes, return the dataset, refusing another schema version."""
+    import json
+
     try:
-        return Dataset.model_validate_json(text)
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise DatasetError(
+            _(
+                "{path}: not a dataset written by this tool (not UTF-8 JSON); re-run `extract`"
+            ).format(path=path)
+        ) from exc
+    version = raw.get("schema_version") if isinstance(raw, dict) else None
+    if isinstance(version, str) and version != SCHEMA_VERSION:
+        raise DatasetError(
+            _(
+                "{path}: dataset schema version {found}, but this tool reads version {known}; "
+                "re-run `extract` on the packet with this version"
+            ).format(path=path, found=version, known=SCHEMA_VERSION)
+        )
+    try:
+        return Dataset.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise DatasetError(
-            f"{path}: not a dataset written by this tool ({where}: {first['msg']}); "
-            "re-run `extract` on the packet"
+            _(
+                "{path}: not a dataset written by this tool ({where}: {reason}); re-run "
+                "`extract` on the packet"
+            ).format(path=path, where=where, reason=first["msg"])
         ) from exc

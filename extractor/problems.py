@@ -8,6 +8,7 @@ the JSON Schema lists them and a typo fails type checking.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -60,6 +61,7 @@ class Spec:
     terms: tuple[str, ...] = ()
 
 
+JA_QUOTE_SPACES = re.compile(r" ?(「[^」]*」) ?")
 C = WarningCode
 SPECS: dict[WarningCode, Spec] = {
     C.MIXED_LINE_ENDINGS: Spec(
@@ -264,7 +266,10 @@ def render(code: WarningCode, args: dict[str, WarningArg], language: Language | 
             values[name] = gettext(value)
         else:
             values[name] = "—" if value is None else value
-    return gettext(spec.template).format(**values)
+    text = gettext(spec.template).format(**values)
+    if language == "ja":  # 「…」 needs no spaces around it
+        text = JA_QUOTE_SPACES.sub(r"\1", text)
+    return text
 
 
 def check_sentence(code: WarningCode, language: Language | None = None) -> str:

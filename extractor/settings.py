@@ -19,6 +19,18 @@ class ExtractSettings(BaseModel):
     max_input_bytes: int = Field(default=50 * MB, description="Refuse larger inputs")
     max_pdf_pages: int = Field(default=1000, description="Refuse PDFs with more pages")
     max_cell_chars: int = Field(default=20_000, description="Refuse inputs with longer cells")
+    max_columns: int = Field(default=500, description="Refuse rows with more cells than this")
+    max_cells: int = Field(default=2_000_000, description="Refuse inputs with more cells")
+    page_seconds: float = Field(default=10.0, description="Stop a PDF page read after this")
+    max_memory: int = Field(
+        default=1024 * MB, description="Memory a PDF page reader may use on top of its start"
+    )
+    max_stream_bytes: int = Field(
+        default=64 * MB, description="Refuse a PDF stream that inflates past this"
+    )
+    jobs: int | None = Field(
+        default=None, description="Processes for a PDF's pages (None: one, as in a batch)"
+    )
     strict: bool = Field(
         default=False,
         description="Refuse a packet with a column header the tool does not know instead of "

@@ -40,7 +40,51 @@ def test_extract_writes_normalized_json_and_summarizes(workdir: Path) -> None:
         "1028/1028 cells mapped (activities 771, cover 9, headers 228, headings 19, realigned 1), "
         "0 unmapped; 11 warnings"
     )
-    assert "line 144  row_shifted: cells shifted right" in result.stderr
+    lines = result.stderr.splitlines()
+    # Warnings come grouped by code, each code once with what to check, then each warning.
+    shifted = lines.index(
+        "  row_shifted ×1: Check the row in the packet: its cells sat a column off and were put "
+        "back where the 年次計画 belongs; make sure each value is under the right header."
+    )
+    assert lines[shifted + 1] == (
+        "          line 144  cells shifted right: 年次計画 was in column 12, expected 11; dropped "
+        "a surplus cell at column 7 ('—')"
+    )
+    assert sum(1 for line in lines if line.startswith("  ") and " ×" in line) == 9
+
+
+def test_summary_in_japanese(workdir: Path) -> None:
+    result = run("raw/h24.txt", "--lang", "ja")
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "raw/h24.txt → normalized/h24.json: 活動 54 件、目標 56 件、日付 50 件。セル 1028/1028 個"
+        "を割り当て（活動 771、表紙 9、見出し行 228、目標見出し 19、整列で除去 1）、未割り当て 0 個。"
+        "警告 11 件"
+    )
+    assert lines[1] == (
+        "  target_label_in_value_cell ×1: 実績のセルに、文章で書かれた目標とは別に、数えている項目の"
+        "名前が書かれています。確認してください。"
+    )
+    assert lines[2] == (
+        "             21 行目  「民間助成応募件数団体4件」には、文章の目標「随時実施」とは別に項目名が"
+        "書かれています。項目名はこちらから取りました"
+    )
+    # The dataset is the same bytes in either language.
+    japanese = (workdir / "normalized" / "h24.json").read_bytes()
+    assert run("raw/h24.txt", "--lang", "en", "-q").exit_code == 0
+    assert (workdir / "normalized" / "h24.json").read_bytes() == japanese
+
+
+def test_the_language_follows_the_locale(workdir: Path) -> None:
+    japanese = CliRunner(env={"LANG": "ja_JP.UTF-8", "LC_ALL": None, "LANGUAGE": None}).invoke(
+        main, ["raw/none.txt"]
+    )
+    assert japanese.stderr == "エラー: raw/none.txt: ファイルがありません。パスを確認してください\n"
+    english = CliRunner(env={"LANG": "C.UTF-8", "LC_ALL": None, "LANGUAGE": None}).invoke(
+        main, ["raw/none.txt"]
+    )
+    assert english.stderr == "Error: raw/none.txt: no such file; check the path\n"
 
 
 def test_quiet_and_output_folder(workdir: Path) -> None:

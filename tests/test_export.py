@@ -1,5 +1,5 @@
-"""Exports round-trip the counts of normalized/h24.json; SQLite keys hold; the Data Package
-validates with frictionless."""
+"""Exports of a fresh extraction: counts and hand-read rows, SQLite keys, the Data Package
+validated by frictionless, cells that would be formulas neutralised, all-or-nothing writes."""
 
 from __future__ import annotations
 
@@ -15,15 +15,28 @@ from frictionless import validate
 from extractor.cli import main
 from extractor.export import export
 from extractor.models import Dataset
-from extractor.output import load_dataset
-from tests.packets import H23, H24, ROOT
+from extractor.output import load_dataset, to_json
+from extractor.years.crosswalk import Crosswalk
+from tests.conftest import extract_from_root
+from tests.packets import H23, H24
 
-COMMITTED = ROOT / "normalized" / "h24.json"
+
+def own_keys(dataset: Dataset) -> dict[str, str]:
+    """A single year's series are its own keys."""
+    return {a.key or a.id: a.key or a.id for a in dataset.activities}
 
 
 @pytest.fixture(scope="module")
 def committed() -> Dataset:
-    return load_dataset(COMMITTED)
+    """h24 freshly extracted from raw/h24.txt."""
+    return extract_from_root("raw/h24.txt")
+
+
+@pytest.fixture(scope="module")
+def h24_file(committed: Dataset, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("h24") / "h24.json"
+    path.write_text(to_json(committed), encoding="utf-8")
+    return path
 
 
 @pytest.fixture(scope="module")
@@ -51,13 +64,39 @@ def counts(dataset: Dataset) -> dict[str, int]:
 
 def test_h24_counts(committed: Dataset) -> None:
     # 54 activities, 56 targets and 50 dates, as the extraction summary reports them.
-    assert counts(committed) == {
-        "activities": 54,
-        "targets": 56,
-        "dates": 50,
-        "city_efforts": counts(committed)["city_efforts"],
-    }
-    assert counts(committed)["city_efforts"] > 54
+    found = counts(committed)
+    assert (found["activities"], found["targets"], found["dates"]) == (54, 56, 50)
+
+
+def test_city_efforts_rows_read_by_hand(committed: Dataset, tmp_path: Path) -> None:
+    """h24 lines 41–42, 福祉教育推進指定校の設置: 社会課 (one effort, one result, one plan)
+    and 学校教育課 on the row below (one result, one plan; the effort cell is merged)."""
+    path = tmp_path / "data.db"
+    export([committed], own_keys, "sqlite", path)
+    db = sqlite3.connect(path)
+    found = db.execute(
+        "SELECT entry, department, part, position, text FROM city_efforts JOIN activities "
+        "USING (fiscal_year, key) WHERE name = '福祉教育推進指定校の設置' ORDER BY entry, part, position"
+    ).fetchall()
+    assert found == [
+        (1, "社会課", "efforts", 1, "福祉教育推進指定校の支援"),
+        (
+            1,
+            "社会課",
+            "plans",
+            1,
+            "福祉教育推進指定校へ補助金を交付し福祉教育活動を支援(市社協へ委託：種まきリーディング事業)",
+        ),
+        (
+            1,
+            "社会課",
+            "results",
+            1,
+            "福祉教育推進指定校(6校)へ補助金を交付し福祉教育活動を支援(市社協へ委託：種まきリーディング事業)",
+        ),
+        (2, "学校教育課", "plans", 1, "福祉教育推進協力校への調整及び支援"),
+        (2, "学校教育課", "results", 1, "福祉教育推進協力校への調整及び支援"),
+    ]
 
 
 def read_csv(path: Path) -> list[dict[str, str]]:
@@ -66,7 +105,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def test_csv(committed: Dataset, tmp_path: Path) -> None:
-    export([committed], "csv", tmp_path)
+    export([committed], own_keys, "csv", tmp_path)
     assert (tmp_path / "activities.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     activities = read_csv(tmp_path / "activities.csv")
     targets = read_csv(tmp_path / "targets.csv")
@@ -91,7 +130,7 @@ def test_csv(committed: Dataset, tmp_path: Path) -> None:
 
 def test_jsonl(committed: Dataset, tmp_path: Path) -> None:
     path = tmp_path / "a.jsonl"
-    export([committed], "jsonl", path)
+    export([committed], own_keys, "jsonl", path)
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert len(records) == 54
     assert sum(len(r["targets"]) for r in records) == 56
@@ -101,7 +140,7 @@ def test_jsonl(committed: Dataset, tmp_path: Path) -> None:
 
 def test_sqlite_counts_and_keys(committed: Dataset, tmp_path: Path) -> None:
     path = tmp_path / "data.db"
-    export([committed], "sqlite", path)
+    export([committed], own_keys, "sqlite", path)
     db = sqlite3.connect(path)
     tables = {
         name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
@@ -120,9 +159,15 @@ def test_sqlite_counts_and_keys(committed: Dataset, tmp_path: Path) -> None:
     assert value == (188.0,)
 
 
+def series(folder: Path) -> Crosswalk:
+    from extractor.years.crosswalk import load
+
+    return load(folder / "crosswalk.json")
+
+
 def test_sqlite_joins_years_on_the_key(two_years: list[Path], tmp_path: Path) -> None:
     path = tmp_path / "data.db"
-    export([load_dataset(p) for p in two_years], "sqlite", path)
+    export([load_dataset(p) for p in two_years], series(two_years[0].parent).series, "sqlite", path)
     db = sqlite3.connect(path)
     assert db.execute("SELECT fiscal_year, activities FROM packets ORDER BY 1").fetchall() == [
         (2011, 54),
@@ -142,7 +187,7 @@ def test_sqlite_joins_years_on_the_key(two_years: list[Path], tmp_path: Path) ->
 
 def test_datapackage_validates(two_years: list[Path], tmp_path: Path) -> None:
     datasets = [load_dataset(p) for p in two_years]
-    export(datasets, "datapackage", tmp_path)
+    export(datasets, series(two_years[0].parent).series, "datapackage", tmp_path)
     report = validate(str(tmp_path / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     descriptor = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
@@ -163,7 +208,7 @@ def test_datapackage_validates(two_years: list[Path], tmp_path: Path) -> None:
 
 def test_datapackage_catches_a_broken_key(committed: Dataset, tmp_path: Path) -> None:
     """The check can fail: a target whose activity is missing breaks the foreign key."""
-    export([committed], "datapackage", tmp_path)
+    export([committed], own_keys, "datapackage", tmp_path)
     targets = tmp_path / "targets.csv"
     lines = targets.read_bytes().decode("utf-8").split("\r\n")
     fields = lines[1].split(",")
@@ -173,21 +218,22 @@ def test_datapackage_catches_a_broken_key(committed: Dataset, tmp_path: Path) ->
     assert not validate(str(tmp_path / "datapackage.json")).valid
 
 
-def test_one_packet_per_fiscal_year(committed: Dataset, tmp_path: Path) -> None:
+def test_one_packet_per_fiscal_year(h24_file: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(
         main,
-        ["export", str(COMMITTED), str(COMMITTED), "-f", "sqlite", "-o", str(tmp_path / "x.db")],
+        ["export", str(h24_file), str(h24_file), "-f", "sqlite", "-o", str(tmp_path / "x.db")],
     )
     assert result.exit_code == 1
-    assert "are both the FY2012 packet; export one dataset per fiscal year" in result.stderr
+    assert result.stderr.endswith("are both the FY2012 packet; give one dataset per fiscal year\n")
     assert not (tmp_path / "x.db").exists()
 
 
-def test_export_command(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["export", str(COMMITTED), "-f", "csv", "-o", str(tmp_path)])
+def test_export_command(h24_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["export", str(h24_file), "-f", "csv", "-o", str(out)])
     assert result.exit_code == 0
     assert result.stderr.splitlines() == [
-        f"wrote {tmp_path / 'activities.csv'}",
-        f"wrote {tmp_path / 'targets.csv'}",
-        f"wrote {tmp_path / 'dates.csv'}",
+        f"wrote {out / 'activities.csv'}",
+        f"wrote {out / 'targets.csv'}",
+        f"wrote {out / 'dates.csv'}",
     ]

@@ -117,7 +117,7 @@ def test_the_limits_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0, result.stderr
     result = CliRunner().invoke(main, ["extra.txt"])
     assert result.exit_code == 0, result.stderr
-    assert "unknown_column: column 15 header '備考'" in result.stderr
+    assert "column 15 header '備考' is not one this tool knows" in result.stderr
 
 
 # --- property tests ---------------------------------------------------------------------------

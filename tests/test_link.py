@@ -1,4 +1,5 @@
-"""Linking years: the h23↔h24 truth file, each kind of rename, overrides, keys, the diff."""
+"""Linking years: the h23↔h24 truth file, each kind of rename, numbers in names, look-alike
+copies, and the overrides file with every way it can be wrong."""
 
 from __future__ import annotations
 
@@ -6,20 +7,17 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from extractor.cli import main
+from extractor.errors import OverridesError
 from extractor.models import Activity, Dataset, Goal
 from extractor.pipeline import extract
-from extractor.years.diff import diff_datasets, render_text
-from extractor.years.link import (
+from extractor.years.link import kanji_number, link, match_form, name_numbers
+from extractor.years.overrides import (
     Overrides,
     Pair,
-    carry_keys,
-    link,
-    link_years,
+    StepOverrides,
     load_overrides,
-    match_form,
+    resolve,
 )
 from tests.packets import H23, H24
 
@@ -34,7 +32,7 @@ def years() -> tuple[Dataset, Dataset]:
 
 
 def names(
-    old: Dataset, new: Dataset, overrides: Overrides | None = None
+    old: Dataset, new: Dataset, overrides: StepOverrides | None = None
 ) -> tuple[set[tuple[str | None, str | None]], list[str | None], list[str | None]]:
     linkage = link(old, new, overrides)
     pairs = {(old.activities[x.old].name, new.activities[x.new].name) for x in linkage.links}
@@ -59,6 +57,7 @@ def test_scores_and_bands(years: tuple[Dataset, Dataset]) -> None:
     assert by_name["活動拠点機能の充実"].score == 100.0
     assert by_name["友愛訪問活動促進事業の推進"].band == "sure"  # renamed, same description
     assert all(x.band == "sure" for x in linkage.links)
+    assert all(round(x.score, 1) == x.score for x in linkage.links)
 
 
 # --- each kind of rename, on small made-up years ------------------------------------------
@@ -70,9 +69,11 @@ def activity(
     description: str,
     goal: tuple[int, int] = (1, 1),
     status: str = "continuing",
+    ident: str = "1.1.1",
 ) -> Activity:
     return template.model_copy(
         update={
+            "id": ident,
             "name": name,
             "name_raw": name,
             "status": status,
@@ -81,7 +82,7 @@ def activity(
             "activity_goal": Goal(number=goal[1], title=f"活動目標{goal[1]}"),
             "departments": [],
             "targets": [],
-            "key": None,
+            "key": f"k-{name}",
         }
     )
 
@@ -171,37 +172,6 @@ def test_sudachi_folds_spelling_variants() -> None:
     )
 
 
-def test_status_change_and_move_are_linked_and_reported(base: Dataset) -> None:
-    template = base.activities[0]
-    old = year(
-        base,
-        activity(
-            template,
-            "福祉員の任期の統一",
-            "福祉員任期の統一を目指します。",
-            goal=(2, 6),
-            status="new",
-        ),
-    )
-    new = year(
-        base,
-        activity(
-            template,
-            "福祉員の任期の統一",
-            "福祉員任期の統一を目指します。",
-            goal=(2, 5),
-            status="continuing",
-        ),
-    )
-    result = diff_datasets(old, new)
-    (match,) = result.matched
-    fields = {c.field: (c.old, c.new) for c in match.changes}
-    assert fields["status"] == ("new", "continuing")
-    assert fields["goal"][0]["activity_goal"] == 6 and fields["goal"][1]["activity_goal"] == 5
-    text = render_text(result)
-    assert "Moved to another goal (1)" in text and "新規 → 継続" in text
-
-
 def test_different_activities_with_similar_names_are_not_paired(base: Dataset) -> None:
     template = base.activities[0]
     old = year(
@@ -238,6 +208,83 @@ def test_similar_names_pair_with_their_own_partners(years: tuple[Dataset, Datase
     ) in pairs
 
 
+# --- numbers in names are facts ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "numbers"),
+    [
+        ("地区住民座談会の開催（第3地区）", (3,)),
+        ("地区住民座談会の開催（地区３）", (3,)),  # full-width digit
+        ("地区住民座談会の開催（第三地区）", (3,)),  # kanji numeral after 第
+        ("第十二回交流会", (12,)),
+        ("二十三地区の座談会", (23,)),
+        ("福祉員の任期の統一", ()),  # 統一 is a word, not a number
+        ("第2次計画の策定 2回", (2, 2)),
+    ],
+)
+def test_numbers_in_names(name: str, numbers: tuple[int, ...]) -> None:
+    assert name_numbers(name) == numbers
+
+
+def test_kanji_numerals() -> None:
+    assert [kanji_number(t) for t in ("三", "十", "十二", "二十三", "百五", "千二百")] == [
+        3, 10, 12, 23, 105, 1200
+    ]  # fmt: skip
+
+
+def test_names_that_differ_in_a_number_are_not_a_near_match(base: Dataset) -> None:
+    template = base.activities[0]
+    text = "地区の住民が集まり、地域の生活課題について話し合う座談会を開催します。"
+    old = year(base, activity(template, "地区住民座談会の開催（第3地区）", text))
+    same = year(base, activity(template, "地区住民座談会の開催（地区3）", text))
+    other = year(base, activity(template, "地区住民座談会の開催（地区13）", text))
+    agreeing = link(old, same).links
+    disagreeing = link(old, other).links
+    assert [x.band for x in agreeing] == ["sure"]
+    # Same description and goal, but 3 is not 13: at most a pair to review, never sure.
+    assert [x.band for x in disagreeing] in ([], ["review"])
+    assert (disagreeing[0].score if disagreeing else 0) < agreeing[0].score - 15
+
+
+def test_look_alike_copies_each_pair_with_their_own(base: Dataset) -> None:
+    """Twenty copies of one activity told apart only by a district number, written
+    （第k地区） one year and （地区k） the next, in another order: each finds its own."""
+    template = base.activities[0]
+    text = "地区の住民が集まり、地域の生活課題について話し合う座談会を開催します。"
+    copies = range(1, 21)
+    old = year(
+        base,
+        *(
+            activity(template, f"地区住民座談会の開催（第{k}地区）", text, ident=f"1.1.{k}")
+            for k in copies
+        ),
+    )
+    new = year(
+        base,
+        *(
+            activity(template, f"地区住民座談会の開催（地区{k}）", text, ident=f"1.1.{k}")
+            for k in reversed(copies)
+        ),
+    )
+    linkage = link(old, new)
+    found = {
+        (old.activities[x.old].name or "", new.activities[x.new].name or "") for x in linkage.links
+    }
+    assert {
+        (a.split("第")[1].rstrip("地区）"), b.split("地区")[-1].rstrip("）")) for a, b in found
+    } == {(str(k), str(k)) for k in copies}
+    assert (linkage.added, linkage.removed) == ([], [])
+
+
+# --- overrides -----------------------------------------------------------------------------
+
+
+def step(overrides: Overrides, years: tuple[Dataset, Dataset]) -> StepOverrides:
+    (resolved,) = resolve(overrides, [years], match_form)
+    return resolved
+
+
 def test_overrides_force_and_forbid(years: tuple[Dataset, Dataset], tmp_path: Path) -> None:
     path = tmp_path / "links.toml"
     path.write_text(
@@ -249,8 +296,8 @@ def test_overrides_force_and_forbid(years: tuple[Dataset, Dataset], tmp_path: Pa
     assert overrides.force == [
         Pair(old="ボランティアセンターの機能強化", new="福祉教育情報交換会の開催")
     ]
-    linkage = link(*years, overrides)
     old, new = years
+    linkage = link(old, new, step(overrides, years))
     forced = [x for x in linkage.links if x.band == "forced"]
     assert [(old.activities[x.old].name, new.activities[x.new].name) for x in forced] == [
         ("ボランティアセンターの機能強化", "福祉教育情報交換会の開催")
@@ -260,127 +307,89 @@ def test_overrides_force_and_forbid(years: tuple[Dataset, Dataset], tmp_path: Pa
     assert "友愛訪問活動促進事業の推進" in [new.activities[j].name for j in linkage.added]
 
 
-def test_bad_overrides_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        (
+            '[[force]]\nold = "存在しない活動"\nnew = "福祉教育情報交換会の開催"\n',
+            "[[force]] old = '存在しない活動', new = '福祉教育情報交換会の開催': names no pair "
+            "of activities in consecutive years (old in the older packet, new in the newer); "
+            "check the names, or use an id or key",
+        ),
+        (
+            '[[forbid]]\nold = "福祉員の任期の統一"\nnew = "地区住民座談会の開催"\n',
+            "[[forbid]] old = '福祉員の任期の統一', new = '地区住民座談会の開催': names no pair "
+            "of activities in consecutive years (old in the older packet, new in the newer); "
+            "check the names, or use an id or key",
+        ),
+        (
+            '[[force]]\nold = "ボランティアセンターの機能強化"\nnew = "福祉教育情報交換会の開催"\n'
+            '[[force]]\nold = "ボランティアセンターの機能強化"\nnew = "地区住民座談会の開催"\n',
+            "[[force]] old = 'ボランティアセンターの機能強化', new = '福祉教育情報交換会の開催' "
+            "contradicts [[force]] old = 'ボランティアセンターの機能強化', new = '地区住民座談会の開催': "
+            "one activity is forced to two",
+        ),
+        (
+            '[[force]]\nold = "ボランティアセンターの機能強化"\nnew = "福祉教育情報交換会の開催"\n'
+            '[[force]]\nold = "ボランティアセンターの機能強化"\nnew = "福祉教育情報交換会の開催"\n',
+            "[[force]] old = 'ボランティアセンターの機能強化', new = '福祉教育情報交換会の開催': the "
+            "same pair is given twice ([[force]] old = 'ボランティアセンターの機能強化', "
+            "new = '福祉教育情報交換会の開催')",
+        ),
+        (
+            '[[force]]\nold = "ボランティアセンターの機能強化"\nnew = "福祉教育情報交換会の開催"\n'
+            '[[forbid]]\nold = "ボランティアセンターの機能強化"\nnew = "福祉教育情報交換会の開催"\n',
+            "[[force]] old = 'ボランティアセンターの機能強化', new = '福祉教育情報交換会の開催' "
+            "contradicts [[forbid]] old = 'ボランティアセンターの機能強化', new = "
+            "'福祉教育情報交換会の開催': one pair is both forced and forbidden",
+        ),
+    ],
+    ids=["force names nothing", "forbid names nothing", "one forced to two", "twice", "both"],
+)
+def test_overrides_that_name_nothing_or_contradict_are_refused(
+    years: tuple[Dataset, Dataset], tmp_path: Path, toml: str, message: str
+) -> None:
     path = tmp_path / "links.toml"
-    path.write_text('[[force]]\nold = "a"\n', encoding="utf-8")
-    with pytest.raises(Exception, match=r"links.toml: force.0.new: Field required"):
+    path.write_text(toml, encoding="utf-8")
+    with pytest.raises(OverridesError) as caught:
+        resolve(load_overrides(path), [years], match_form)
+    assert str(caught.value) == message
+
+
+def test_an_override_naming_two_activities_is_refused(base: Dataset) -> None:
+    template = base.activities[0]
+    old = year(
+        base,
+        activity(template, "交流会の開催", "A", ident="1.1.1"),
+        activity(template, "交流会の開催", "B", ident="1.1.2"),
+    )
+    new = year(base, activity(template, "交流会の開催", "A"))
+    overrides = Overrides(force=[Pair(old="交流会の開催", new="交流会の開催")])
+    with pytest.raises(OverridesError) as caught:
+        resolve(overrides, [(old, new)], match_form)
+    assert "names 2 activities of raw/h24.txt (1.1.1, 1.1.2); name one by its id or key" in str(
+        caught.value
+    )
+    by_id = Overrides(force=[Pair(old="1.1.2", new="交流会の開催")])
+    (resolved,) = resolve(by_id, [(old, new)], match_form)
+    assert resolved.forced == [(1, 0)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'[[force]]\nold = "a"\n', "links.toml: force.0.new: Field required; entries look like"),
+        (b"[[force]\n", "links.toml: not valid TOML ("),
+        ("[[force]]\nold = '福祉'\n".encode("cp932"), "links.toml: the links file is not UTF-8"),
+    ],
+)
+def test_a_bad_overrides_file_is_one_line(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "links.toml"
+    path.write_bytes(content)
+    with pytest.raises(OverridesError) as caught:
         load_overrides(path)
-
-
-def test_keys_are_carried_across_years(years: tuple[Dataset, Dataset]) -> None:
-    old, new = years
-    (keyed_old, keyed_new), steps = link_years([old, new])
-    assert len(steps) == 1
-    old_keys = {a.name: a.key for a in keyed_old.activities}
-    new_keys = {a.name: a.key for a in keyed_new.activities}
-    assert new_keys["友愛訪問活動促進事業の推進"] == old_keys["小地域見守り訪問活動の推進"]
-    assert new_keys["活動拠点機能の充実"] == old_keys["活動拠点機能の充実"]
-    assert new_keys["福祉員の任期の統一"] not in old_keys.values()
-    assert len(set(new_keys.values())) == len(keyed_new.activities)
-    # Without linking, a renamed activity's key comes from its own name, so it differs.
-    assert (
-        new.activities[[a.name for a in new.activities].index("友愛訪問活動促進事業の推進")].key
-        != new_keys["友愛訪問活動促進事業の推進"]
-    )
-    assert carry_keys(keyed_old, keyed_new, steps[0][2]) == keyed_new
-
-
-def test_diff_of_h23_and_h24(years: tuple[Dataset, Dataset]) -> None:
-    result = diff_datasets(*years)
-    s = result.summary
-    assert (s.matched, s.renamed, s.added, s.removed, s.review) == (52, 9, 2, 2, 0)
-    center = next(m for m in result.matched if m.new.name == "活動拠点機能の充実")
-    (actual,) = [c for c in center.changes if c.field == "actual"]
-    assert (actual.old["value"], actual.new["value"]) == (142, 188)
-    assert actual.progress is not None
-    # plan 131 (FY2009) → target 155 (FY2013); 188 is (188-131)/(155-131) = 2.375 of the way.
-    assert (
-        actual.progress.new_share,
-        actual.progress.expected_share,
-        actual.progress.on_track,
-    ) == (2.375, 0.5, True)
-    text = render_text(result)
-    assert "Renamed (9)" in text
-    assert "  小地域見守り訪問活動の推進 → 友愛訪問活動促進事業の推進" in text
-    assert "  + 福祉員の任期の統一" in text and "  - 福祉有償運送の推進" in text
-    assert (
-        "交流会開催回数/年 (ボランティア活動団体の交流促進や効果的な情報発信): 2回 (FY2010) → 1回 (FY2011)"
-        in text
-    )
-
-
-# --- the command line ----------------------------------------------------------------------
-
-
-def test_extract_several_years_links_them(tmp_path: Path) -> None:
-    # Given newest first: linking still runs oldest to newest.
-    result = CliRunner().invoke(main, [str(H24), str(H23), "-o", str(tmp_path)])
-    assert result.exit_code == 0, result.stderr
-    assert (
-        "h23-synthetic.txt → " in result.stderr
-        and ": 52 pairs (0 to review), 2 added, 2 removed" in result.stderr
-    )
-    h23 = json.loads((tmp_path / "h23-synthetic.json").read_text(encoding="utf-8"))
-    h24 = json.loads((tmp_path / "h24.json").read_text(encoding="utf-8"))
-    old = {a["name"]: a["key"] for a in h23["activities"]}
-    new = {a["name"]: a["key"] for a in h24["activities"]}
-    assert new["友愛訪問活動促進事業の推進"] == old["小地域見守り訪問活動の推進"]
-
-
-def test_link_to_an_earlier_output(tmp_path: Path) -> None:
-    runner = CliRunner()
-    assert runner.invoke(main, [str(H23), "-o", str(tmp_path / "a"), "-q"]).exit_code == 0
-    result = runner.invoke(
-        main,
-        [
-            str(H24),
-            "-o",
-            str(tmp_path / "b"),
-            "--link-to",
-            str(tmp_path / "a" / "h23-synthetic.json"),
-        ],
-    )
-    assert result.exit_code == 0, result.stderr
-    old = {
-        a["name"]: a["key"]
-        for a in json.loads((tmp_path / "a" / "h23-synthetic.json").read_text())["activities"]
-    }
-    new = {
-        a["name"]: a["key"]
-        for a in json.loads((tmp_path / "b" / "h24.json").read_text())["activities"]
-    }
-    assert (
-        new["ファミリー・サポート・センター事業の推進"]
-        == old["ファミリーサポートセンター事業の推進"]
-    )
-
-
-def test_diff_command(tmp_path: Path) -> None:
-    runner = CliRunner()
-    assert runner.invoke(main, [str(H23), str(H24), "-o", str(tmp_path), "-q"]).exit_code == 0
-    old, new = str(tmp_path / "h23-synthetic.json"), str(tmp_path / "h24.json")
-    text = runner.invoke(main, ["diff", old, new])
-    assert text.exit_code == 0
-    assert "52 matched (0 to review), 9 renamed" in text.stdout
-    as_json = runner.invoke(main, ["diff", old, new, "--json"])
-    data = json.loads(as_json.stdout)
-    assert {"matched", "added", "removed"} <= data.keys()
-    assert {"old", "new", "score", "changes"} <= data["matched"][0].keys()
-    assert sorted(a["name"] for a in data["added"]) == sorted(TRUTH["added"])
-    assert runner.invoke(main, ["diff", old, new, "--exit-code"]).exit_code == 1
-    assert runner.invoke(main, ["diff", new, new, "--exit-code"]).exit_code == 0
-
-
-def test_diff_refuses_what_is_not_a_dataset(tmp_path: Path) -> None:
-    (tmp_path / "x.json").write_text('{"hello": 1}', encoding="utf-8")
-    result = CliRunner().invoke(main, ["diff", str(tmp_path / "x.json"), str(tmp_path / "x.json")])
-    assert result.exit_code == 1
-    assert "not a dataset written by this tool" in result.stderr
-    missing = CliRunner().invoke(
-        main, ["diff", str(tmp_path / "none.json"), str(tmp_path / "x.json")]
-    )
-    assert missing.exit_code == 1
-    assert missing.stderr.endswith("none.json: no such file; run `extract` on the packet first\n")
+    assert str(caught.value).startswith(f"{path.parent}/{message}")
+    assert "\n" not in str(caught.value)
 
 
 def test_the_committed_overrides_file_is_valid_and_empty() -> None:

@@ -16,7 +16,9 @@ from reportlab.pdfgen import canvas
 
 from extractor.cli import main
 from extractor.models import Dataset
+from extractor.output import to_json
 from extractor.pipeline import extract
+from extractor.settings import ExtractSettings
 from tests.conftest import extract_from_root
 from tests.packets import ROOT, h24_rows, join_rows
 from tests.pdfs import CID_SAFE, FONT, WIDTHS_14, Span, Table, Text, blocks_from_rows, print_pdf
@@ -187,25 +189,38 @@ def test_row_spanning_name_and_merged_actual(tmp_path: Path) -> None:
     assert dataset.coverage.unmapped == 0
 
 
-def test_pages_are_closed_as_they_are_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each page is closed (its objects freed) before the next one is read."""
+def test_pages_are_closed_as_they_are_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each page is closed (its objects freed) before the next one is read. Pages are read
+    in a worker process, which logs to a file the test reads."""
     import pdfplumber.page
 
-    events: list[str] = []
+    log = tmp_path / "events.log"
     close, find_tables = pdfplumber.page.Page.close, pdfplumber.page.Page.find_tables
 
+    def note(event: str) -> None:
+        with log.open("a") as stream:
+            stream.write(event + "\n")
+
     def logged_close(self: Any) -> None:
-        events.append(f"close {self.page_number}")
+        note(f"close {self.page_number}")
         close(self)
 
     def logged_find_tables(self: Any, *args: Any, **kwargs: Any) -> Any:
-        events.append(f"read {self.page_number}")
+        note(f"read {self.page_number}")
         return find_tables(self, *args, **kwargs)
 
     monkeypatch.setattr(pdfplumber.page.Page, "close", logged_close)
     monkeypatch.setattr(pdfplumber.page.Page, "find_tables", logged_find_tables)
-    extract(ROOT / "raw" / "h24.pdf")
-    assert events[:12] == [f"{event} {n}" for n in range(1, 7) for event in ("read", "close")]
+    extract(ROOT / "raw" / "h24.pdf", ExtractSettings(jobs=1))
+    events = log.read_text().split()
+    pairs = [" ".join(events[i : i + 2]) for i in range(0, len(events), 2)]
+    assert pairs[:12] == [f"{event} {n}" for n in range(1, 7) for event in ("read", "close")]
+
+
+def test_pages_in_parallel_give_the_same_dataset() -> None:
+    one = extract(ROOT / "raw" / "h24.pdf", ExtractSettings(jobs=1))
+    two = extract(ROOT / "raw" / "h24.pdf", ExtractSettings(jobs=3))
+    assert to_json(one) == to_json(two)
 
 
 # --- bad PDFs ----------------------------------------------------------------------------
@@ -258,7 +273,7 @@ BAD_PDFS = [
     (_image_only, "the PDF has no text layer (scanned images?); run OCR on it or use the text export"),
     (_no_unicode_map, "the PDF's fonts have no Unicode map ("),
     (lambda p: _text_pdf(p, ["議事録", "出席者 10名"]),
-     "not a committee packet: no 活動名 header row in its 1 pages; is this the right file?"),
+     "not a committee packet: no 活動名 header row in its 1 page; is this the right file?"),
 ]  # fmt: skip
 
 

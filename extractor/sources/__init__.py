@@ -14,7 +14,13 @@ from pathlib import Path
 from extractor.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
 from extractor.i18n import _
 from extractor.settings import ExtractSettings
-from extractor.sources.document import Box, SourceDocument, SourceRow, display_path
+from extractor.sources.document import (
+    Box,
+    SourceDocument,
+    SourceRow,
+    cell_too_long,
+    display_path,
+)
 
 PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -124,12 +130,3 @@ def _check_cells(document: SourceDocument, settings: ExtractSettings) -> None:
                 raise InputTooLargeError(
                     cell_too_long(document.path, row.where(), column, len(text), limit)
                 )
-
-
-def cell_too_long(path: str, where: str, column: int, length: int, limit: int) -> str:
-    """Given where a cell is and its length, return the message refusing it."""
-    return _(
-        "{path}: {where}, column {column}: a cell of {length:,} characters is over the "
-        "{limit:,}-character limit; is this the right file? Raise the limit with "
-        "--max-cell-chars"
-    ).format(path=path, where=where, column=column + 1, length=length, limit=limit)

@@ -89,3 +89,12 @@ def column_letter(index: int) -> str:
         index, remainder = divmod(index - 1, 26)
         letters = chr(65 + remainder) + letters
     return letters
+
+
+def cell_too_long(path: str, where: str, column: int, length: int, limit: int) -> str:
+    """Given where a cell is and its length, return the message refusing it."""
+    return _(
+        "{path}: {where}, column {column}: a cell of {length:,} characters is over the "
+        "{limit:,}-character limit; is this the right file? Raise the limit with "
+        "--max-cell-chars"
+    ).format(path=path, where=where, column=column + 1, length=length, limit=limit)

@@ -16,10 +16,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
+from extractor.errors import (
+    ExtractorError,
+    InputTooLargeError,
+    NotAPacketError,
+    UnreadableInputError,
+)
+from extractor.i18n import _
 from extractor.normalize.text import is_wide
-from extractor.settings import ExtractSettings
+from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import Box, SourceDocument, SourceRow, display_path
+from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
 
 # Share of characters without a Unicode mapping ("(cid:123)") above which text is unusable.
 MAX_CID_SHARE = 0.02
@@ -34,12 +41,6 @@ EDGE_SLACK = 1.0
 _Item = tuple[float, float, tuple[str, ...], tuple[Box | None, ...], frozenset[int]]
 
 
-@dataclass
-class _PageStats:
-    chars: int = 0
-    cid_chars: int = 0
-
-
 def _cause_chain(exc: BaseException) -> Iterator[BaseException]:
     seen: BaseException | None = exc
     while seen is not None:
@@ -51,11 +52,15 @@ def _explain_open_error(path: Path, exc: BaseException) -> UnreadableInputError:
     names = {type(e).__name__ for e in _cause_chain(exc)}
     if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
         return UnreadableInputError(
-            f"{path}: the PDF is encrypted (password-protected); save an unprotected copy "
-            "or use the text export"
+            _(
+                "{path}: the PDF is encrypted (password-protected); save an unprotected copy "
+                "or use the text export"
+            ).format(path=path)
         )
     return UnreadableInputError(
-        f"{path}: the PDF is corrupt and cannot be read; get a fresh copy or use the text export"
+        _(
+            "{path}: the PDF is corrupt and cannot be read; get a fresh copy or use the text export"
+        ).format(path=path)
     )
 
 
@@ -165,75 +170,236 @@ def _table_rows(
     return items
 
 
-def _page_items(page: Any, stats: _PageStats) -> list[_Item]:
-    """Given a pdfplumber page, return (top, x0, cells, boxes) for its table rows and lines."""
+@dataclass(frozen=True)
+class PageResult:
+    """What one page gave: its rows (top, x0, cells, boxes, spanned) and character counts."""
+
+    items: list[_Item]
+    chars: int
+    cid_chars: int
+
+
+def _page_items(page: Any) -> PageResult:
+    """Given a pdfplumber page, return its table rows and the lines of text outside tables.
+
+    Only the calls into pdfplumber are guarded: what they raise means a damaged page, while
+    an error in this module's own code stays an error of ours.
+    """
     number = page.page_number
-    chars = page.chars
-    stats.chars += len(chars)
-    stats.cid_chars += sum(1 for c in chars if c["text"].startswith("(cid:"))
-    tables = page.find_tables()
+    try:
+        chars = page.chars
+        tables = page.find_tables()
+    except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
+        raise DamagedPage(number) from exc
     items: list[_Item] = []
     spaces_are_glyphs = any(c["text"] == " " for c in chars)
     for table in tables:
         items.extend(_table_rows(table, chars, number, spaces_are_glyphs))
     table_boxes = [table.bbox for table in tables]
-    outside = page.filter(
-        lambda obj: obj.get("object_type") != "char" or not _inside(obj, table_boxes)
-    )
-    for line in outside.extract_text_lines(return_chars=False):
+    try:
+        outside = page.filter(
+            lambda obj: obj.get("object_type") != "char" or not _inside(obj, table_boxes)
+        )
+        lines = outside.extract_text_lines(return_chars=False)
+    except Exception as exc:  # as above: the library's own failure on this page
+        raise DamagedPage(number) from exc
+    for line in lines:
         box = Box(number, line["x0"], line["top"], line["x1"], line["bottom"])
         items.append((line["top"], line["x0"], (line["text"],), (box,), frozenset()))
     items.sort(key=lambda item: (item[0], item[1]))
-    return items
+    cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
+    return PageResult(items, len(chars), cid)
+
+
+class DamagedPage(Exception):
+    """pdfminer or pdfplumber failed on a page."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__(f"page {page}")
+        self.page = page
+
+
+class StreamTooLarge(Exception):
+    """A compressed stream inflates past the cap."""
+
+
+class _CappedZlib:
+    """zlib for pdfminer with a cap on how far one stream may inflate."""
+
+    def __init__(self, cap: int) -> None:
+        import zlib
+
+        self._zlib, self.cap = zlib, cap
+        self.error = zlib.error
+
+    def decompress(self, data: bytes) -> bytes:
+        inflater = self._zlib.decompressobj()
+        out = inflater.decompress(data, self.cap + 1)
+        if len(out) > self.cap or inflater.unconsumed_tail:
+            raise StreamTooLarge
+        return out
+
+    def decompressobj(self) -> Any:
+        return _CappedInflater(self._zlib.decompressobj(), self.cap)
+
+
+class _CappedInflater:
+    def __init__(self, inflater: Any, cap: int) -> None:
+        self.inflater, self.cap, self.size = inflater, cap, 0
+
+    def decompress(self, data: bytes) -> bytes:
+        out: bytes = self.inflater.decompress(data, self.cap + 1 - self.size)
+        self.size += len(out)
+        if self.size > self.cap or self.inflater.unconsumed_tail:
+            raise StreamTooLarge
+        return out
+
+
+class _Reader:
+    """Reads one PDF in a worker process: opens it once, then a page per task."""
+
+    def __init__(self, path: Path, data: bytes, settings: ExtractSettings) -> None:
+        self.path, self.data, self.settings = path, data, settings
+        self.pdf: Any = None
+
+    def setup(self) -> None:
+        """In the worker: cap how far a compressed stream may inflate."""
+        from pdfminer import pdftypes
+
+        pdftypes.zlib = _CappedZlib(self.settings.max_stream_bytes)  # type: ignore[assignment,attr-defined]
+
+    def _open(self) -> Any:
+        if self.pdf is None:
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+                self.count = len(self.pdf.pages)
+            except StreamTooLarge:
+                raise
+            except Exception as exc:  # pdfminer raises many kinds for a damaged file
+                raise _explain_open_error(self.path, exc) from exc
+        return self.pdf
+
+    def run(self, page_number: int) -> PageResult | int:
+        """Task 0 opens the PDF and returns its page count; task n reads page n."""
+        pdf = self._open()
+        if page_number == 0:
+            return self.count
+        page = pdf.pages[page_number - 1]
+        try:
+            return _page_items(page)
+        finally:
+            page.close()
 
 
 def _check_complete(path: Path, data: bytes) -> None:
     if EOF_MARKER not in data[-2048:]:
         raise UnreadableInputError(
-            f"{path}: the PDF is truncated (no %%EOF at its end); download or copy it again"
+            _(
+                "{path}: the PDF is truncated (no %%EOF at its end); download or copy it again"
+            ).format(path=path)
         )
+
+
+def _worker_error(
+    path: Path, page: int, error: BaseException, settings: ExtractSettings
+) -> Exception:
+    """Given what stopped a page's worker, return the error to tell the user."""
+    where = _("page {page}").format(page=page) if page else _("opening it")
+    if isinstance(error, TaskTimeout):
+        return InputTooLargeError(
+            _(
+                "{path}: {where} took more than {seconds:g} s to read; a PDF built to stall "
+                "readers? Raise --page-seconds if the file is right"
+            ).format(path=path, where=where, seconds=settings.page_seconds)
+        )
+    if isinstance(error, TaskOutOfMemory):
+        return InputTooLargeError(
+            _(
+                "{path}: {where} needed more than {limit:,} MB of memory to read; raise "
+                "--max-memory if the file is right"
+            ).format(path=path, where=where, limit=settings.max_memory // MB)
+        )
+    if isinstance(error, TaskFailed) and isinstance(error.error, StreamTooLarge):
+        return InputTooLargeError(
+            _(
+                "{path}: {where}: a compressed stream inflates past {limit:,} MB; a PDF built "
+                "to exhaust memory? Raise --max-stream-bytes if the file is right"
+            ).format(path=path, where=where, limit=settings.max_stream_bytes // MB)
+        )
+    if isinstance(error, TaskFailed) and isinstance(error.error, DamagedPage):
+        return UnreadableInputError(
+            _(
+                "{path}: page {page} cannot be read; the PDF may be damaged: get a fresh copy "
+                "or use the text export"
+            ).format(path=path, page=error.error.page)
+        )
+    if isinstance(error, TaskFailed) and isinstance(error.error, ExtractorError):
+        return error.error
+    if isinstance(error, TaskFailed):
+        return error.error if isinstance(error.error, Exception) else RuntimeError(str(error))
+    return UnreadableInputError(
+        _("{path}: the reader of {where} stopped ({reason}); get a fresh copy of the PDF").format(
+            path=path, where=where, reason=error
+        )
+    )
 
 
 def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) -> SourceDocument:
-    """Given a PDF's bytes, return its table rows and text lines as a document of rows."""
-    import pdfplumber
+    """Given a PDF's bytes, return its table rows and text lines as a document of rows.
 
+    Pages are read in worker processes (in parallel when `settings.jobs` allows), each
+    page within a time cap, each worker within a memory cap, each compressed stream within
+    a size cap; the rows come back in page order.
+    """
+    import pdfplumber  # imported once here, so forked workers start with it
+
+    del pdfplumber
     _check_complete(path, data)
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-        page_count = len(pdf.pages)
-    except Exception as exc:
-        raise _explain_open_error(path, exc) from exc
+    reader = _Reader(path, data, settings)
+    caps = Caps(task_seconds=settings.page_seconds, memory_bytes=settings.max_memory)
     rows: list[SourceRow] = []
-    stats = _PageStats()
-    with pdf:
+    chars = cid_chars = 0
+    with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
+        try:
+            page_count = next(pool.map([0]))
+        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
+            raise _worker_error(path, 0, exc, settings) from exc
+        assert isinstance(page_count, int)
         if page_count > settings.max_pdf_pages:
             raise InputTooLargeError(
-                f"{path}: {page_count} pages is over the {settings.max_pdf_pages}-page limit; "
-                "raise it with --max-pages if the file is right"
+                _(
+                    "{path}: {count} pages is over the {limit}-page limit; raise it with "
+                    "--max-pages if the file is right"
+                ).format(path=path, count=page_count, limit=settings.max_pdf_pages)
             )
-        for page in pdf.pages:
-            try:
-                items = _page_items(page, stats)
-            except Exception as exc:
-                raise UnreadableInputError(
-                    f"{path}: page {page.page_number} cannot be read; the PDF may be damaged: "
-                    "get a fresh copy or use the text export"
-                ) from exc
-            finally:
-                page.close()
-            for _, _, cells, boxes, spanned in items:
-                rows.append(SourceRow(len(rows) + 1, cells, page.page_number, boxes, spanned))
-    if stats.chars == 0:
+        pool.processes = max(1, min(settings.jobs or 1, page_count))
+        pages = range(1, page_count + 1)
+        try:
+            for number, result in zip(pages, pool.map(pages), strict=True):
+                assert isinstance(result, PageResult)
+                chars += result.chars
+                cid_chars += result.cid_chars
+                for _top, _x0, cells, boxes, spanned in result.items:
+                    rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned))
+        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
+            index = getattr(exc, "index", 0)
+            raise _worker_error(path, index + 1, exc, settings) from exc
+    if chars == 0:
         raise NotAPacketError(
-            f"{path}: the PDF has no text layer (scanned images?); run OCR on it or use the "
-            "text export"
+            _(
+                "{path}: the PDF has no text layer (scanned images?); run OCR on it or use the "
+                "text export"
+            ).format(path=path)
         )
-    if stats.cid_chars > MAX_CID_SHARE * stats.chars:
+    if cid_chars > MAX_CID_SHARE * chars:
         raise UnreadableInputError(
-            f"{path}: the PDF's fonts have no Unicode map ({stats.cid_chars} of {stats.chars} "
-            "characters come out as (cid:N)); use the text export or a PDF printed with "
-            "embedded Unicode fonts"
+            _(
+                "{path}: the PDF's fonts have no Unicode map ({cid} of {chars} characters come "
+                "out as (cid:N)); use the text export or a PDF printed with embedded Unicode "
+                "fonts"
+            ).format(path=path, cid=cid_chars, chars=chars)
         )
     return SourceDocument(
         path=display_path(path),

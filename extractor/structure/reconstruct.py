@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.errors import MalformedPacketError, NotAPacketError
-from extractor.i18n import _, quote
+from extractor.i18n import _, ngettext, quote
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import find_dates, resolve_range, resolve_year, year_token
 from extractor.normalize.text import clean, match_key, nfkc
@@ -137,6 +137,12 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
             continue
         _check_width(state, state.table, row, last_line)
         _data_row(state, row)
+    if not state.records:
+        raise NotAPacketError(
+            _("{path}: no activity rows under the table headers; is this the whole packet?").format(
+                path=document.path
+            )
+        )
     return Layout(
         cover=state.cover,
         era=state.era,
@@ -161,13 +167,27 @@ def _require_header(document: SourceDocument) -> None:
     single_column = all(len(row.cells) <= 1 for row in rows)
     if document.format == "tsv" and single_column and any("," in "".join(r.cells) for r in rows):
         raise NotAPacketError(
-            f"{document.path}: no tab-separated columns (commas instead?); "
-            "export the packet as tab-delimited text"
+            _(
+                "{path}: no tab-separated columns (commas instead?); export the packet as "
+                "tab-delimited text"
+            ).format(path=document.path)
         )
-    extent = f"its {document.pages} pages" if document.pages else f"its {len(rows)} lines"
+    if document.pages:
+        count, extent = (
+            document.pages,
+            ngettext("its {count} page", "its {count} pages", document.pages),
+        )
+    elif document.sheets:
+        count = document.sheets
+        extent = ngettext("its {count} sheet", "its {count} sheets", count)
+    else:
+        count, extent = len(rows), ngettext("its {count} line", "its {count} lines", len(rows))
+    extent = extent.format(count=count)
     raise NotAPacketError(
-        f"{document.path}: not a committee packet: no 活動名 header row in {extent}; "
-        "is this the right file?"
+        _(
+            "{path}: not a committee packet: no 活動名 header row in {extent}; is this the "
+            "right file?"
+        ).format(path=document.path, extent=extent)
     )
 
 
@@ -252,13 +272,18 @@ def _check_width(state: _State, table: TableLayout, row: SourceRow, last_line: i
         return
     if row.line == last_line and len(row.cells) < width:
         raise MalformedPacketError(
-            f"{state.path}: the file ends mid-table: line {row.line} has {len(row.cells)} of "
-            f"{width} cells; it looks cut off, so export or copy it again"
+            _(
+                "{path}: the file ends mid-table: line {line} has {count} of {width} cells; it "
+                "looks cut off, so export or copy it again"
+            ).format(path=state.path, line=row.line, count=len(row.cells), width=width)
         )
     raise MalformedPacketError(
-        f"{state.path}: line {row.line} has {len(row.cells)} cells but its table's header "
-        f"(line {table.line}) has {width}; a cell may hold an unquoted tab or line break: "
-        "fix the export and try again"
+        _(
+            "{path}: line {line} has {count} cells but its table's header (line {header}) has "
+            "{width}; a cell may hold an unquoted tab or line break: fix the export and try again"
+        ).format(
+            path=state.path, line=row.line, count=len(row.cells), header=table.line, width=width
+        )
     )
 
 

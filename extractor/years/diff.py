@@ -1,17 +1,28 @@
-"""Compare two years' datasets: added, removed, renamed, moved activities, and how the actual
-figures moved toward their targets."""
+"""Compare two years' datasets: what was renamed (or only spelled otherwise), added, not
+found, moved, how targets and actual figures moved (with the 判定), and how the results and
+plans texts changed. The pairs come from the crosswalk, as for the report and the exports.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import difflib
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from extractor.models import Activity, Dataset, Number, Target
-from extractor.years.link import Linkage, LinkSettings, Overrides, link, match_form
+from extractor.models import Activity, Dataset, Number, Schedule, Status, Target
+from extractor.years.link import Band, Linkage, match_form
+from extractor.years.progress import Judgement, judge
+from extractor.years.targets import pair_targets
 
-ON_TRACK_TOLERANCE = 1e-9
-OTHER_FIELDS = ("description", "departments", "schedule")
+WorkPart = Literal[
+    "council.efforts",
+    "council.results",
+    "council.plans",
+    "city.efforts",
+    "city.results",
+    "city.plans",
+]
 
 
 class ActivityRef(BaseModel):
@@ -23,40 +34,117 @@ class ActivityRef(BaseModel):
     goal_title: str
 
 
-class Progress(BaseModel):
-    """How far an actual has come from the plan-start figure toward the target."""
+class GoalPosition(BaseModel):
+    basic_goal: int
+    activity_goal: int
+    title: str
 
-    plan: Number
-    target: Number
+
+class Figures(BaseModel):
+    """A target's figures in one year."""
+
+    label: str | None
+    kind: str
+    text: str | None
+    unit: str | None
+    plan: Number | None
     plan_fiscal_year: int | None
+    target: Number | None
     target_fiscal_year: int | None
-    old_share: float | None = Field(description="(old actual - plan) / (target - plan)")
-    new_share: float | None = Field(description="(new actual - plan) / (target - plan)")
-    expected_share: float | None = Field(
-        description="Share of the plan period elapsed at the new actual's fiscal year"
-    )
-    on_track: bool | None = Field(description="new_share reaches expected_share")
+    actual: Number | None
+    actual_fiscal_year: int | None
 
 
-class Change(BaseModel):
-    """One difference between the two years' records of an activity."""
+class Renamed(BaseModel):
+    kind: Literal["renamed"] = "renamed"
+    old: str | None
+    new: str | None
+    spelling_only: bool = Field(description="The names are equal once normalized (表記ゆれ)")
 
-    field: str = Field(
-        description="name, status, goal, description, departments, schedule, target or actual"
-    )
-    label: str | None = Field(
-        default=None, description="Target label, for target and actual changes"
-    )
-    old: Any = None
-    new: Any = None
-    progress: Progress | None = None
+
+class StatusChanged(BaseModel):
+    kind: Literal["status"] = "status"
+    old: Status | None
+    new: Status | None
+
+
+class Moved(BaseModel):
+    kind: Literal["moved"] = "moved"
+    old: GoalPosition
+    new: GoalPosition
+
+
+class DescriptionChanged(BaseModel):
+    kind: Literal["description"] = "description"
+    old: str | None
+    new: str | None
+
+
+class DepartmentsChanged(BaseModel):
+    kind: Literal["departments"] = "departments"
+    old: list[str]
+    new: list[str]
+
+
+class ScheduleChanged(BaseModel):
+    kind: Literal["schedule"] = "schedule"
+    old: Schedule
+    new: Schedule
+
+
+class TargetAdded(BaseModel):
+    kind: Literal["target_added"] = "target_added"
+    new: Figures
+
+
+class TargetRemoved(BaseModel):
+    kind: Literal["target_removed"] = "target_removed"
+    old: Figures
+
+
+class TargetChanged(BaseModel):
+    kind: Literal["target_changed"] = "target_changed"
+    parts: list[Literal["unit", "kind", "plan", "target"]]
+    old: Figures
+    new: Figures
+
+
+class ActualMoved(BaseModel):
+    kind: Literal["actual"] = "actual"
+    old: Figures
+    new: Figures
+    judgement: Judgement = Field(description="The 判定 at the newer actual")
+
+
+class WorkChanged(BaseModel):
+    kind: Literal["work"] = "work"
+    part: WorkPart
+    department: str | None = Field(default=None, description="For the city's work: 担当課")
+    added: list[str]
+    removed: list[str]
+
+
+Change = Annotated[
+    Renamed
+    | StatusChanged
+    | Moved
+    | DescriptionChanged
+    | DepartmentsChanged
+    | ScheduleChanged
+    | TargetAdded
+    | TargetRemoved
+    | TargetChanged
+    | ActualMoved
+    | WorkChanged,
+    Field(discriminator="kind"),
+]
 
 
 class Match(BaseModel):
     old: ActivityRef
     new: ActivityRef
     score: float
-    band: str
+    band: Band
     changes: list[Change]
 
 
@@ -70,12 +158,14 @@ class Summary(BaseModel):
     matched: int
     review: int
     renamed: int
+    spelling: int = Field(description="Renamed only in spelling (表記ゆれ)")
     moved: int
     status_changed: int
     targets_changed: int
     actuals_moved: int
+    work_changed: int = Field(description="Activities whose results or plans texts changed")
     added: int
-    removed: int
+    removed: int = Field(description="Activities not found in the newer packet")
 
 
 class Diff(BaseModel):
@@ -84,7 +174,7 @@ class Diff(BaseModel):
     summary: Summary
     matched: list[Match]
     added: list[ActivityRef]
-    removed: list[ActivityRef]
+    removed: list[ActivityRef] = Field(description="Not found in the newer packet")
 
     def has_differences(self) -> bool:
         return bool(self.added or self.removed or any(m.changes for m in self.matched))
@@ -101,171 +191,128 @@ def _ref(activity: Activity) -> ActivityRef:
     )
 
 
-def _figure(value: Number | None, unit: str | None) -> str | None:
-    if value is None:
-        return None
-    return f"{value:g}{unit or ''}" if isinstance(value, float) else f"{value}{unit or ''}"
-
-
-def _share(actual: Number | None, plan: Number, target: Number) -> float | None:
-    if actual is None or target == plan:
-        return None
-    return round((actual - plan) / (target - plan), 3)
-
-
-def progress(old: Target | None, new: Target) -> Progress | None:
-    """Given a target in both years, return how the actual moved from plan toward target."""
-    plan, goal = new.plan.value, new.target.value
-    if plan is None or goal is None:
-        return None
-    expected = None
-    start, end, year = new.plan.fiscal_year, new.target.fiscal_year, new.actual.fiscal_year
-    if start is not None and end is not None and year is not None and end != start:
-        expected = round(min(max((year - start) / (end - start), 0.0), 1.0), 3)
-    new_share = _share(new.actual.value, plan, goal)
-    on_track = None
-    if new_share is not None and expected is not None:
-        on_track = new_share + ON_TRACK_TOLERANCE >= expected
-    return Progress(
-        plan=plan,
-        target=goal,
-        plan_fiscal_year=start,
-        target_fiscal_year=end,
-        old_share=_share(old.actual.value if old else None, plan, goal),
-        new_share=new_share,
-        expected_share=expected,
-        on_track=on_track,
+def figures(target: Target) -> Figures:
+    """Given a target, return its figures."""
+    return Figures(
+        label=target.label,
+        kind=target.kind,
+        text=target.text,
+        unit=target.unit,
+        plan=target.plan.value,
+        plan_fiscal_year=target.plan.fiscal_year,
+        target=target.target.value,
+        target_fiscal_year=target.target.fiscal_year,
+        actual=target.actual.value,
+        actual_fiscal_year=target.actual.fiscal_year,
     )
-
-
-def _target_key(target: Target) -> str:
-    return match_form(target.label or target.text or "")
 
 
 def _target_changes(old: list[Target], new: list[Target]) -> list[Change]:
     changes: list[Change] = []
-    # A target that is only dashes (kind "none") has nothing to compare.
-    unmatched_old = [t for t in old if t.kind != "none"]
-    for target in (t for t in new if t.kind != "none"):
-        partner = next((t for t in unmatched_old if _target_key(t) == _target_key(target)), None)
-        label = target.label or target.text
-        if partner is None:
-            changes.append(Change(field="target", label=label, old=None, new=_describe(target)))
-            continue
-        unmatched_old.remove(partner)
-        for part in ("unit", "kind"):
-            if getattr(partner, part) != getattr(target, part):
-                changes.append(
-                    Change(
-                        field="target",
-                        label=label,
-                        old={part: getattr(partner, part)},
-                        new={part: getattr(target, part)},
-                    )
-                )
+    paired, added, removed = pair_targets(old, new)
+    for before, after in paired:
+        parts: list[Literal["unit", "kind", "plan", "target"]] = []
+        if before.unit != after.unit:
+            parts.append("unit")
+        if before.kind != after.kind:
+            parts.append("kind")
         for slot in ("plan", "target"):
-            before, after = getattr(partner, slot), getattr(target, slot)
-            if (before.value, before.fiscal_year) != (after.value, after.fiscal_year):
-                changes.append(
-                    Change(
-                        field="target",
-                        label=label,
-                        old={slot: before.value, "fiscal_year": before.fiscal_year},
-                        new={slot: after.value, "fiscal_year": after.fiscal_year},
-                    )
-                )
-        if partner.actual.value != target.actual.value:
+            a, b = getattr(before, slot), getattr(after, slot)
+            if (a.value, a.fiscal_year) != (b.value, b.fiscal_year):
+                parts.append(slot)
+        if parts:
+            changes.append(TargetChanged(parts=parts, old=figures(before), new=figures(after)))
+        if before.actual.value != after.actual.value and after.kind == "numeric":
             changes.append(
-                Change(
-                    field="actual",
-                    label=label,
-                    old={
-                        "value": partner.actual.value,
-                        "fiscal_year": partner.actual.fiscal_year,
-                        "unit": partner.unit,
-                    },
-                    new={
-                        "value": target.actual.value,
-                        "fiscal_year": target.actual.fiscal_year,
-                        "unit": target.unit,
-                    },
-                    progress=progress(partner, target),
-                )
+                ActualMoved(old=figures(before), new=figures(after), judgement=judge(after))
             )
-    for target in unmatched_old:
-        changes.append(
-            Change(
-                field="target", label=target.label or target.text, old=_describe(target), new=None
-            )
-        )
+    changes += [TargetAdded(new=figures(t)) for t in added]
+    changes += [TargetRemoved(old=figures(t)) for t in removed]
     return changes
 
 
-def _describe(target: Target) -> dict[str, Any]:
-    return {
-        "kind": target.kind,
-        "label": target.label,
-        "text": target.text,
-        "plan": target.plan.value,
-        "target": target.target.value,
-        "actual": target.actual.value,
-        "unit": target.unit,
-    }
+def _lines_changed(old: list[str], new: list[str]) -> tuple[list[str], list[str]]:
+    """Given two lists of items, return the items added and removed (a line diff)."""
+    added: list[str] = []
+    removed: list[str] = []
+    for line in difflib.ndiff(old, new):
+        if line.startswith("+ "):
+            added.append(line[2:])
+        elif line.startswith("- "):
+            removed.append(line[2:])
+    return added, removed
+
+
+def _work_changes(old: Activity, new: Activity) -> list[Change]:
+    changes: list[Change] = []
+    for part in ("efforts", "results", "plans"):
+        before = getattr(old.council, part) if old.council else []
+        after = getattr(new.council, part) if new.council else []
+        added, removed = _lines_changed(before, after)
+        if added or removed:
+            changes.append(WorkChanged(part=f"council.{part}", added=added, removed=removed))
+    old_city = {c.department: c for c in old.city}
+    for entry in new.city:
+        previous = old_city.get(entry.department)
+        for part in ("efforts", "results", "plans"):
+            before = getattr(previous, part) if previous else []
+            added, removed = _lines_changed(before, getattr(entry, part))
+            if added or removed:
+                changes.append(
+                    WorkChanged(
+                        part=f"city.{part}",
+                        department=entry.department,
+                        added=added,
+                        removed=removed,
+                    )
+                )
+    return changes
 
 
 def compare(old: Activity, new: Activity) -> list[Change]:
     """Given one activity in two years, return what changed."""
     changes: list[Change] = []
     if old.name != new.name:
-        changes.append(Change(field="name", old=old.name, new=new.name))
+        spelling = match_form(old.name or "") == match_form(new.name or "")
+        changes.append(Renamed(old=old.name, new=new.name, spelling_only=spelling))
     if old.status != new.status:
-        changes.append(Change(field="status", old=old.status, new=new.status))
-    before = (old.basic_goal.number, old.activity_goal.number)
-    after = (new.basic_goal.number, new.activity_goal.number)
-    if before != after:
-        changes.append(
-            Change(
-                field="goal",
-                old={
-                    "basic_goal": before[0],
-                    "activity_goal": before[1],
-                    "title": old.activity_goal.title,
-                },
-                new={
-                    "basic_goal": after[0],
-                    "activity_goal": after[1],
-                    "title": new.activity_goal.title,
-                },
-            )
-        )
+        changes.append(StatusChanged(old=old.status, new=new.status))
+    before = GoalPosition(
+        basic_goal=old.basic_goal.number,
+        activity_goal=old.activity_goal.number,
+        title=old.activity_goal.title,
+    )
+    after = GoalPosition(
+        basic_goal=new.basic_goal.number,
+        activity_goal=new.activity_goal.number,
+        title=new.activity_goal.title,
+    )
+    if (before.basic_goal, before.activity_goal) != (after.basic_goal, after.activity_goal):
+        changes.append(Moved(old=before, new=after))
     if old.description != new.description:
-        changes.append(Change(field="description", old=old.description, new=new.description))
+        changes.append(DescriptionChanged(old=old.description, new=new.description))
     if old.departments != new.departments:
-        changes.append(Change(field="departments", old=old.departments, new=new.departments))
+        changes.append(DepartmentsChanged(old=old.departments, new=new.departments))
     if old.schedule.raw != new.schedule.raw:
-        changes.append(
-            Change(field="schedule", old=old.schedule.model_dump(), new=new.schedule.model_dump())
-        )
-    changes.extend(_target_changes(old.targets, new.targets))
+        changes.append(ScheduleChanged(old=old.schedule, new=new.schedule))
+    changes += _target_changes(old.targets, new.targets)
+    changes += _work_changes(old, new)
     return changes
 
 
-def diff_datasets(
-    old: Dataset,
-    new: Dataset,
-    overrides: Overrides | None = None,
-    settings: LinkSettings | None = None,
-    linkage: Linkage | None = None,
-) -> Diff:
-    """Given two years' datasets, return what was added, removed and changed between them."""
-    linkage = linkage or link(old, new, overrides, settings)
+def diff_datasets(old: Dataset, new: Dataset, linkage: Linkage) -> Diff:
+    """Given two years' datasets and their pairs (from the crosswalk), return what differs."""
     matched = []
     for item in linkage.links:
         a, b = old.activities[item.old], new.activities[item.new]
         matched.append(
             Match(old=_ref(a), new=_ref(b), score=item.score, band=item.band, changes=compare(a, b))
         )
-    fields = [{c.field for c in m.changes} for m in matched]
+    kinds = [[c for c in m.changes] for m in matched]
+
+    def count(test: type) -> int:
+        return sum(1 for changes in kinds if any(isinstance(c, test) for c in changes))
+
     return Diff(
         old=PacketRef(
             path=old.source.path,
@@ -280,11 +327,25 @@ def diff_datasets(
         summary=Summary(
             matched=len(matched),
             review=sum(1 for m in matched if m.band == "review"),
-            renamed=sum(1 for f in fields if "name" in f),
-            moved=sum(1 for f in fields if "goal" in f),
-            status_changed=sum(1 for f in fields if "status" in f),
-            targets_changed=sum(1 for f in fields if "target" in f),
-            actuals_moved=sum(1 for f in fields if "actual" in f),
+            renamed=sum(
+                1
+                for changes in kinds
+                if any(isinstance(c, Renamed) and not c.spelling_only for c in changes)
+            ),
+            spelling=sum(
+                1
+                for changes in kinds
+                if any(isinstance(c, Renamed) and c.spelling_only for c in changes)
+            ),
+            moved=count(Moved),
+            status_changed=count(StatusChanged),
+            targets_changed=sum(
+                1
+                for changes in kinds
+                if any(isinstance(c, TargetChanged | TargetAdded | TargetRemoved) for c in changes)
+            ),
+            actuals_moved=count(ActualMoved),
+            work_changed=count(WorkChanged),
             added=len(linkage.added),
             removed=len(linkage.removed),
         ),
@@ -292,116 +353,3 @@ def diff_datasets(
         added=[_ref(new.activities[j]) for j in linkage.added],
         removed=[_ref(old.activities[i]) for i in linkage.removed],
     )
-
-
-# --- the report for people -------------------------------------------------------------------
-
-
-def _name(ref: ActivityRef) -> str:
-    return ref.name or f"(unnamed, {ref.basic_goal}.{ref.activity_goal} {ref.goal_title})"
-
-
-def _fy(year: int | None) -> str:
-    return f"FY{year}" if year else "FY?"
-
-
-def _actual_line(match: Match, change: Change) -> str:
-    old, new = change.old or {}, change.new or {}
-    unit = new.get("unit") or old.get("unit")
-    line = (
-        f"  {change.label} ({_name(match.new)}): {_figure(old.get('value'), unit) or '—'} "
-        f"({_fy(old.get('fiscal_year'))}) → {_figure(new.get('value'), unit) or '—'} "
-        f"({_fy(new.get('fiscal_year'))})"
-    )
-    p = change.progress
-    if p is not None:
-        line += (
-            f"; target {_figure(p.target, unit)} ({_fy(p.target_fiscal_year)}) from "
-            f"{_figure(p.plan, unit)} ({_fy(p.plan_fiscal_year)})"
-        )
-        if p.new_share is not None:
-            line += f": {p.new_share:.0%} of the way"
-            if p.on_track is not None and p.expected_share is not None:
-                verdict = "on track" if p.on_track else "behind"
-                line += f", {verdict} ({p.expected_share:.0%} of the plan period gone)"
-    return line
-
-
-def render_text(result: Diff) -> str:
-    """Given a diff, return the report a committee member can read."""
-    s = result.summary
-    old, new = result.old, result.new
-    lines = [
-        f"{old.path} ({_fy(old.fiscal_year)}, results {_fy(old.report_fiscal_year)}) → "
-        f"{new.path} ({_fy(new.fiscal_year)}, results {_fy(new.report_fiscal_year)})",
-        f"{s.matched} matched ({s.review} to review), {s.renamed} renamed, {s.moved} moved, "
-        f"{s.status_changed} status changes, {s.targets_changed} with target changes, "
-        f"{s.actuals_moved} actuals moved, {s.added} added, {s.removed} removed",
-    ]
-
-    def section(title: str, body: list[str]) -> None:
-        if body:
-            lines.extend(["", f"{title} ({len(body)})", *body])
-
-    def each(field: str) -> list[tuple[Match, Change]]:
-        return [(m, c) for m in result.matched for c in m.changes if c.field == field]
-
-    section(
-        "Renamed",
-        [
-            f"  {m.old.name} → {m.new.name}  [score {m.score:.1f}, {m.band}]"
-            for m, _ in each("name")
-        ],
-    )
-    section(
-        "Needs review (linked, but not sure)",
-        [
-            f"  {_name(m.old)} ↔ {_name(m.new)}  [score {m.score:.1f}]"
-            for m in result.matched
-            if m.band == "review"
-        ],
-    )
-    section(
-        "Added",
-        [
-            f"  + {_name(r)}  ({r.basic_goal}.{r.activity_goal} {r.goal_title})"
-            for r in result.added
-        ],
-    )
-    section(
-        "Removed",
-        [
-            f"  - {_name(r)}  ({r.basic_goal}.{r.activity_goal} {r.goal_title})"
-            for r in result.removed
-        ],
-    )
-    section(
-        "Moved to another goal",
-        [
-            f"  {_name(m.new)}: {c.old['basic_goal']}.{c.old['activity_goal']} {c.old['title']} → "
-            f"{c.new['basic_goal']}.{c.new['activity_goal']} {c.new['title']}"
-            for m, c in each("goal")
-        ],
-    )
-    words = {"new": "新規", "continuing": "継続", None: "—"}
-    section(
-        "Status changed",
-        [
-            f"  {_name(m.new)}: {words.get(c.old, c.old)} → {words.get(c.new, c.new)}"
-            for m, c in each("status")
-        ],
-    )
-    section(
-        "Targets changed",
-        [f"  {c.label} ({_name(m.new)}): {c.old} → {c.new}" for m, c in each("target")],
-    )
-    section(
-        "Other changes",
-        [
-            f"  {_name(m.new)}: {', '.join(fields)}"
-            for m in result.matched
-            if (fields := [c.field for c in m.changes if c.field in OTHER_FIELDS])
-        ],
-    )
-    section("Actuals", [_actual_line(m, c) for m, c in each("actual")])
-    return "\n".join(lines) + "\n"

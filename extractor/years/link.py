@@ -1,36 +1,36 @@
-"""Link the activities of two years: which activity of year A is which of year B.
+"""Link the activities of two consecutive years: which activity of year A is which of B.
 
-Each activity is compared on its name normalized for matching (NFKC, wrap spaces and
-status removed, sudachipy's normalized forms: 障がい→障害, 取組→取り組み, こども→子供), its
-description, departments, goal position and target labels. rapidfuzz scores every pair of
-the two years at once (`process.cdist`), and an optimal one-to-one assignment over the whole
-year (scipy's `linear_sum_assignment`) picks the pairs. Each pair has a score and a band:
-sure, needs review, or no match. A small overrides file (links.toml) forces or forbids pairs.
+Each activity is compared on its name normalized for matching (NFKC, symbols and status
+removed, sudachipy's normalized forms: 障がい→障害, 取組→取り組み, こども→子供), its
+description, target labels, goal position and departments; the score (0–100) is the
+weighted mean of the parts both records have. A name contained whole in the other counts
+as a near match; names that differ in a number (第3地区 / 地区13) never do. The pairing runs
+in three phases: pairs a person forced (links.toml), then activities whose names match
+exactly, then an optimal one-to-one assignment (scipy's `linear_sum_assignment`) over what
+is left, solved apart for each group of activities that could pair at all.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Callable
+import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.errors import DatasetError
 from extractor.models import Activity, Dataset
 from extractor.normalize.text import nfkc, parse_name
-from extractor.years.keys import MATCH_NOISE, unique_keys, with_keys
+from extractor.years.keys import MATCH_NOISE
+from extractor.years.overrides import StepOverrides
 
 if TYPE_CHECKING:
     import numpy as np
 
 Band = Literal["sure", "review", "forced"]
-# A name contained whole in the other (at least this long) scores CONTAINED_SCORE at least.
-MIN_CONTAINED_CHARS = 6
-CONTAINED_SCORE = 95.0
+# Old rows scored at once: bounds the memory of a scoring pass to CHUNK × new activities.
+CHUNK = 512
 
 
 class LinkSettings(BaseModel):
@@ -45,24 +45,15 @@ class LinkSettings(BaseModel):
     target_weight: float = 0.05
     sure: float = Field(default=80.0, description="Pairs scoring at least this are sure")
     review: float = Field(default=60.0, description="Pairs from here up to `sure` need review")
-
-
-class Pair(BaseModel):
-    """One override: `old` and `new` name an activity by its name, key or id."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    old: str
-    new: str
-
-
-class Overrides(BaseModel):
-    """Pairs a person settled: forced ones are linked, forbidden ones never are."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    force: list[Pair] = Field(default_factory=list)
-    forbid: list[Pair] = Field(default_factory=list)
+    min_contained_chars: int = Field(
+        default=6, description="A text contained whole in the other, at least this long…"
+    )
+    contained_score: float = Field(default=95.0, description="…scores at least this")
+    number_mismatch_cap: float = Field(
+        default=50.0, description="Names whose numbers differ score at most this"
+    )
+    same_goal_score: float = 100.0
+    same_basic_goal_score: float = 50.0
 
 
 class Link(BaseModel):
@@ -78,23 +69,6 @@ class Linkage(BaseModel):
     links: list[Link]
     added: list[int] = Field(description="Indexes of new-year activities with no match")
     removed: list[int] = Field(description="Indexes of old-year activities with no match")
-
-
-def load_overrides(path: Path) -> Overrides:
-    """Given a links.toml, return its overrides, or say what is wrong with the file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return Overrides.model_validate(data)
-    except FileNotFoundError as exc:
-        raise DatasetError(f"{path}: no such overrides file") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DatasetError(f"{path}: not valid TOML ({exc}); fix the file") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DatasetError(
-            f'{path}: {where}: {first["msg"]}; entries look like [[force]] old = "…" new = "…"'
-        ) from exc
 
 
 @lru_cache(maxsize=1)
@@ -115,246 +89,285 @@ def match_form(text: str) -> str:
     return "".join(m.normalized_form() for m in _tokenizer().tokenize(plain))
 
 
+KANJI_DIGITS = {
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+KANJI_UNITS = {"十": 10, "百": 100, "千": 1000}
+_KANJI = "〇一二三四五六七八九十百千"
+# Kanji numerals only where they count (第三地区, 三回, 二次): 統一 or 一層 are words.
+NUMBERS = re.compile(
+    rf"\d+(?:\.\d+)?|第([{_KANJI}]+)|([{_KANJI}]+)(?=次|回|期|号|地区|区|丁目|年|か所|箇所|校)"
+)
+
+
+def kanji_number(text: str) -> int:
+    """Given kanji numerals (三, 十二, 二十三, 百五), return their value."""
+    total, digit = 0, 0
+    for char in text:
+        if char in KANJI_DIGITS:
+            digit = digit * 10 + KANJI_DIGITS[char] if digit else KANJI_DIGITS[char]
+        else:
+            total += (digit or 1) * KANJI_UNITS[char]
+            digit = 0
+    return total + digit
+
+
+def name_numbers(name: str) -> tuple[float, ...]:
+    """Given a name, return the numbers it holds, as numbers, sorted (第3地区 → (3,))."""
+    found: list[float] = []
+    for match in NUMBERS.finditer(nfkc(name)):
+        kanji = match.group(1) or match.group(2)
+        found.append(kanji_number(kanji) if kanji else float(match.group(0)))
+    return tuple(sorted(found))
+
+
 @dataclass
-class _Features:
+class Features:
+    """What each activity of one year is compared on."""
+
     names: list[str]
     descriptions: list[str]
+    labels: list[str]
     goals: list[tuple[int, int]]
     departments: list[frozenset[str]]
-    labels: list[str]
+    numbers: list[tuple[float, ...]]
+
+    def subset(self, indexes: list[int]) -> Features:
+        return Features(
+            names=[self.names[i] for i in indexes],
+            descriptions=[self.descriptions[i] for i in indexes],
+            labels=[self.labels[i] for i in indexes],
+            goals=[self.goals[i] for i in indexes],
+            departments=[self.departments[i] for i in indexes],
+            numbers=[self.numbers[i] for i in indexes],
+        )
 
 
-def _features(activities: list[Activity]) -> _Features:
-    return _Features(
+def features(activities: list[Activity]) -> Features:
+    """Given one year's activities, return what they are compared on."""
+    return Features(
         names=[match_form(a.name or "") for a in activities],
         descriptions=[match_form(a.description or "") for a in activities],
-        goals=[(a.basic_goal.number, a.activity_goal.number) for a in activities],
-        departments=[frozenset(a.departments) for a in activities],
         labels=[
             match_form(" ".join(t.label or t.text or "" for t in a.targets)) for a in activities
         ],
+        goals=[(a.basic_goal.number, a.activity_goal.number) for a in activities],
+        departments=[frozenset(a.departments) for a in activities],
+        numbers=[name_numbers(a.name or "") for a in activities],
     )
 
 
-def _text_matrix(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Given two lists of strings, return every pair's similarity (0–100) and where it means
-    anything: two empty strings say nothing, so their weight goes to the other parts."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
-
-    scores = process.cdist(old, new, scorer=fuzz.ratio, dtype=np.float32, workers=1)
-    # One name inside the other (地域福祉活動(…研修会の開催) ⊃ …研修会の開催) is nearly a match.
-    partial = process.cdist(
-        old, new, scorer=fuzz.partial_ratio, dtype=np.float32, workers=1, score_cutoff=100
-    )
-    shorter = np.minimum.outer(np.array([len(s) for s in old]), np.array([len(s) for s in new]))
-    contained = (partial >= 100) & (shorter >= MIN_CONTAINED_CHARS)
-    scores = np.where(contained, np.maximum(scores, CONTAINED_SCORE), scores)
-    empty_old = np.array([not s for s in old])
-    empty_new = np.array([not s for s in new])
-    return scores, ~np.logical_and.outer(empty_old, empty_new)
-
-
-def _text_pairs(old: list[str], new: list[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Like _text_matrix, for old[k] against new[k] only."""
-    import numpy as np
-    from rapidfuzz import fuzz
-
-    scores = []
-    for a, b in zip(old, new, strict=True):
-        score = fuzz.ratio(a, b)
-        if min(len(a), len(b)) >= MIN_CONTAINED_CHARS and (a in b or b in a):
-            score = max(score, CONTAINED_SCORE)
-        scores.append(score)
-    known = np.array([bool(a or b) for a, b in zip(old, new, strict=True)])
-    return np.array(scores, dtype=np.float32), known
+def contained(old: list[str], new: list[str], minimum: int) -> list[tuple[int, int]]:
+    """Given two lists of strings, return the pairs where one holds the other whole (the
+    shorter at least `minimum` long): an exact substring search of each distinct string in
+    the other list joined into one text."""
+    pairs: set[tuple[int, int]] = set()
+    for needles, haystack, flip in ((old, new, False), (new, old, True)):
+        joined = "\x00".join(haystack)
+        starts = [0]
+        for text in haystack[:-1]:
+            starts.append(starts[-1] + len(text) + 1)
+        positions: dict[str, list[int]] = {}
+        for index, text in enumerate(needles):
+            positions.setdefault(text, []).append(index)
+        for text, owners in positions.items():
+            if len(text) < minimum:
+                continue
+            at = joined.find(text)
+            hits: set[int] = set()
+            while at != -1:
+                hits.add(bisect_right(starts, at) - 1)
+                at = joined.find(text, at + 1)
+            for hit in hits:
+                for owner in owners:
+                    pairs.add((hit, owner) if flip else (owner, hit))
+    return sorted(pairs)
 
 
-def _department_score(a: frozenset[str], b: frozenset[str]) -> float:
-    union = a | b
-    return 100.0 * len(a & b) / len(union) if union else 0.0
+class _Scorer:
+    """Scores activities of the old year against the new: whole matrices in chunks of rows,
+    or aligned pairs."""
 
+    def __init__(self, old: Features, new: Features, settings: LinkSettings) -> None:
+        import numpy as np
 
-def _combine(parts: list[tuple[float, np.ndarray, np.ndarray]]) -> np.ndarray:
-    """Given (weight, scores, known) parts, return the weighted mean of the known ones."""
-    import numpy as np
+        self.old, self.new, self.settings = old, new, settings
+        vocabulary = sorted({d for ds in old.departments + new.departments for d in ds})
+        column = {d: k for k, d in enumerate(vocabulary)}
 
-    total = sum(weight * np.where(known, score, 0.0) for weight, score, known in parts)
-    weights = sum(weight * known for weight, _, known in parts)
-    return np.asarray(np.round(total / np.maximum(weights, 1e-9), 1), dtype=np.float64)
+        def incidence(departments: list[frozenset[str]]) -> np.ndarray:
+            matrix = np.zeros((len(departments), len(vocabulary)), dtype=np.float32)
+            for row, names in enumerate(departments):
+                for name in names:
+                    matrix[row, column[name]] = 1.0
+            return matrix
 
+        self.old_departments = incidence(old.departments)
+        self.new_departments = incidence(new.departments)
+        numbers = {n: k for k, n in enumerate(sorted(set(old.numbers + new.numbers)))}
+        self.old_numbers = np.array([numbers[n] for n in old.numbers], dtype=np.int64)
+        self.new_numbers = np.array([numbers[n] for n in new.numbers], dtype=np.int64)
+        self.contained = {
+            part: contained(getattr(old, part), getattr(new, part), settings.min_contained_chars)
+            for part in ("names", "descriptions", "labels")
+        }
 
-def _parts(
-    settings: LinkSettings,
-    a: _Features,
-    b: _Features,
-    text: Callable[[list[str], list[str]], tuple[np.ndarray, np.ndarray]],
-    goals: np.ndarray,
-    departments: np.ndarray,
-    has_departments: np.ndarray,
-) -> list[tuple[float, np.ndarray, np.ndarray]]:
-    """The weighted parts of a score: (weight, scores, where the scores mean anything)."""
-    import numpy as np
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """Scores of old activities start..stop against every new one."""
+        import numpy as np
+        from rapidfuzz import fuzz, process
 
-    return [
-        (settings.name_weight, *text(a.names, b.names)),
-        (settings.description_weight, *text(a.descriptions, b.descriptions)),
-        (settings.target_weight, *text(a.labels, b.labels)),
-        (settings.goal_weight, goals, np.ones_like(goals, dtype=bool)),
-        (settings.department_weight, departments, has_departments),
-    ]
-
-
-def _goal_score(a: tuple[int, int], b: tuple[int, int]) -> float:
-    return 100.0 if a == b else 50.0 if a[0] == b[0] else 0.0
-
-
-def score_matrix(a: _Features, b: _Features, settings: LinkSettings) -> np.ndarray:
-    """Given two years' features, return every pair's score, 0–100: the weighted mean of
-    the parts both records have (name, description, target labels, goal, departments)."""
-    import numpy as np
-
-    def matrix(score: Callable[[Any, Any], float], left: list[Any], right: list[Any]) -> np.ndarray:
-        return np.array([[score(x, y) for y in right] for x in left], dtype=np.float32).reshape(
-            len(left), len(right)
+        s = self.settings
+        old, new = self.old, self.new
+        shape = (stop - start, len(new.names))
+        total = np.zeros(shape, dtype=np.float32)
+        weights = np.zeros(shape, dtype=np.float32)
+        for part, weight in (
+            ("names", s.name_weight),
+            ("descriptions", s.description_weight),
+            ("labels", s.target_weight),
+        ):
+            left, right = getattr(old, part)[start:stop], getattr(new, part)
+            score = process.cdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+            for i, j in self.contained[part]:
+                if start <= i < stop:
+                    score[i - start, j] = max(score[i - start, j], s.contained_score)
+            if part == "names":
+                differ = self.old_numbers[start:stop, None] != self.new_numbers[None, :]
+                np.minimum(score, s.number_mismatch_cap, out=score, where=differ)
+            known = ~np.logical_and.outer(
+                np.array([not text for text in left]), np.array([not text for text in right])
+            )
+            total += weight * np.where(known, score, 0.0).astype(np.float32)
+            weights += weight * known
+        total += s.goal_weight * self._goals(start, stop)
+        weights += s.goal_weight
+        shared = self.old_departments[start:stop] @ self.new_departments.T
+        sizes = (
+            self.old_departments[start:stop].sum(axis=1)[:, None]
+            + self.new_departments.sum(axis=1)[None, :]
         )
+        union = sizes - shared
+        known = union > 0
+        total += s.department_weight * np.where(known, 100.0 * shared / np.maximum(union, 1), 0.0)
+        weights += s.department_weight * known
+        return np.round(total.astype(np.float64) / np.maximum(weights, 1e-9), 1)
 
-    has_departments = np.logical_or.outer(
-        np.array([bool(d) for d in a.departments]), np.array([bool(d) for d in b.departments])
-    )
-    return _combine(
-        _parts(
-            settings,
-            a,
-            b,
-            _text_matrix,
-            matrix(_goal_score, a.goals, b.goals),
-            matrix(_department_score, a.departments, b.departments),
-            has_departments,
-        )
-    )
+    def _goals(self, start: int, stop: int) -> np.ndarray:
+        import numpy as np
 
+        old = np.array(self.old.goals[start:stop], dtype=np.int64).reshape(-1, 2)
+        new = np.array(self.new.goals, dtype=np.int64).reshape(-1, 2)
+        basic = old[:, None, 0] == new[None, :, 0]
+        activity = old[:, None, 1] == new[None, :, 1]
+        s = self.settings
+        return np.where(
+            basic & activity, s.same_goal_score, np.where(basic, s.same_basic_goal_score, 0.0)
+        ).astype(np.float32)
 
-def pair_scores(a: _Features, b: _Features, settings: LinkSettings) -> np.ndarray:
-    """Given two years' features aligned pair by pair (a[k] with b[k]), return their scores."""
-    import numpy as np
-
-    pairs = (
-        list(zip(a.goals, b.goals, strict=True)),
-        list(zip(a.departments, b.departments, strict=True)),
-    )
-    return _combine(
-        _parts(
-            settings,
-            a,
-            b,
-            _text_pairs,
-            np.array([_goal_score(x, y) for x, y in pairs[0]]),
-            np.array([_department_score(x, y) for x, y in pairs[1]]),
-            np.array([bool(x or y) for x, y in pairs[1]]),
-        )
-    )
-
-
-def _find(activities: list[Activity], reference: str) -> list[int]:
-    """Given an override's reference (key, id or name), return the activities it names."""
-    exact = [i for i, a in enumerate(activities) if reference in (a.key, a.id)]
-    if exact:
-        return exact
-    wanted = match_form(reference)
-    return [i for i, a in enumerate(activities) if a.name and match_form(a.name) == wanted]
-
-
-def _subset(features: _Features, indexes: list[int]) -> _Features:
-    return _Features(
-        names=[features.names[i] for i in indexes],
-        descriptions=[features.descriptions[i] for i in indexes],
-        goals=[features.goals[i] for i in indexes],
-        departments=[features.departments[i] for i in indexes],
-        labels=[features.labels[i] for i in indexes],
-    )
+    def pairs(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """Scores of the given (old, new) pairs, by the same formula as `rows`: each chunk of
+        pairs is scored as a small matrix of its own, whose diagonal holds the pairs."""
+        scores: list[float] = []
+        for start in range(0, len(pairs), CHUNK):
+            chunk = pairs[start : start + CHUNK]
+            aligned = _Scorer(
+                self.old.subset([i for i, _ in chunk]),
+                self.new.subset([j for _, j in chunk]),
+                self.settings,
+            )
+            scores += [float(score) for score in aligned.rows(0, len(chunk)).diagonal()]
+        return scores
 
 
 def _same_names(
-    a: _Features, b: _Features, excluded: tuple[set[int], set[int]]
+    old: Features, new: Features, taken: tuple[set[int], set[int]]
 ) -> list[tuple[int, int]]:
     """Pairs whose names match exactly and occur once in each year."""
-    counts_a: dict[str, list[int]] = {}
-    counts_b: dict[str, list[int]] = {}
-    for i, name in enumerate(a.names):
-        counts_a.setdefault(name, []).append(i)
-    for j, name in enumerate(b.names):
-        counts_b.setdefault(name, []).append(j)
+    olds: dict[str, list[int]] = {}
+    news: dict[str, list[int]] = {}
+    for i, name in enumerate(old.names):
+        olds.setdefault(name, []).append(i)
+    for j, name in enumerate(new.names):
+        news.setdefault(name, []).append(j)
     return [
-        (olds[0], counts_b[name][0])
-        for name, olds in counts_a.items()
+        (found[0], news[name][0])
+        for name, found in olds.items()
         if name
-        and len(olds) == 1
-        and len(counts_b.get(name, [])) == 1
-        and olds[0] not in excluded[0]
-        and counts_b[name][0] not in excluded[1]
+        and len(found) == 1
+        and len(news.get(name, [])) == 1
+        and found[0] not in taken[0]
+        and news[name][0] not in taken[1]
+    ]
+
+
+def _components(edges: list[tuple[int, int, float]]) -> list[list[tuple[int, int, float]]]:
+    """Given allowed (old, new, score) edges, return them grouped by connected component."""
+    parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+    def find(node: tuple[str, int]) -> tuple[str, int]:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for i, j, _ in edges:
+        a, b = find(("o", i)), find(("n", j))
+        if a != b:
+            parent[a] = b
+    groups: dict[tuple[str, int], list[tuple[int, int, float]]] = {}
+    for edge in edges:
+        groups.setdefault(find(("o", edge[0])), []).append(edge)
+    return list(groups.values())
+
+
+def _assign(edges: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Given one component's allowed edges, return its optimal one-to-one pairs."""
+    if len(edges) == 1:
+        return edges
+    rows = sorted({i for i, _, _ in edges})
+    columns = sorted({j for _, j, _ in edges})
+    if len(rows) == 1 or len(columns) == 1:
+        return [max(edges, key=lambda edge: (edge[2], -edge[0], -edge[1]))]
+    import numpy as np
+    from scipy.optimize import linear_sum_assignment
+
+    row_at = {i: r for r, i in enumerate(rows)}
+    column_at = {j: c for c, j in enumerate(columns)}
+    matrix = np.zeros((len(rows), len(columns)))
+    for i, j, score in edges:
+        matrix[row_at[i], column_at[j]] = score
+    chosen_rows, chosen_columns = linear_sum_assignment(matrix, maximize=True)
+    return [
+        (rows[r], columns[c], float(matrix[r, c]))
+        for r, c in zip(chosen_rows.tolist(), chosen_columns.tolist(), strict=True)
+        if matrix[r, c] > 0
     ]
 
 
 def link(
     old: Dataset,
     new: Dataset,
-    overrides: Overrides | None = None,
+    overrides: StepOverrides | None = None,
     settings: LinkSettings | None = None,
 ) -> Linkage:
-    """Given two years' datasets, return the one-to-one pairs between their activities.
-
-    Pairs named in the overrides come first. Then activities whose names match exactly (once
-    in each year) and whose whole records score `sure` are paired; the optimal assignment
-    runs over everything left, every pair of it scored, so renames compete fairly.
-    """
-    import numpy as np
-    from scipy.optimize import linear_sum_assignment
-
+    """Given two consecutive years' datasets, return the one-to-one pairs between them."""
     settings = settings or LinkSettings()
-    overrides = overrides or Overrides()
-    a, b = _features(old.activities), _features(new.activities)
-    forbidden: set[tuple[int, int]] = set()
-    for pair in overrides.forbid:
-        forbidden |= {
-            (i, j) for i in _find(old.activities, pair.old) for j in _find(new.activities, pair.new)
-        }
-    links: list[Link] = []
-    for pair in overrides.force:
-        olds, news = _find(old.activities, pair.old), _find(new.activities, pair.new)
-        if len(olds) == 1 and len(news) == 1:
-            score = float(pair_scores(_subset(a, olds), _subset(b, news), settings)[0])
-            links.append(Link(old=olds[0], new=news[0], score=score, band="forced"))
-    touched = (
-        {i for i, _ in forbidden} | {x.old for x in links},
-        {j for _, j in forbidden} | {x.new for x in links},
-    )
-    same = _same_names(a, b, touched)
-    if same:
-        scores = pair_scores(
-            _subset(a, [i for i, _ in same]), _subset(b, [j for _, j in same]), settings
-        )
-        links += [
-            Link(old=i, new=j, score=float(score), band="sure")
-            for (i, j), score in zip(same, scores.tolist(), strict=True)
-            if score >= settings.sure
-        ]
-    paired_old, paired_new = {x.old for x in links}, {x.new for x in links}
-    rest_old = [i for i in range(len(old.activities)) if i not in paired_old]
-    rest_new = [j for j in range(len(new.activities)) if j not in paired_new]
-    if rest_old and rest_new:
-        scores = score_matrix(_subset(a, rest_old), _subset(b, rest_new), settings)
-        allowed = scores >= settings.review
-        for r, i in enumerate(rest_old):
-            for c, j in enumerate(rest_new):
-                if (i, j) in forbidden:
-                    allowed[r, c] = False
-        rows, columns = linear_sum_assignment(np.where(allowed, scores, 0.0), maximize=True)
-        for r, c in zip(rows.tolist(), columns.tolist(), strict=True):
-            if allowed[r, c]:
-                score = float(scores[r, c])
-                band: Band = "sure" if score >= settings.sure else "review"
-                links.append(Link(old=rest_old[r], new=rest_new[c], score=score, band=band))
+    overrides = overrides or StepOverrides([], set())
+    a, b = features(old.activities), features(new.activities)
+    scorer = _Scorer(a, b, settings)
+    links = _forced(scorer, overrides)
+    links += _by_same_name(scorer, overrides, links)
+    links += _by_assignment(scorer, overrides, links)
     links.sort(key=lambda item: item.new)
     linked_old = {item.old for item in links}
     linked_new = {item.new for item in links}
@@ -365,40 +378,53 @@ def link(
     )
 
 
-def carry_keys(old: Dataset, new: Dataset, linkage: Linkage) -> Dataset:
-    """Given a linkage, return the new dataset with linked activities keeping the old keys."""
-    activities = list(new.activities)
-    for item in linkage.links:
-        activities[item.new] = activities[item.new].model_copy(
-            update={"key": old.activities[item.old].key}
-        )
-    return new.model_copy(update={"activities": unique_keys(activities)})
+def _forced(scorer: _Scorer, overrides: StepOverrides) -> list[Link]:
+    """Phase 1: the pairs a person forced."""
+    scores = scorer.pairs(overrides.forced)
+    return [
+        Link(old=i, new=j, score=score, band="forced")
+        for (i, j), score in zip(overrides.forced, scores, strict=True)
+    ]
 
 
-def link_years(
-    datasets: list[Dataset],
-    overrides: Overrides | None = None,
-    settings: LinkSettings | None = None,
-) -> tuple[list[Dataset], list[tuple[Dataset, Dataset, Linkage]]]:
-    """Given several years' datasets oldest first, return them with keys carried forward
-    through every year, and each consecutive pair's linkage."""
-    keyed: list[Dataset] = []
-    steps: list[tuple[Dataset, Dataset, Linkage]] = []
-    for dataset in datasets:
-        if not keyed:
-            keyed.append(with_keys(dataset))
-            continue
-        previous = keyed[-1]
-        linkage = link(previous, dataset, overrides, settings)
-        current = carry_keys(previous, with_keys(dataset), linkage)
-        steps.append((previous, current, linkage))
-        keyed.append(current)
-    return keyed, steps
+def _by_same_name(scorer: _Scorer, overrides: StepOverrides, links: list[Link]) -> list[Link]:
+    """Phase 2: activities whose names match exactly (once in each year) and score sure."""
+    taken = (
+        {i for i, _ in overrides.forbidden} | {x.old for x in links},
+        {j for _, j in overrides.forbidden} | {x.new for x in links},
+    )
+    same = _same_names(scorer.old, scorer.new, taken)
+    scores = scorer.pairs(same)
+    return [
+        Link(old=i, new=j, score=score, band="sure")
+        for (i, j), score in zip(same, scores, strict=True)
+        if score >= scorer.settings.sure
+    ]
 
 
-def load_links_file(path: Path | None) -> Overrides:
-    """Given an overrides path (or None for ./links.toml when present), return the overrides."""
-    if path is not None:
-        return load_overrides(path)
-    default = Path("links.toml")
-    return load_overrides(default) if default.is_file() else Overrides()
+def _by_assignment(scorer: _Scorer, overrides: StepOverrides, links: list[Link]) -> list[Link]:
+    """Phase 3: the optimal one-to-one assignment over what is left, among pairs scoring at
+    least `review` and not forbidden."""
+    import numpy as np
+
+    settings = scorer.settings
+    paired_old, paired_new = {x.old for x in links}, {x.new for x in links}
+    rest_old = [i for i in range(len(scorer.old.names)) if i not in paired_old]
+    rest_new = [j for j in range(len(scorer.new.names)) if j not in paired_new]
+    if not rest_old or not rest_new:
+        return []
+    rest = _Scorer(scorer.old.subset(rest_old), scorer.new.subset(rest_new), settings)
+    forbidden = {(i, j) for i, j in overrides.forbidden}
+    edges: list[tuple[int, int, float]] = []
+    for start in range(0, len(rest_old), CHUNK):
+        block = rest.rows(start, min(start + CHUNK, len(rest_old)))
+        for r, c in zip(*np.nonzero(block >= settings.review), strict=True):
+            i, j = rest_old[start + int(r)], rest_new[int(c)]
+            if (i, j) not in forbidden:
+                edges.append((i, j, float(block[r, c])))
+    result = []
+    for component in _components(edges):
+        for i, j, score in _assign(component):
+            band: Band = "sure" if score >= settings.sure else "review"
+            result.append(Link(old=i, new=j, score=score, band=band))
+    return result

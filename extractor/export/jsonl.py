@@ -1,0 +1,31 @@
+"""JSON Lines: one activity per line, with its packet's fiscal years, source and series key."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from extractor.models import Dataset
+from extractor.output import write_atomic
+from extractor.years.order import by_year, packet_year
+
+
+def write_jsonl(
+    datasets: list[Dataset], series: Callable[[Dataset], dict[str, str]], path: Path
+) -> list[Path]:
+    """Write one activity per line; `key` is the activity's series across years."""
+    lines = []
+    for dataset in by_year(datasets):
+        keys = series(dataset)
+        context = {
+            "fiscal_year": packet_year(dataset),
+            "report_fiscal_year": dataset.packet.report_fiscal_year,
+            "source_path": dataset.source.path,
+        }
+        for activity in dataset.activities:
+            record = {**context, **activity.model_dump(mode="json")}
+            record["key"] = keys.get(activity.key or activity.id, activity.key)
+            lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+    write_atomic(path, "".join(line + "\n" for line in lines))
+    return [path]

@@ -1,0 +1,436 @@
+"""The HTML report for the committee: 達成状況 first (one row per numeric target with its 判定,
+and per 基本目標 the count of each), then what changed since the year before, what to check
+in the packet, and every activity by goal with a chart of each target.
+
+The page is rendered by Jinja2 with auto-escaping: every text from a packet is escaped by
+construction, in one year or across years. No scripts, no network; it opens offline and
+prints on A4. Japanese unless asked otherwise (`--lang en`).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from extractor.i18n import (
+    Language,
+    _,
+    current_language,
+    era_fiscal_year,
+    era_year,
+    fiscal_year_text,
+    ngettext,
+    using,
+)
+from extractor.models import Activity, Dataset, ExtractionWarning, Number, Target
+from extractor.problems import WarningCode, check_sentence
+from extractor.report.charts import BarChart, LineChart, Point, bar_chart, line_chart
+from extractor.years.crosswalk import Crosswalk, pairs_between
+from extractor.years.diff import diff_datasets
+from extractor.years.diff_text import figure, percent
+from extractor.years.order import by_year, packet_year
+from extractor.years.progress import REASON_WORDS, VERDICT_WORDS, Judgement, judge, unplaced
+from extractor.years.targets import target_key
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from extractor.years.diff import Diff
+
+TEMPLATES = Path(__file__).parent / "templates"
+VERDICTS = ("achieved", "on_track", "behind", "undetermined")
+STATUS = {"continuing": "継続", "new": "新規"}
+
+
+def year_label(year: int) -> str:
+    """Given a fiscal year, return its short label for a chart axis: H21 / R1, or 2009."""
+    if current_language() != "ja":
+        return str(year)
+    era = era_year(year)
+    if era is None:
+        return str(year)
+    letter = {"令和": "R", "平成": "H", "昭和": "S"}[era[0]]
+    return f"{letter}{1 if era[1] == '元' else era[1]}"
+
+
+def short_year(year: int | None) -> str:
+    """Given a fiscal year, return its short form for a table cell: 平成21年度, or FY2009."""
+    if year is None:
+        return "—"
+    return era_fiscal_year(year) if current_language() == "ja" else f"FY{year}"
+
+
+def verdict_words(judgement: Judgement) -> tuple[str, str]:
+    """Given a 判定, return its word (達成…) and its reason (empty when there is none)."""
+    reason = _(REASON_WORDS[judgement.reason]) if judgement.reason else ""
+    return _(VERDICT_WORDS[judgement.verdict]), reason
+
+
+@dataclass
+class History:
+    """A target's actual figures through the years given, by fiscal year."""
+
+    actuals: dict[int, Number] = field(default_factory=dict)
+
+
+def histories(datasets: list[Dataset], crosswalk: Crosswalk) -> dict[tuple[str, str], History]:
+    """Given the years (oldest first), return each (series, target key)'s actuals by year:
+    the same activity by the crosswalk, the same target by its label."""
+    found: dict[tuple[str, str], History] = {}
+    for dataset in datasets:
+        series = crosswalk.series(dataset)
+        for activity in dataset.activities:
+            key = series.get(activity.key or activity.id, activity.key or activity.id)
+            for target in activity.targets:
+                actual = target.actual
+                if actual.value is not None and actual.fiscal_year is not None:
+                    history = found.setdefault((key, target_key(target)), History())
+                    history.actuals[actual.fiscal_year] = actual.value
+    return found
+
+
+@dataclass
+class TargetView:
+    """One numeric target as the report shows it."""
+
+    activity: Activity
+    anchor: str
+    target: Target
+    label: str
+    plan: str
+    plan_year: str
+    target_value: str
+    target_year: str
+    actuals: list[tuple[str, bool]]  # per year given: the figure, and whether to check it
+    progress: str
+    verdict: str
+    verdict_word: str
+    reason: str
+    check: str
+    written: str
+    chart: LineChart | None
+    caption: str
+
+
+def _slot_text(value: Number | None, raw: str | None, unit: str | None) -> str:
+    if value is not None:
+        return figure(value, unit)
+    return raw or "—"
+
+
+def _unplaced_text(target: Target) -> str:
+    """The figures of a target as the packet writes them, for one the tool could not place."""
+    slots = [target.plan.raw, target.target.raw, target.actual.raw]
+    if any(raw and " | " in raw for raw in slots):
+        return next(raw for raw in slots if raw and " | " in raw)
+    return " / ".join(target.raw)
+
+
+TARGET_CODES = {
+    WarningCode.TARGET_SLOT_CONFLICT,
+    WarningCode.TARGET_AMBIGUOUS,
+    WarningCode.TARGET_CELLS_REALIGNED,
+}
+
+
+def _check(target: Target, warnings: list[ExtractionWarning]) -> str:
+    """The sentence of the warning about a target the tool could not place."""
+    for warning in warnings:
+        if warning.code in TARGET_CODES and warning.line in target.lines:
+            return check_sentence(warning.code)
+    return check_sentence(WarningCode.TARGET_AMBIGUOUS)
+
+
+def _target_view(
+    activity: Activity,
+    anchor: str,
+    target: Target,
+    history: History | None,
+    years: list[int],
+    warnings: list[ExtractionWarning],
+) -> TargetView:
+    judgement = judge(target)
+    word, reason = verdict_words(judgement)
+    needs_check = unplaced(target)
+    check = _check(target, warnings) if needs_check else ""
+    unit = target.unit
+    actuals = history.actuals if history else {}
+    written = _unplaced_text(target) if needs_check else ""
+    shown = [(figure(actuals[y], unit), False) if y in actuals else ("—", False) for y in years]
+    year = target.actual.fiscal_year
+    if needs_check and target.actual.value is None and year in years:
+        shown[years.index(year)] = (written, True)
+    plan_year = target.plan.fiscal_year
+    target_year = target.target.fiscal_year
+    plan_point = (
+        Point(plan_year, target.plan.value, figure(target.plan.value, unit), _("plan"))
+        if plan_year and target.plan.value is not None
+        else None
+    )
+    goal_point = (
+        Point(target_year, target.target.value, figure(target.target.value, unit), _("target"))
+        if target_year and target.target.value is not None
+        else None
+    )
+    actual_points = [
+        Point(y, v, figure(v, unit), _("actual {year}").format(year=fiscal_year_text(y)))
+        for y, v in sorted(actuals.items())
+    ]
+    label = target.label or target.text or _("target")
+    chart = None
+    if plan_point or goal_point or actual_points:
+        first = plan_year or min(p.year for p in [*actual_points, goal_point] if p)
+        last = target_year or max(p.year for p in [plan_point, *actual_points] if p)
+        chart = line_chart(first, last, plan_point, goal_point, actual_points, year_label, label)
+    actual_part = (
+        "、".join(f"{p.text}（{short_year(p.year)}）" for p in actual_points)
+        if actual_points
+        else (_("to check: {written}").format(written=written) if needs_check else "—")
+    )
+    caption = _(
+        "plan {plan} ({plan_year}) → actual {actual} → target {target} ({target_year})"
+    ).format(
+        plan=_slot_text(target.plan.value, target.plan.raw, unit),
+        plan_year=short_year(plan_year),
+        actual=actual_part,
+        target=_slot_text(target.target.value, target.target.raw, unit),
+        target_year=short_year(target_year),
+    )
+    return TargetView(
+        activity=activity,
+        anchor=anchor,
+        target=target,
+        label=label,
+        plan=_slot_text(target.plan.value, target.plan.raw, unit),
+        plan_year=short_year(plan_year),
+        target_value=_slot_text(target.target.value, target.target.raw, unit),
+        target_year=short_year(target_year),
+        actuals=shown,
+        progress=percent(judgement.share),
+        verdict=judgement.verdict,
+        verdict_word=word,
+        reason=reason,
+        check=check,
+        written=written,
+        chart=chart,
+        caption=caption,
+    )
+
+
+@dataclass
+class GoalCounts:
+    number: int
+    title: str
+    counts: list[tuple[str, str, int]]  # verdict, word, count
+    chart: BarChart
+
+
+@dataclass
+class ChangeRow:
+    kind: str
+    name: str
+    detail: str
+    css: str = ""
+
+
+def _change_rows(result: Diff) -> list[ChangeRow]:
+    """The diff as rows of the changes table, in the order a committee member reads it."""
+    from extractor.years.diff import (
+        ActualMoved,
+        Moved,
+        Renamed,
+        StatusChanged,
+        TargetAdded,
+        TargetChanged,
+        TargetRemoved,
+        WorkChanged,
+    )
+    from extractor.years.diff_text import PART_WORDS, band_word, verdict_text
+
+    rows: list[ChangeRow] = []
+
+    def each(kind: type) -> list[tuple[Any, Any]]:
+        return [(m, c) for m in result.matched for c in m.changes if isinstance(c, kind)]
+
+    for m, c in each(Renamed):
+        if not c.spelling_only:
+            detail = f"{c.old} → {c.new}（{_('score')} {m.score:.1f}、{band_word(m.band)}）"
+            rows.append(ChangeRow(_("Renamed"), m.new.name or "", detail))
+    for m, c in each(Renamed):
+        if c.spelling_only:
+            rows.append(ChangeRow(_("Spelled otherwise"), m.new.name or "", f"{c.old} → {c.new}"))
+    for m in result.matched:
+        if m.band == "review":
+            detail = f"{m.old.name} ↔ {m.new.name}（{_('score')} {m.score:.1f}）"
+            rows.append(ChangeRow(_("To review"), m.new.name or "", detail, "check"))
+    for r in result.added:
+        where = f"{r.basic_goal}.{r.activity_goal} {r.goal_title}"
+        rows.append(ChangeRow(_("New in the newer packet"), r.name or "", where))
+    for r in result.removed:
+        where = f"{r.basic_goal}.{r.activity_goal} {r.goal_title}"
+        rows.append(ChangeRow(_("Not found in the newer packet"), r.name or "", where))
+    for m, c in each(Moved):
+        rows.append(
+            ChangeRow(
+                _("Moved to another goal"), m.new.name or "", f"{c.old.title} → {c.new.title}"
+            )
+        )
+    for m, c in each(StatusChanged):
+        old, new = STATUS.get(c.old or "", "—"), STATUS.get(c.new or "", "—")
+        rows.append(ChangeRow(_("Status changed"), m.new.name or "", f"{old} → {new}"))
+    for m in result.matched:
+        for c in m.changes:
+            if isinstance(c, TargetChanged):
+                detail = (
+                    f"{c.new.label or c.new.text}: {figure(c.old.plan, c.old.unit)} → "
+                    f"{figure(c.old.target, c.old.unit)} ⇒ {figure(c.new.plan, c.new.unit)} → "
+                    f"{figure(c.new.target, c.new.unit)}"
+                )
+                rows.append(ChangeRow(_("Targets changed"), m.new.name or "", detail))
+            elif isinstance(c, TargetAdded | TargetRemoved):
+                f = c.new if isinstance(c, TargetAdded) else c.old
+                sign = "+" if isinstance(c, TargetAdded) else "−"
+                rows.append(
+                    ChangeRow(_("Targets changed"), m.new.name or "", f"{sign} {f.label or f.text}")
+                )
+    for m, c in each(ActualMoved):
+        unit = c.new.unit or c.old.unit
+        detail = (
+            f"{c.new.label or c.new.text}: {figure(c.old.actual, unit)} → "
+            f"{figure(c.new.actual, unit)}（{verdict_text(c.judgement)}）"
+        )
+        rows.append(ChangeRow(_("Actuals"), m.new.name or "", detail, c.judgement.verdict))
+    for m, c in each(WorkChanged):
+        part = PART_WORDS[c.part] + (f"（{c.department}）" if c.department else "")
+        lines = [f"+ {item}" for item in c.added] + [f"− {item}" for item in c.removed]
+        rows.append(ChangeRow(_("Work changed"), m.new.name or "", part + "\n" + "\n".join(lines)))
+    return rows
+
+
+@dataclass
+class WarningGroup:
+    code: str
+    sentence: str
+    items: list[tuple[str, str]]  # where, message
+
+
+def _warnings(dataset: Dataset) -> list[WarningGroup]:
+    groups: dict[str, WarningGroup] = {}
+    unit = "row" if dataset.source.format != "tsv" else "line"
+    for w in dataset.warnings:
+        group = groups.setdefault(w.code, WarningGroup(w.code, check_sentence(w.code), []))
+        if w.cell:
+            where = w.cell
+        elif w.page and unit == "row":
+            where = _("page {page}, row {row}").format(page=w.page, row=w.line)
+        else:
+            where = _("line {line}").format(line=w.line) if w.line else "—"
+        group.items.append((where, w.text()))
+    return list(groups.values())
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    """The Jinja2 environment: templates of this package, auto-escaping on for everything."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_, ngettext=ngettext, newstyle=True
+    )
+    return env
+
+
+def render_report(
+    datasets: list[Dataset], crosswalk: Crosswalk, language: Language | None = "ja"
+) -> str:
+    """Given one or more years' datasets and their crosswalk, return the HTML report of the
+    latest year: each target's history across all of them, and the changes since the year
+    before, in Japanese unless another language is asked for (None: the current one)."""
+    with using(language):
+        return _render(datasets, crosswalk)
+
+
+def _render(datasets: list[Dataset], crosswalk: Crosswalk) -> str:
+    ordered = by_year(datasets)
+    latest = ordered[-1]
+    series = crosswalk.series(latest)
+    found = histories(ordered, crosswalk)
+    actual_years = sorted({y for h in found.values() for y in h.actuals})
+    rows: list[TargetView] = []
+    qualitative: list[tuple[Activity, str, Target]] = []
+    cards: dict[int, dict[int, list[tuple[Activity, str, list[TargetView], list[Target]]]]] = {}
+    titles: dict[int, str] = {}
+    sub_titles: dict[tuple[int, int], str] = {}
+    for activity in latest.activities:
+        anchor = series.get(activity.key or activity.id, activity.key or activity.id)
+        views: list[TargetView] = []
+        texts: list[Target] = []
+        for target in activity.targets:
+            if target.kind == "numeric":
+                history = found.get((anchor, target_key(target)))
+                mine = [w for w in latest.warnings if w.activity == activity.id]
+                view = _target_view(activity, anchor, target, history, actual_years, mine)
+                rows.append(view)
+                views.append(view)
+            elif target.kind == "qualitative":
+                qualitative.append((activity, anchor, target))
+                texts.append(target)
+        basic, sub = activity.basic_goal, activity.activity_goal
+        titles[basic.number] = basic.title
+        sub_titles[(basic.number, sub.number)] = sub.title
+        cards.setdefault(basic.number, {}).setdefault(sub.number, []).append(
+            (activity, anchor, views, texts)
+        )
+    goal_counts = []
+    for number, title in titles.items():
+        counted = Counter(v.verdict for v in rows if v.activity.basic_goal.number == number)
+        counts = [(v, _(VERDICT_WORDS[v]), counted.get(v, 0)) for v in VERDICTS]  # type: ignore[index]
+        description = "、".join(f"{word} {n}" for _v, word, n in counts)
+        goal_counts.append(
+            GoalCounts(
+                number, title, counts, bar_chart([(v, n) for v, _w, n in counts], description)
+            )
+        )
+    changes: list[ChangeRow] = []
+    previous = None
+    if len(ordered) > 1:
+        previous = ordered[-2]
+        changes = _change_rows(
+            diff_datasets(previous, latest, pairs_between(crosswalk, previous, latest))
+        )
+    packet = latest.packet
+    template = environment().get_template("report.html")
+    return template.render(
+        lang=current_language(),
+        title=packet.title or _("Evaluation committee packet"),
+        packet_year=fiscal_year_text(packet_year(latest)),
+        report_year=fiscal_year_text(packet.report_fiscal_year),
+        plan_period=(
+            f"{fiscal_year_text(packet.plan_fiscal_year)}～{fiscal_year_text(packet.target_fiscal_year)}"
+        ),
+        years=[fiscal_year_text(packet_year(d)) for d in ordered],
+        actual_years=[short_year(y) for y in actual_years],
+        activities=len(latest.activities),
+        goal_counts=goal_counts,
+        rows=rows,
+        qualitative=qualitative,
+        changes=changes,
+        previous_year=fiscal_year_text(packet_year(previous)) if previous else "",
+        warnings=_warnings(latest),
+        cards=cards,
+        titles=titles,
+        sub_titles=sub_titles,
+        status=STATUS,
+        verdicts=[(v, _(VERDICT_WORDS[v])) for v in VERDICTS],  # type: ignore[index]
+    )

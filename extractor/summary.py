@@ -1,0 +1,107 @@
+"""What people read on stderr after a run: each packet's counts, its warnings grouped by code
+with the sentence saying what to check, and the pairs of years linked."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from extractor.i18n import N_, _, ngettext
+from extractor.models import Dataset
+from extractor.problems import check_sentence
+
+if TYPE_CHECKING:
+    from extractor.years.crosswalk import Step
+
+MAX_WARNINGS_SHOWN = 40
+DESTINATIONS = {
+    "activities": N_("activities"),
+    "cover": N_("cover"),
+    "headers": N_("headers"),
+    "headings": N_("headings"),
+    "realigned": N_("realigned"),
+}
+
+
+def _where(dataset: Dataset, line: int | None, page: int | None, cell: str | None) -> str:
+    if cell:
+        return cell
+    if page and dataset.source.format == "pdf":
+        return _("page {page}, row {line}").format(page=page, line=line)
+    return _("line {line}").format(line=line) if line else "-"
+
+
+def summarize(dataset: Dataset, target: str) -> list[str]:
+    """Given a dataset and where it was written, return the lines of its stderr summary."""
+    activities = dataset.activities
+    coverage = dataset.coverage
+    where = _(", ").join(
+        f"{_(DESTINATIONS.get(name, name))} {count}"
+        for name, count in coverage.by_destination.items()
+        if name != "unmapped"
+    )
+    lines = [
+        _(
+            "{source} → {target}: {activities} activities, {targets} targets, {dates} dates; "
+            "{mapped}/{cells} cells mapped ({where}), {unmapped} unmapped; {warnings}"
+        ).format(
+            source=dataset.source.path,
+            target=target,
+            activities=len(activities),
+            targets=sum(len(a.targets) for a in activities),
+            dates=sum(len(a.dates) for a in activities),
+            mapped=coverage.mapped,
+            cells=coverage.cells,
+            where=where,
+            unmapped=coverage.unmapped,
+            warnings=ngettext("{n} warning", "{n} warnings", len(dataset.warnings)).format(
+                n=len(dataset.warnings)
+            ),
+        )
+    ]
+    groups: dict[str, list[int]] = {}
+    for index, warning in enumerate(dataset.warnings):
+        groups.setdefault(warning.code, []).append(index)
+    shown = 0
+    for code, indexes in groups.items():
+        first = dataset.warnings[indexes[0]]
+        lines.append(f"  {code} ×{len(indexes)}: {check_sentence(first.code)}")
+        for index in indexes:
+            if shown >= MAX_WARNINGS_SHOWN:
+                break
+            w = dataset.warnings[index]
+            lines.append(f"    {_where(dataset, w.line, w.page, w.cell):>14}  {w.text()}")
+            shown += 1
+    hidden = len(dataset.warnings) - shown
+    if hidden > 0:
+        lines.append(_("  … {count} more in the JSON's warnings list").format(count=hidden))
+    return lines
+
+
+def link_lines(steps: list[Step]) -> list[str]:
+    """Given the steps between consecutive years, return a line each, and the pairs to review."""
+    lines = []
+    for step in steps:
+        linkage = step.linkage
+        review = [item for item in linkage.links if item.band == "review"]
+        lines.append(
+            _(
+                "linked {old} → {new}: {pairs} pairs ({review} to review), {added} added, "
+                "{removed} not found"
+            ).format(
+                old=step.old.dataset.source.path,
+                new=step.new.dataset.source.path,
+                pairs=len(linkage.links),
+                review=len(review),
+                added=len(linkage.added),
+                removed=len(linkage.removed),
+            )
+        )
+        for item in review:
+            lines.append(
+                _("  to review: {old} ↔ {new} (score {score:.1f})").format(
+                    old=step.old.dataset.activities[item.old].name,
+                    new=step.new.dataset.activities[item.new].name,
+                    score=item.score,
+                )
+            )
+    return lines

@@ -1,0 +1,238 @@
+"""Worker processes with caps: one design for several packets at once and for a PDF's pages.
+
+A `Pool` forks worker processes that run one function over tasks and send back results in
+task order. Each task may be given a time cap (the parent stops every worker when a task
+runs past it) and each worker a memory cap (its address space may grow by at most that
+much). Leaving the pool, normally or by an error, SIGTERM or Ctrl-C, stops every worker at
+once. With fork, a worker starts with what the parent already holds (imported modules, the
+bytes of the file being read) without copying or re-reading it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+import resource
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+Task = TypeVar("Task")
+Result = TypeVar("Result")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+class TaskTimeout(Exception):
+    """A task ran past its time cap."""
+
+    def __init__(self, index: int, seconds: float) -> None:
+        super().__init__(f"task {index} ran past {seconds:g} s")
+        self.index, self.seconds = index, seconds
+
+
+class TaskOutOfMemory(Exception):
+    """A task needed more memory than its worker's cap."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"task {index} ran out of memory")
+        self.index = index
+
+
+class TaskFailed(Exception):
+    """A task raised an exception in its worker; it is re-raised here with its traceback."""
+
+    def __init__(self, index: int, error: BaseException, details: str) -> None:
+        super().__init__(str(error))
+        self.index, self.error, self.details = index, error, details
+
+
+class WorkerDied(Exception):
+    """A worker ended without answering (killed, or crashed)."""
+
+    def __init__(self, index: int, exitcode: int | None) -> None:
+        super().__init__(f"the worker of task {index} ended (exit code {exitcode})")
+        self.index, self.exitcode = index, exitcode
+
+
+@dataclass
+class Caps:
+    """Limits for each task and worker: seconds per task, extra bytes of memory per worker."""
+
+    task_seconds: float | None = None
+    memory_bytes: int | None = None
+
+
+def _address_space() -> int:
+    try:
+        with open("/proc/self/statm") as stream:
+            return int(stream.read().split()[0]) * PAGE_SIZE
+    except OSError:
+        return 0
+
+
+def _limit_memory(extra: int | None) -> None:
+    if extra is None:
+        return
+    limit = _address_space() + extra
+    with contextlib.suppress(ValueError, OSError):  # a platform without address-space limits
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _serve(
+    connection: Connection,
+    function: Callable[[Any], Any],
+    setup: Callable[[], None] | None,
+    memory: int | None,
+) -> None:
+    """A worker's loop: take (index, task), answer ("ok" | "error" | "memory", index, …)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is its to handle
+    _limit_memory(memory)
+    try:
+        if setup is not None:
+            setup()
+        while True:
+            try:
+                message = connection.recv()
+            except (EOFError, OSError):
+                return
+            if message is None:
+                return
+            index, task = message
+            try:
+                answer: tuple[Any, ...] = ("ok", index, function(task))
+            except MemoryError:
+                answer = ("memory", index)
+            except Exception as exc:
+                answer = ("error", index, exc, traceback.format_exc())
+            try:
+                connection.send(answer)
+            except MemoryError:
+                connection.send(("memory", index))
+            except Exception as exc:  # an answer that cannot be pickled
+                connection.send(("error", index, RuntimeError(repr(exc)), traceback.format_exc()))
+    finally:
+        connection.close()
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+    task: int | None = None
+    started: float = 0.0
+
+
+class Pool(Generic[Task, Result]):
+    """Forked workers running `function` over tasks, with caps; use as a context manager."""
+
+    def __init__(
+        self,
+        function: Callable[[Task], Result],
+        processes: int,
+        caps: Caps | None = None,
+        setup: Callable[[], None] | None = None,
+    ) -> None:
+        self.function, self.setup = function, setup
+        self.processes = max(1, processes)
+        self.caps = caps or Caps()
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> Pool[Task, Result]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.terminate()
+
+    def _start(self) -> _Worker:
+        context: Any = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=_serve,
+            args=(child, self.function, self.setup, self.caps.memory_bytes),
+            daemon=False,
+        )
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        self.workers.append(worker)
+        return worker
+
+    def terminate(self) -> None:
+        """Stop every worker at once."""
+        for worker in self.workers:
+            if worker.process.is_alive():
+                worker.process.kill()
+        for worker in self.workers:
+            worker.process.join(timeout=5)
+            worker.connection.close()
+        self.workers = []
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[Result]:
+        """Given tasks, yield their results in task order; raise at the first task that fails
+        (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied), stopping every worker."""
+        pending = list(enumerate(tasks))
+        pending.reverse()
+        if not pending:
+            return
+        while len(self.workers) < min(self.processes, len(pending)):
+            self._start()
+        done: dict[int, Result] = {}
+        following = 0
+        total = len(pending)
+        try:
+            while following < total:
+                for worker in self.workers:
+                    if worker.task is None and pending:
+                        index, task = pending.pop()
+                        worker.connection.send((index, task))
+                        worker.task, worker.started = index, time.monotonic()
+                self._collect(done)
+                while following in done:
+                    yield done.pop(following)
+                    following += 1
+        except BaseException:
+            self.terminate()
+            raise
+
+    def _collect(self, done: dict[int, Result]) -> None:
+        busy = [w for w in self.workers if w.task is not None]
+        timeout = None
+        if self.caps.task_seconds is not None:
+            now = time.monotonic()
+            timeout = max(0.0, min(w.started + self.caps.task_seconds - now for w in busy))
+        ready = wait([w.connection for w in busy], timeout=timeout)
+        if not ready:
+            late = min(busy, key=lambda w: w.started)
+            assert late.task is not None and self.caps.task_seconds is not None
+            self.terminate()
+            raise TaskTimeout(late.task, self.caps.task_seconds)
+        for worker in busy:
+            if worker.connection not in ready:
+                continue
+            index = worker.task
+            assert index is not None
+            try:
+                answer = worker.connection.recv()
+            except (EOFError, OSError):
+                worker.process.join(timeout=5)
+                code = worker.process.exitcode
+                self.terminate()
+                if code is not None and code < 0 and -code == signal.SIGKILL:
+                    raise TaskOutOfMemory(index) from None
+                raise WorkerDied(index, code) from None
+            worker.task = None
+            if answer[0] == "ok":
+                done[index] = answer[2]
+            elif answer[0] == "memory":
+                self.terminate()
+                raise TaskOutOfMemory(index)
+            else:
+                self.terminate()
+                raise TaskFailed(index, answer[2], answer[3])
