@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractor.errors import DatasetError, ExtractorError
-from extractor.i18n import _
+from extractor.i18n import Language, _
 from extractor.models import Dataset
 from extractor.settings import ExtractSettings
 
@@ -113,23 +113,36 @@ class Linked:
     steps: list[Step]
 
 
-def link_files(years: list[Year], output: Path, links_file: Path | None) -> Linked:
-    """Given years, build their crosswalk and write it to `output`."""
-    from extractor.output import to_json, write_atomic
+def plan_links(years: list[Year], output: Path, links_file: Path | None) -> Linked:
+    """Given years, build their crosswalk (to be written to `output`), without writing it."""
     from extractor.years.crosswalk import build
     from extractor.years.overrides import load_links_file
 
     crosswalk, steps = build(years, load_links_file(links_file), output.parent)
-    write_atomic(output, to_json(crosswalk))
     return Linked(output, crosswalk, steps)
 
 
-def update_crosswalk(
-    written: list[Year], folder: Path, link_to: Path | None, links_file: Path | None
+def write_links(linked: Linked) -> None:
+    """Write a built crosswalk to its file, atomically."""
+    from extractor.output import to_json, write_atomic
+
+    write_atomic(linked.path, to_json(linked.crosswalk))
+
+
+def link_files(years: list[Year], output: Path, links_file: Path | None) -> Linked:
+    """Given years, build their crosswalk and write it to `output`."""
+    linked = plan_links(years, output, links_file)
+    write_links(linked)
+    return linked
+
+
+def plan_crosswalk(
+    new: list[Year], folder: Path, link_to: Path | None, links_file: Path | None
 ) -> Linked | None:
-    """After extracting, link the years written with those the output folder's crosswalk
-    already holds (and with `link_to`); write the crosswalk when there is more than one
-    year to link. Years whose files are gone from the old crosswalk are left out."""
+    """Before writing new years into `folder`, build the crosswalk they make with the years
+    the folder's crosswalk already holds (and with `link_to`), or None when there is only
+    one year. Years whose files are gone from the old crosswalk are left out. Nothing is
+    written: a links.toml that names nothing stops the run before any output."""
     from extractor.years.crosswalk import load
     from extractor.years.order import packet_year
 
@@ -143,13 +156,13 @@ def update_crosswalk(
                 years[packet_year(year.dataset)] = year
     if link_to is not None:
         (earlier,) = load_years([link_to])
-        check_link_to(earlier, written)
+        check_link_to(earlier, new)
         years[packet_year(earlier.dataset)] = earlier
-    for year in written:
+    for year in new:
         years[packet_year(year.dataset)] = year
     if len(years) < 2:
         return None
-    return link_files(list(years.values()), path, links_file)
+    return plan_links(list(years.values()), path, links_file)
 
 
 def check_link_to(earlier: Year, new: list[Year]) -> None:
@@ -225,7 +238,11 @@ def export_files(
 
 
 def report_files(
-    paths: list[Path], output: Path, crosswalk_path: Path | None, links_file: Path | None
+    paths: list[Path],
+    output: Path,
+    crosswalk_path: Path | None,
+    links_file: Path | None,
+    language: Language = "ja",
 ) -> Path:
     """Given dataset files, write the HTML report of the latest with all years' history."""
     from extractor.output import write_atomic
@@ -234,5 +251,5 @@ def report_files(
     years = load_years(paths)
     crosswalk = crosswalk_for(years, crosswalk_path, links_file)
     datasets = [y.dataset for y in years]
-    write_atomic(output, render_report(datasets, crosswalk, language=None))
+    write_atomic(output, render_report(datasets, crosswalk, language))
     return output

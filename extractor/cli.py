@@ -21,7 +21,7 @@ import click
 from click_default_group import DefaultGroup
 
 from extractor.errors import ExtractorError, OutputError
-from extractor.i18n import _, locale_language, set_language
+from extractor.i18n import Language, _, locale_language, set_language
 
 if TYPE_CHECKING:
     from extractor.app import Outcome
@@ -31,25 +31,21 @@ if TYPE_CHECKING:
 MB = 1024 * 1024
 
 
-def _language(default: str | None) -> Callable[[click.Context, click.Parameter, Any], Any]:
-    def choose(context: click.Context, parameter: click.Parameter, value: str | None) -> str:
-        chosen = value or default or locale_language()
-        set_language("ja" if chosen == "ja" else "en")
-        return chosen
-
-    return choose
+def _language(context: click.Context, parameter: click.Parameter, value: str | None) -> None:
+    """Set the language of messages as soon as --lang is read: as asked, else the locale's."""
+    context.meta["lang"] = value
+    set_language("ja" if (value or locale_language()) == "ja" else "en")
 
 
-def lang_option(default: str | None = None) -> Callable[[Any], Any]:
-    """The --lang option: messages for people in Japanese or English."""
-    where = "Japanese" if default == "ja" else "the locale's language (Japanese or English)"
+def lang_option(what: str = "messages for people") -> Callable[[Any], Any]:
+    """The --lang option: Japanese or English."""
     return click.option(
         "--lang",
         type=click.Choice(["ja", "en"]),
-        callback=_language(default),
+        callback=_language,
         is_eager=True,
         expose_value=False,
-        help=f"Language of messages for people [default: {where}].",
+        help=f"Language of {what} [default: the locale's, Japanese or English].",
     )
 
 
@@ -277,8 +273,7 @@ def _extract(
     links_file: Path | None = context.params["links_file"]
     processes = jobs or app.default_jobs(len(jobs_list) if len(jobs_list) > 1 else 64)
     failed = 0
-    written: list[Year] = []
-    held: list[Outcome] = []
+    done: list[Outcome] = []
     show_progress = len(jobs_list) > 1 and not quiet and sys.stderr.isatty()
     with handled(verbose):
         outcomes = app.extract_files(jobs_list, settings, processes)
@@ -290,23 +285,25 @@ def _extract(
             hidden=not show_progress,
         ) as progress:
             for outcome in progress:
-                if not outcome.ok:
-                    failed += 1
-                    if verbose and outcome.internal:
-                        click.echo(outcome.internal, err=True, nl=False)
-                    fail(str(outcome.error) if outcome.error else _internal_outcome(outcome))
-                elif link_to is not None:
-                    held.append(outcome)  # written once the years are known to fit
-                else:
-                    written += _emit(outcome, quiet)
-        if link_to is not None and held:
-            app.check_link_to(app.load_years([link_to])[0], [_year(o) for o in held])
-            for outcome in held:
-                written += _emit(outcome, quiet)
-        if written and not no_link:
-            folder = written[0].path.parent
-            linked = app.update_crosswalk(written, folder, link_to, links_file)
-            if linked is not None and not quiet:
+                if outcome.ok:
+                    done.append(outcome)
+                    continue
+                failed += 1
+                if verbose and outcome.internal:
+                    click.echo(outcome.internal, err=True, nl=False)
+                fail(str(outcome.error) if outcome.error else _internal_outcome(outcome))
+        # The years are linked before anything is written: a links.toml that names nothing
+        # or a --link-to of a later year stops the run with no output at all.
+        files = [o for o in done if o.target is not None]
+        linked = None
+        if files and not no_link:
+            folder = files[0].target.parent  # type: ignore[union-attr]
+            linked = app.plan_crosswalk([_year(o) for o in files], folder, link_to, links_file)
+        for outcome in done:
+            _emit(outcome, quiet)
+        if linked is not None:
+            app.write_links(linked)
+            if not quiet:
                 from extractor.summary import link_lines
 
                 for line in link_lines(linked.steps):
@@ -328,8 +325,8 @@ def _year(outcome: Outcome) -> Year:
     return year_of(outcome.target or outcome.path, outcome.json, outcome.dataset)
 
 
-def _emit(outcome: Outcome, quiet: bool) -> list[Year]:
-    """Write one outcome (or print it on stdout) and its summary; return it as a year."""
+def _emit(outcome: Outcome, quiet: bool) -> None:
+    """Write one outcome (or print it on stdout) and its summary."""
     from extractor.app import write_outcome
     from extractor.summary import summarize
 
@@ -342,7 +339,6 @@ def _emit(outcome: Outcome, quiet: bool) -> list[Year]:
         shown = _("stdout") if outcome.target is None else outcome.target.as_posix()
         for line in summarize(outcome.dataset, shown):
             click.echo(line, err=True)
-    return [] if outcome.target is None else [_year(outcome)]
 
 
 @main.command("link")
@@ -511,7 +507,14 @@ def export(
 @links_option
 @quiet_option
 @verbose_option
-@lang_option(default="ja")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    callback=_language,
+    is_eager=True,
+    expose_value=False,
+    help="Language of the report [default: Japanese] and of messages [default: the locale's].",
+)
 def report(
     files: tuple[Path, ...],
     output: Path,
@@ -530,6 +533,7 @@ def report(
     from extractor import app
 
     with handled(verbose):
-        written = app.report_files(list(files), output, crosswalk_file, links_file)
+        language: Language = "en" if click.get_current_context().meta.get("lang") == "en" else "ja"
+        written = app.report_files(list(files), output, crosswalk_file, links_file, language)
     if not quiet:
         click.echo(_("wrote {path}").format(path=written), err=True)

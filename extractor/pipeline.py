@@ -31,7 +31,12 @@ from extractor.years.keys import unique_keys
 def extract(path: Path, settings: ExtractSettings | None = None) -> Dataset:
     """Given a packet file (text export or PDF), return its normalized dataset."""
     settings = settings or ExtractSettings()
-    document = read_source(path, settings)
+    return extract_document(read_source(path, settings), settings)
+
+
+def extract_document(document: SourceDocument, settings: ExtractSettings) -> Dataset:
+    """Given a file read into rows, return its normalized dataset (the stages after the
+    first)."""
     layout = reconstruct(document, settings)
     activities, activity_warnings = build_activities(layout, settings)
     return assemble(document, layout, unique_keys(activities), activity_warnings)

@@ -26,6 +26,9 @@ from typing import Any, Generic, TypeVar
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+RESERVE = 8 * 1024 * 1024
+# How long a worker has to stop after SIGTERM, and to be reaped after SIGKILL.
+STOP_SECONDS = 1.0
 
 
 class TaskTimeout(Exception):
@@ -84,6 +87,10 @@ def _limit_memory(extra: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def _serve(
     connection: Connection,
     function: Callable[[Any], Any],
@@ -91,8 +98,13 @@ def _serve(
     memory: int | None,
 ) -> None:
     """A worker's loop: take (index, task), answer ("ok" | "error" | "memory", index, …)."""
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Stopped by the parent with SIGTERM: unwind, so that pools of our own stop too.
+    signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is its to handle
+    with open(os.devnull, "w") as quiet:  # a worker's own noise never reaches the user:
+        os.dup2(quiet.fileno(), 2)  # what went wrong comes back through the pipe
+    # Memory kept aside, freed when a task runs out, so the answer can still be sent.
+    reserve = [bytearray(RESERVE)]
     _limit_memory(memory)
     try:
         if setup is not None:
@@ -108,12 +120,14 @@ def _serve(
             try:
                 answer: tuple[Any, ...] = ("ok", index, function(task))
             except MemoryError:
+                reserve.clear()
                 answer = ("memory", index)
             except Exception as exc:
                 answer = ("error", index, exc, traceback.format_exc())
             try:
                 connection.send(answer)
             except MemoryError:
+                reserve.clear()
                 connection.send(("memory", index))
             except Exception as exc:  # an answer that cannot be pickled
                 connection.send(("error", index, RuntimeError(repr(exc)), traceback.format_exc()))
@@ -165,12 +179,22 @@ class Pool(Generic[Task, Result]):
         return worker
 
     def terminate(self) -> None:
-        """Stop every worker at once."""
+        """Stop every worker at once: SIGTERM (a worker stops the pools it runs in turn),
+        then SIGKILL for any still running a moment later."""
         for worker in self.workers:
             if worker.process.is_alive():
-                worker.process.kill()
+                worker.process.terminate()
+        for signal_sent in ("term", "kill"):
+            deadline = time.monotonic() + STOP_SECONDS
+            while any(w.process.is_alive() for w in self.workers):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.01)
+            if signal_sent == "term":
+                for worker in self.workers:
+                    if worker.process.is_alive():
+                        worker.process.kill()
         for worker in self.workers:
-            worker.process.join(timeout=5)
             worker.connection.close()
         self.workers = []
 
@@ -224,7 +248,9 @@ class Pool(Generic[Task, Result]):
                 worker.process.join(timeout=5)
                 code = worker.process.exitcode
                 self.terminate()
-                if code is not None and code < 0 and -code == signal.SIGKILL:
+                # Killed (the kernel's OOM killer), or ended by an error it could not even
+                # report while under a memory cap: out of memory.
+                if code == -signal.SIGKILL or (code == 1 and self.caps.memory_bytes):
                     raise TaskOutOfMemory(index) from None
                 raise WorkerDied(index, code) from None
             worker.task = None

@@ -7,16 +7,18 @@ from pathlib import Path
 import pytest
 
 from extractor.models import Activity, Dataset
-from extractor.pipeline import extract
+from extractor.pipeline import extract, extract_document
+from extractor.settings import ExtractSettings
+from extractor.sources import SourceDocument, read_source
 from tests.packets import ROOT
 
 
-def extract_from_root(relative: str) -> Dataset:
+def extract_from_root(relative: str, settings: ExtractSettings | None = None) -> Dataset:
     """Extract a packet of the repository as `extract raw/…` run at its root would."""
     cwd = Path.cwd()
     os.chdir(ROOT)
     try:
-        return extract(Path(relative))
+        return extract(Path(relative), settings)
     finally:
         os.chdir(cwd)
 
@@ -25,6 +27,23 @@ def extract_from_root(relative: str) -> Dataset:
 def h24() -> Dataset:
     """The h24 text packet, extracted once."""
     return extract_from_root("raw/h24.txt")
+
+
+@pytest.fixture(scope="session")
+def h24_pdf_document() -> SourceDocument:
+    """raw/h24.pdf read into rows once (reading a PDF is the slow part)."""
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        return read_source(Path("raw/h24.pdf"), ExtractSettings())
+    finally:
+        os.chdir(cwd)
+
+
+@pytest.fixture(scope="session")
+def h24_pdf(h24_pdf_document: SourceDocument) -> Dataset:
+    """The h24 PDF, extracted once, as `extract raw/h24.pdf` at the root gives it."""
+    return extract_document(h24_pdf_document, ExtractSettings())
 
 
 def by_name(dataset: Dataset, name: str) -> Activity:

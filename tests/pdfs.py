@@ -208,3 +208,30 @@ def blocks_from_rows(rows: list[list[str]]) -> list[Text | Table]:
 
 
 WIDTHS_14 = [88, 92, 78, 78, 118, 104, 80, 52, 112, 104, 34, 52, 34, 48]
+
+
+def raw_pdf(content: bytes, compressed: bool = False) -> bytes:
+    """A one-page PDF written byte by byte around a content stream (with Helvetica as /F1),
+    for PDFs no printing program would make: bombs and stalls."""
+    length = f"/Length {len(content)}".encode()
+    stream = b"<< " + length + (b" /Filter /FlateDecode" if compressed else b"") + b" >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+        stream + b"\nstream\n" + content + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    for offset in offsets:
+        out += f"{offset:010d} 00000 n \n".encode()
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return bytes(out)

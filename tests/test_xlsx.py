@@ -15,11 +15,10 @@ from extractor.cli import main
 from extractor.errors import NotAPacketError, UnreadableInputError
 from extractor.models import Dataset
 from extractor.pipeline import extract
-from extractor.settings import ExtractSettings
-from extractor.sources import read_source
+from extractor.sources import SourceDocument
 from extractor.sources.numfmt import display
 from tests.conftest import by_name, extract_from_root
-from tests.packets import ROOT, h24_rows
+from tests.packets import h24_rows
 from tests.test_pdf import differences
 from tests.workbooks import sheets_from_pdf_rows, write_workbook
 
@@ -32,10 +31,11 @@ HEADER = [
 
 
 @pytest.fixture(scope="module")
-def h24_workbook(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    rows = read_source(ROOT / "raw" / "h24.pdf", ExtractSettings()).rows
+def h24_workbook(
+    tmp_path_factory: pytest.TempPathFactory, h24_pdf_document: SourceDocument
+) -> Path:
     path = tmp_path_factory.mktemp("xlsx") / "h24.xlsx"
-    return write_workbook(path, sheets_from_pdf_rows(rows))
+    return write_workbook(path, sheets_from_pdf_rows(h24_pdf_document.rows))
 
 
 @pytest.fixture(scope="module")
@@ -43,8 +43,7 @@ def h24_xlsx(h24_workbook: Path) -> Dataset:
     return extract(h24_workbook)
 
 
-def test_h24_as_the_pdf_shows_it_gives_the_pdf_dataset(h24_xlsx: Dataset) -> None:
-    h24_pdf = extract_from_root("raw/h24.pdf")
+def test_h24_as_the_pdf_shows_it_gives_the_pdf_dataset(h24_xlsx: Dataset, h24_pdf: Dataset) -> None:
     assert h24_xlsx.packet == h24_pdf.packet
     assert [a.id for a in h24_xlsx.activities] == [a.id for a in h24_pdf.activities]
     found = {

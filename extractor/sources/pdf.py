@@ -190,7 +190,7 @@ def _page_items(page: Any) -> PageResult:
         chars = page.chars
         tables = page.find_tables()
     except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
-        raise DamagedPage(number) from exc
+        raise _page_failure(number, exc) from exc
     items: list[_Item] = []
     spaces_are_glyphs = any(c["text"] == " " for c in chars)
     for table in tables:
@@ -201,14 +201,23 @@ def _page_items(page: Any) -> PageResult:
             lambda obj: obj.get("object_type") != "char" or not _inside(obj, table_boxes)
         )
         lines = outside.extract_text_lines(return_chars=False)
-    except Exception as exc:  # as above: the library's own failure on this page
-        raise DamagedPage(number) from exc
+    except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
+        raise _page_failure(number, exc) from exc
     for line in lines:
         box = Box(number, line["x0"], line["top"], line["x1"], line["bottom"])
         items.append((line["top"], line["x0"], (line["text"],), (box,), frozenset()))
     items.sort(key=lambda item: (item[0], item[1]))
     cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
     return PageResult(items, len(chars), cid)
+
+
+def _page_failure(number: int, exc: BaseException) -> BaseException:
+    """Given what pdfplumber raised on a page, return what to raise: a cap that was hit
+    (wrapped by pdfplumber in its own exception) as itself, anything else as a damaged page."""
+    for cause in _cause_chain(exc):
+        if isinstance(cause, StreamTooLarge | MemoryError):
+            return cause
+    return DamagedPage(number)
 
 
 class DamagedPage(Exception):

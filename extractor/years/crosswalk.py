@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -172,10 +173,11 @@ def _fresh(key: str, used: set[str]) -> str:
     """Given a key and the series already taken, return the key or, if taken, key-2, key-3…"""
     if key not in used:
         return key
+    base = re.sub(r"-\d+$", "", key)
     number = 2
-    while f"{key}-{number}" in used:
+    while f"{base}-{number}" in used:
         number += 1
-    return f"{key}-{number}"
+    return f"{base}-{number}"
 
 
 def _relative(path: Path, folder: Path) -> str:

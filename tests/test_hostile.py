@@ -1,0 +1,397 @@
+"""Hostile and unlucky inputs: each refused with exit code 1 and one line on stderr, no
+traceback, nothing written or replaced; bombs within time and memory bounds; outputs that
+cannot hurt their reader; writes that are all or nothing and safe together."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import time
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from extractor.cli import main
+from extractor.output import to_json
+from tests.packets import H23, H24, ROOT, h24_rows, h24_text, join_rows
+from tests.pdfs import raw_pdf
+
+EXTRACT = [sys.executable, "-m", "extractor"]
+# Runs a command and reports, after it, the peak memory of it and everything it waited for.
+MEASURED = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.monotonic()\n"
+    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024\n"
+    "sys.stdout.write(done.stderr)\n"
+    "print(f'@@ {done.returncode} {time.monotonic() - start:.1f} {peak}')\n"
+)
+SECONDS, MEGABYTES = 20.0, 1024
+
+
+def measured(*args: str, cwd: Path) -> tuple[int, str, float, int]:
+    """Run `extract ARGS` in a fresh process; return exit code, stderr, seconds, peak MB."""
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, *EXTRACT, *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"},
+        timeout=120,
+        check=False,
+    )
+    *lines, last = done.stdout.splitlines()
+    _, code, seconds, peak = last.split()
+    return int(code), "\n".join(lines) + "\n", float(seconds), int(peak)
+
+
+def one_line(stderr: str) -> str:
+    assert stderr.count("\n") == 1, stderr
+    assert "Traceback" not in stderr
+    assert stderr.startswith("Error: ")
+    return stderr.strip()
+
+
+@pytest.fixture
+def work(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "normalized").mkdir()
+    (tmp_path / "normalized" / "keep.json").write_text("an older output that must survive")
+    return tmp_path
+
+
+def untouched(work: Path) -> None:
+    assert sorted(p.name for p in (work / "normalized").iterdir()) == ["keep.json"]
+    assert (work / "normalized" / "keep.json").read_text() == "an older output that must survive"
+
+
+# --- bounded PDFs ---------------------------------------------------------------------------
+
+
+def test_a_pdf_that_stalls_its_reader_is_stopped(work: Path) -> None:
+    # 15 KB that inflates to 1.5 million one-character text operators on one page.
+    content = b"BT /F1 10 Tf 10 10 Td " + b"(x) Tj " * 1_500_000 + b"ET"
+    (work / "stall.pdf").write_bytes(raw_pdf(zlib.compress(content, 9), compressed=True))
+    code, stderr, seconds, peak = measured("stall.pdf", "--page-seconds", "2", cwd=work)
+    assert code == 1
+    assert one_line(stderr) == (
+        "Error: stall.pdf: page 1 took more than 2 s to read; a PDF built to stall readers? "
+        "Raise --page-seconds if the file is right"
+    )
+    assert seconds < SECONDS and peak < MEGABYTES
+    untouched(work)
+
+
+def test_a_pdf_stream_that_inflates_to_800_mb_is_refused(work: Path) -> None:
+    inflater = zlib.compressobj(9)
+    chunk = b"\0" * (1 << 20)
+    data = b"".join(inflater.compress(chunk) for _ in range(800)) + inflater.flush()
+    (work / "bomb.pdf").write_bytes(raw_pdf(data, compressed=True))
+    assert (work / "bomb.pdf").stat().st_size < 1_000_000
+    code, stderr, seconds, peak = measured("bomb.pdf", cwd=work)
+    assert code == 1
+    assert one_line(stderr) == (
+        "Error: bomb.pdf: page 1: a compressed stream inflates past 64 MB; a PDF built to "
+        "exhaust memory? Raise --max-stream-bytes if the file is right"
+    )
+    assert seconds < SECONDS and peak < MEGABYTES
+    untouched(work)
+
+
+def test_a_page_reader_over_its_memory_cap_is_stopped(work: Path) -> None:
+    content = b"BT /F1 10 Tf 10 10 Td " + b"(x) Tj " * 1_500_000 + b"ET"
+    (work / "big.pdf").write_bytes(raw_pdf(zlib.compress(content, 9), compressed=True))
+    code, stderr, seconds, peak = measured(
+        "big.pdf", "--max-memory", "64", "--page-seconds", "60", cwd=work
+    )
+    assert code == 1
+    assert one_line(stderr) == (
+        "Error: big.pdf: page 1 needed more than 64 MB of memory to read; raise --max-memory "
+        "if the file is right"
+    )
+    assert seconds < SECONDS and peak < MEGABYTES
+
+
+# --- bounded text input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_not_read(work: Path, device: str) -> None:
+    code, stderr, seconds, _ = measured(device, cwd=work)
+    assert code == 1
+    assert one_line(stderr) == (
+        f"Error: {device}: is not a regular file (a pipe, socket or device); save the packet "
+        "to a file and give that"
+    )
+    assert seconds < SECONDS
+    untouched(work)
+
+
+def test_a_fifo_is_not_waited_on(work: Path) -> None:
+    os.mkfifo(work / "pipe.txt")
+    code, stderr, seconds, _ = measured("pipe.txt", cwd=work)
+    assert code == 1
+    assert "pipe.txt: is not a regular file" in one_line(stderr)
+    assert seconds < SECONDS
+
+
+def test_one_49_mb_line_of_tabs(work: Path) -> None:
+    (work / "tabs.txt").write_bytes("活動名".encode() + b"\t" * (49 * 1024 * 1024))
+    code, stderr, seconds, peak = measured("tabs.txt", cwd=work)
+    assert code == 1
+    assert one_line(stderr) == (
+        "Error: tabs.txt: line 1 has more than 500 cells; no packet is that wide: is this the "
+        "right file?"
+    )
+    assert seconds < SECONDS and peak < MEGABYTES
+    untouched(work)
+
+
+def test_a_cell_over_the_csv_modules_own_limit(work: Path) -> None:
+    rows = h24_rows()
+    rows[21][1] = "あ" * 200_000  # over 131,072: the csv module's default field limit
+    Path("long.txt").write_text(join_rows(rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["long.txt"])
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: long.txt: line 22, column 2: a cell of 200,000 characters is over the "
+        "20,000-character limit; is this the right file? Raise the limit with --max-cell-chars"
+    )
+    raised = CliRunner().invoke(main, ["long.txt", "--max-cell-chars", "300000", "-q"])
+    assert raised.exit_code == 0, raised.stderr
+
+
+def test_a_utf8_file_with_one_cp932_line_names_that_line(work: Path) -> None:
+    lines = h24_text().split("\n")
+    encoded = [
+        line.replace("—", "―").encode("cp932") if number == 22 else line.encode("utf-8")
+        for number, line in enumerate(lines, start=1)
+    ]
+    Path("mixed.txt").write_bytes(b"\n".join(encoded))
+    result = CliRunner().invoke(main, ["mixed.txt"])
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: mixed.txt: mixed encodings: line 22 is cp932 but the rest of the file is "
+        "UTF-8; re-save the whole file in one encoding"
+    )
+    untouched(work)
+
+
+def test_a_packet_of_headings_and_a_header_only(work: Path) -> None:
+    rows = h24_rows()[:20]  # the cover, 基本目標1, 活動目標1, the table header and 21 / 25
+    Path("empty.txt").write_text(join_rows(rows), encoding="utf-8")
+    result = CliRunner().invoke(main, ["empty.txt"])
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: empty.txt: no activity rows under the table headers; is this the whole packet?"
+    )
+    untouched(work)
+
+
+def test_an_input_outside_the_working_folder_keeps_only_its_name(work: Path) -> None:
+    result = CliRunner().invoke(main, [str(H24), "-o", "-", "-q"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["source"]["path"] == "h24.txt"
+    assert str(ROOT) not in result.stdout
+
+
+# --- outputs that cannot hurt their reader -----------------------------------------------------
+
+
+def test_csv_cells_that_would_be_formulas_are_neutralised(work: Path) -> None:
+    rows = h24_rows()
+    rows[20][1] = '=HYPERLINK("http://example.invalid","click")'
+    rows[21][1] = "+1+2"
+    rows[22][1] = "-1-2"
+    rows[23][1] = "@SUM(A1)"
+    Path("formula.txt").write_text(join_rows(rows), encoding="utf-8")
+    runner = CliRunner()
+    assert runner.invoke(main, ["formula.txt", "-o", "out", "-q"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["export", "out/formula.json", "-f", "csv", "-o", "csv"]).exit_code == 0
+    )
+    with open("csv/activities.csv", encoding="utf-8-sig", newline="") as stream:
+        descriptions = [row["description"] for row in csv.DictReader(stream)][:4]
+    assert descriptions == [
+        '\'=HYPERLINK("http://example.invalid","click")',
+        "'+1+2",
+        "'-1-2",
+        "'@SUM(A1)",
+    ]
+    raw = runner.invoke(
+        main, ["export", "out/formula.json", "-f", "csv", "-o", "raw", "--raw-cells"]
+    )
+    assert raw.exit_code == 0
+    with open("raw/activities.csv", encoding="utf-8-sig", newline="") as stream:
+        assert next(csv.DictReader(stream))["description"].startswith("=HYPERLINK")
+    # Numbers stay numbers, even negative ones; the Data Package keeps every value as it is.
+    with open("csv/targets.csv", encoding="utf-8-sig", newline="") as stream:
+        assert {row["actual_value"] for row in csv.DictReader(stream)} >= {"188", "1421"}
+    assert (
+        runner.invoke(
+            main, ["export", "out/formula.json", "-f", "datapackage", "-o", "dp"]
+        ).exit_code
+        == 0
+    )
+    with open("dp/activities.csv", encoding="utf-8", newline="") as stream:
+        assert next(csv.DictReader(stream))["description"].startswith("=HYPERLINK")
+
+
+# --- writes that are all or nothing, and safe together -----------------------------------------
+
+
+def test_twenty_pairs_of_concurrent_runs_writing_one_output(tmp_path: Path) -> None:
+    small = tmp_path / "in" / "h24.txt"  # the first table of h24: the race is in the writing
+    small.parent.mkdir()
+    small.write_text(join_rows(h24_rows()[:27]), encoding="utf-8")
+    out = tmp_path / "out"
+
+    def one(_: int) -> int:
+        done = subprocess.run(
+            [*EXTRACT, str(small), "-o", str(out), "-q", "-j", "1"],
+            capture_output=True,
+            cwd=ROOT,
+            check=False,
+        )
+        return done.returncode
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(one, range(40)))
+    assert codes == [0] * 40
+    assert sorted(p.name for p in out.iterdir()) == ["h24.json"]
+    assert len(json.loads((out / "h24.json").read_text(encoding="utf-8"))["activities"]) == 6
+
+
+def test_a_fifo_or_a_device_is_never_replaced(work: Path) -> None:
+    shutil_h24 = work / "h24.txt"
+    shutil_h24.write_text(h24_text(), encoding="utf-8")
+    os.mkfifo(work / "normalized" / "h24.json")
+    result = CliRunner().invoke(main, ["h24.txt"])
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == (
+        "Error: normalized/h24.json: is not a regular file (a pipe or device); choose another "
+        "output, or -o - for standard output"
+    )
+    assert stat.S_ISFIFO(os.stat(work / "normalized" / "h24.json").st_mode)
+    full = CliRunner().invoke(main, ["schema", "-o", "/dev/full"])
+    assert full.exit_code == 1
+    assert one_line(full.stderr).startswith("Error: /dev/full: is not a regular file")
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+
+
+def test_a_full_disk_on_stdout_and_a_folder_for_a_database(work: Path) -> None:
+    (work / "h24.txt").write_text(h24_text(), encoding="utf-8")
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [*EXTRACT, "h24.txt", "-o", "-", "-q"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=work,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "LANG": "C.UTF-8"},
+            check=False,
+        )
+    assert done.returncode == 1
+    assert one_line(done.stderr) == (
+        "Error: cannot write to standard output (No space left on device)"
+    )
+    assert CliRunner().invoke(main, ["h24.txt", "-q"]).exit_code == 0
+    (work / "data.db").mkdir()
+    result = CliRunner().invoke(
+        main, ["export", "normalized/h24.json", "-f", "sqlite", "-o", "data.db"]
+    )
+    assert result.exit_code == 1
+    assert one_line(result.stderr) == "Error: data.db: is a folder; give a file name as the output"
+
+
+def test_a_csv_export_that_fails_on_its_third_file_replaces_none(work: Path) -> None:
+    (work / "h24.txt").write_text(h24_text(), encoding="utf-8")
+    assert CliRunner().invoke(main, ["h24.txt", "-q"]).exit_code == 0
+    export = work / "export"
+    export.mkdir()
+    for name in ("activities.csv", "targets.csv"):
+        (export / name).write_text(f"the previous {name}")
+    (export / "dates.csv").mkdir()  # the third file cannot be written
+    result = CliRunner().invoke(main, ["export", "normalized/h24.json", "-f", "csv"])
+    assert result.exit_code == 1
+    assert (
+        one_line(result.stderr)
+        == "Error: export/dates.csv: is a folder; give a file name as the output"
+    )
+    for name in ("activities.csv", "targets.csv"):
+        assert (export / name).read_text() == f"the previous {name}"
+    assert sorted(p.name for p in export.iterdir()) == [
+        "activities.csv",
+        "dates.csv",
+        "targets.csv",
+    ]
+
+
+def test_a_dataset_of_another_schema_version_is_refused(work: Path) -> None:
+    from extractor.pipeline import extract
+
+    data = json.loads(to_json(extract(H24)))
+    data["schema_version"] = "99.0"
+    Path("future.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    expected = (
+        "Error: future.json: dataset schema version 99.0, but this tool reads version 2.0; "
+        "re-run `extract` on the packet with this version"
+    )
+    for args in (
+        ["diff", "future.json", "future.json"],
+        ["export", "future.json", "-f", "jsonl", "-o", "a.jsonl"],
+        ["report", "future.json", "-o", "r.html"],
+    ):
+        result = CliRunner().invoke(main, args)
+        assert (result.exit_code, one_line(result.stderr)) == (1, expected), args
+    assert not Path("a.jsonl").exists() and not Path("r.html").exists()
+
+
+def test_contradictory_overrides_stop_the_run(work: Path) -> None:
+    Path("links.toml").write_text(
+        '[[force]]\nold = "活動拠点機能の充実"\nnew = "活動拠点機能の充実"\n'
+        '[[force]]\nold = "活動拠点機能の充実"\nnew = "活動拠点機能の充実"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, [str(H23), str(H24)])
+    assert result.exit_code == 1
+    assert "the same pair is given twice" in one_line(result.stderr)
+    untouched(work)
+
+
+# --- stopping ---------------------------------------------------------------------------------
+
+
+def test_sigterm_stops_the_workers_at_once(tmp_path: Path) -> None:
+    content = b"BT /F1 10 Tf 10 10 Td " + b"(x) Tj " * 1_500_000 + b"ET"
+    for name in ("a.pdf", "b.pdf"):
+        (tmp_path / name).write_bytes(raw_pdf(zlib.compress(content, 9), compressed=True))
+    process = subprocess.Popen(
+        [*EXTRACT, "a.pdf", "b.pdf", "-j", "2", "--page-seconds", "120", "--max-memory", "4096"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    time.sleep(3)  # the workers are busy on their pages
+    assert process.poll() is None
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+    assert time.monotonic() - started < 5
+    assert process.returncode != 0
+    # No worker of the run is left.
+    left = subprocess.run(
+        ["pgrep", "-s", str(process.pid)], capture_output=True, text=True, check=False
+    )
+    assert left.stdout.strip() == ""
+    assert not (tmp_path / "normalized").exists() or not list((tmp_path / "normalized").iterdir())
