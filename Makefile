@@ -18,7 +18,7 @@ run: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check extractor tests benchmarks
 	$(BIN)/ruff format --check extractor tests benchmarks
-	$(BIN)/mypy extractor
+	$(BIN)/mypy extractor tests
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
 test: lint

@@ -6,6 +6,7 @@ printing differs from raw/h24.pdf in font, column widths and page size.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,7 +60,7 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 
 
 class _Printer:
-    def __init__(self, path: Path, widths: list[float], size: float, repeat_header: bool):
+    def __init__(self, path: Path, widths: Sequence[float], size: float, repeat_header: bool):
         self.page_width, self.page_height = landscape(A3)
         self.canvas = canvas.Canvas(str(path), pagesize=(self.page_width, self.page_height))
         self.widths = widths
@@ -164,7 +165,7 @@ class _Printer:
 def print_pdf(
     path: Path,
     blocks: list[Text | Table],
-    widths: list[float],
+    widths: Sequence[float],
     *,
     size: float = 6,
     repeat_header: bool = True,

@@ -46,8 +46,8 @@ def test_h23_h24_links_match_the_truth_file(years: tuple[Dataset, Dataset]) -> N
     truth = {(old, new) for old, new in TRUTH["matched"]}
     assert truth <= pairs  # every true pair found
     assert pairs - truth == {(None, None)}  # the only other pair: the unnamed 活動目標7 record
-    assert sorted(added) == sorted(TRUTH["added"])
-    assert sorted(removed) == sorted(TRUTH["removed"])
+    assert sorted(map(str, added)) == sorted(TRUTH["added"])
+    assert sorted(map(str, removed)) == sorted(TRUTH["removed"])
 
 
 def test_scores_and_bands(years: tuple[Dataset, Dataset]) -> None:

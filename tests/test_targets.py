@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 
 from extractor.models import Target
-from extractor.normalize.targets import SlotYears, TargetCell, build_targets, read_cell
+from extractor.normalize.targets import CellSlot, SlotYears, TargetCell, build_targets, read_cell
 from extractor.settings import ExtractSettings
 
 SETTINGS = ExtractSettings()
 YEARS = SlotYears(plan=2009, target=2013, actual=2011)
 
 
-def targets(*cells: tuple[int, str, str]) -> tuple[list[Target], list[str]]:
+def targets(*cells: tuple[int, CellSlot, str]) -> tuple[list[Target], list[str]]:
     """Build targets from (row, slot, text) triples; return them and the warning codes."""
     built, warnings = build_targets(
         [TargetCell(text, slot, row, 100 + row, 11) for row, slot, text in cells], YEARS, SETTINGS

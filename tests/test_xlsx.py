@@ -10,11 +10,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from openpyxl.worksheet.worksheet import Worksheet
 
 from extractor.cli import main
 from extractor.errors import NotAPacketError, UnreadableInputError
 from extractor.models import Dataset
 from extractor.pipeline import extract
+from extractor.problems import WarningCode
 from extractor.sources import SourceDocument
 from extractor.sources.numfmt import display
 from tests.conftest import by_name, extract_from_root
@@ -86,6 +88,7 @@ def packet_workbook(path: Path) -> Path:
     """
     workbook = openpyxl.Workbook()
     cover = workbook.active
+    assert isinstance(cover, Worksheet)
     cover.title = "表紙"
     cover["B2"] = "令和 2 年度"
     cover["B4"] = "山口市地域福祉計画・山口市地域福祉活動計画"
@@ -176,7 +179,7 @@ def test_new_and_hidden_columns(small: Dataset) -> None:
     assert first.extra == {"評価": "B", "課題": "開催地区の拡大が課題"}
     assert by_name(small, "防犯灯設置等補助事業の推進").extra == {"評価": "A"}
     codes = [w.code for w in small.warnings]
-    assert codes.count("unknown_column") == 2
+    assert codes.count(WarningCode.UNKNOWN_COLUMN) == 2
     (hidden,) = [w for w in small.warnings if w.code == "hidden_cells"]
     assert hidden.args["where"] == "基本目標1!P4, 基本目標1!P6"  # its header, its note
     assert hidden.args["text"] == "課題 / 開催地区の拡大が課題"
@@ -206,7 +209,9 @@ def test_bad_workbooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with zipfile.ZipFile(tmp_path / "notes.zip", "w") as archive:
         archive.writestr("notes.txt", "hello")
     memo = openpyxl.Workbook()
-    memo.active["A1"] = "買い物メモ"
+    memo_sheet = memo.active
+    assert isinstance(memo_sheet, Worksheet)
+    memo_sheet["A1"] = "買い物メモ"
     memo.save(tmp_path / "memo.xlsx")
     expected = {
         "cut.xlsx": "cut.xlsx: the workbook is corrupt and cannot be opened; get a fresh copy or "
@@ -239,17 +244,19 @@ def test_bad_workbooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_text_rows_and_workbook_rows_agree_cell_for_cell(tmp_path: Path) -> None:
     """h24's text export written one cell per cell into a single sheet reads the same."""
     workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert isinstance(sheet, Worksheet)
     for r, cells in enumerate(h24_rows(), start=1):
         for c, text in enumerate(cells, start=1):
             if text:
-                workbook.active.cell(r, c, text)
+                sheet.cell(r, c, text)
     workbook.save(tmp_path / "flat.xlsx")
     flat = extract(tmp_path / "flat.xlsx")
-    text = extract_from_root("raw/h24.txt")
+    exported = extract_from_root("raw/h24.txt")
     assert [
         differences(a.model_dump(mode="json"), b.model_dump(mode="json"))
-        for a, b in zip(flat.activities, text.activities, strict=True)
+        for a, b in zip(flat.activities, exported.activities, strict=True)
     ] == [[]] * 54
     assert [(w.code, w.activity) for w in flat.warnings] == [
-        (w.code, w.activity) for w in text.warnings
+        (w.code, w.activity) for w in exported.warnings
     ]

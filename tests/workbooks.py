@@ -67,7 +67,9 @@ def sheets_from_pdf_rows(rows: list[SourceRow]) -> list[Sheet]:
 def write_workbook(path: Path, sheets: list[Sheet]) -> Path:
     """Write sheets (text cells and merged ranges) as an .xlsx workbook."""
     workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.title)
         for r, cells in enumerate(sheet.rows, start=1):

@@ -10,6 +10,7 @@ prints on A4. Japanese unless asked otherwise (`--lang en`).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,18 @@ from extractor.models import Activity, Dataset, ExtractionWarning, Number, Targe
 from extractor.problems import WarningCode, check_sentence
 from extractor.report.charts import BarChart, LineChart, Point, bar_chart, line_chart
 from extractor.years.crosswalk import Crosswalk, pairs_between
-from extractor.years.diff import diff_datasets
+from extractor.years.diff import (
+    ActualMoved,
+    Match,
+    Moved,
+    Renamed,
+    StatusChanged,
+    TargetAdded,
+    TargetChanged,
+    TargetRemoved,
+    WorkChanged,
+    diff_datasets,
+)
 from extractor.years.diff_text import figure, percent
 from extractor.years.order import by_year, packet_year
 from extractor.years.progress import REASON_WORDS, VERDICT_WORDS, Judgement, judge, unplaced
@@ -234,80 +246,108 @@ class ChangeRow:
     name: str
     detail: str
     css: str = ""
+    group: str = ""
+
+
+# The order of the changes table: the order in which a committee member reads them.
+CHANGE_ORDER = (
+    "renamed", "spelling", "review", "added", "removed", "moved", "status", "targets",
+    "actual", "work",
+)  # fmt: skip
+
+
+def _renamed(m: Match, c: Renamed) -> ChangeRow:
+    from extractor.years.diff_text import band_word
+
+    if c.spelling_only:
+        return ChangeRow(
+            _("Spelled otherwise"), m.new.name or "", f"{c.old} → {c.new}", group="spelling"
+        )
+    detail = f"{c.old} → {c.new}（{_('score')} {m.score:.1f}、{band_word(m.band)}）"
+    return ChangeRow(_("Renamed"), m.new.name or "", detail, group="renamed")
+
+
+def _moved(m: Match, c: Moved) -> ChangeRow:
+    detail = f"{c.old.title} → {c.new.title}"
+    return ChangeRow(_("Moved to another goal"), m.new.name or "", detail, group="moved")
+
+
+def _status(m: Match, c: StatusChanged) -> ChangeRow:
+    old, new = STATUS.get(c.old or "", "—"), STATUS.get(c.new or "", "—")
+    return ChangeRow(_("Status changed"), m.new.name or "", f"{old} → {new}", group="status")
+
+
+def _target_changed(m: Match, c: TargetChanged) -> ChangeRow:
+    detail = (
+        f"{c.new.label or c.new.text}: {figure(c.old.plan, c.old.unit)} → "
+        f"{figure(c.old.target, c.old.unit)} ⇒ {figure(c.new.plan, c.new.unit)} → "
+        f"{figure(c.new.target, c.new.unit)}"
+    )
+    return ChangeRow(_("Targets changed"), m.new.name or "", detail, group="targets")
+
+
+def _target_added(m: Match, c: TargetAdded) -> ChangeRow:
+    detail = f"+ {c.new.label or c.new.text}"
+    return ChangeRow(_("Targets changed"), m.new.name or "", detail, group="targets")
+
+
+def _target_removed(m: Match, c: TargetRemoved) -> ChangeRow:
+    detail = f"− {c.old.label or c.old.text}"
+    return ChangeRow(_("Targets changed"), m.new.name or "", detail, group="targets")
+
+
+def _actual(m: Match, c: ActualMoved) -> ChangeRow:
+    from extractor.years.diff_text import verdict_text
+
+    unit = c.new.unit or c.old.unit
+    detail = (
+        f"{c.new.label or c.new.text}: {figure(c.old.actual, unit)} → "
+        f"{figure(c.new.actual, unit)}（{verdict_text(c.judgement)}）"
+    )
+    return ChangeRow(_("Actuals"), m.new.name or "", detail, c.judgement.verdict, "actual")
+
+
+def _work(m: Match, c: WorkChanged) -> ChangeRow:
+    from extractor.years.diff_text import PART_WORDS
+
+    part = PART_WORDS[c.part] + (f"（{c.department}）" if c.department else "")
+    lines = [f"+ {item}" for item in c.added] + [f"− {item}" for item in c.removed]
+    detail = part + "\n" + "\n".join(lines)
+    return ChangeRow(_("Work changed"), m.new.name or "", detail, group="work")
+
+
+CHANGE_ROWS: dict[type, Callable[[Match, Any], ChangeRow]] = {
+    Renamed: _renamed,
+    Moved: _moved,
+    StatusChanged: _status,
+    TargetChanged: _target_changed,
+    TargetAdded: _target_added,
+    TargetRemoved: _target_removed,
+    ActualMoved: _actual,
+    WorkChanged: _work,
+}
 
 
 def _change_rows(result: Diff) -> list[ChangeRow]:
     """The diff as rows of the changes table, in the order a committee member reads it."""
-    from extractor.years.diff import (
-        ActualMoved,
-        Moved,
-        Renamed,
-        StatusChanged,
-        TargetAdded,
-        TargetChanged,
-        TargetRemoved,
-        WorkChanged,
-    )
-    from extractor.years.diff_text import PART_WORDS, band_word, verdict_text
-
-    rows: list[ChangeRow] = []
-
-    def each(kind: type) -> list[tuple[Any, Any]]:
-        return [(m, c) for m in result.matched for c in m.changes if isinstance(c, kind)]
-
-    for m, c in each(Renamed):
-        if not c.spelling_only:
-            detail = f"{c.old} → {c.new}（{_('score')} {m.score:.1f}、{band_word(m.band)}）"
-            rows.append(ChangeRow(_("Renamed"), m.new.name or "", detail))
-    for m, c in each(Renamed):
-        if c.spelling_only:
-            rows.append(ChangeRow(_("Spelled otherwise"), m.new.name or "", f"{c.old} → {c.new}"))
+    groups: dict[str, list[ChangeRow]] = {kind: [] for kind in CHANGE_ORDER}
     for m in result.matched:
         if m.band == "review":
             detail = f"{m.old.name} ↔ {m.new.name}（{_('score')} {m.score:.1f}）"
-            rows.append(ChangeRow(_("To review"), m.new.name or "", detail, "check"))
-    for r in result.added:
-        where = f"{r.basic_goal}.{r.activity_goal} {r.goal_title}"
-        rows.append(ChangeRow(_("New in the newer packet"), r.name or "", where))
-    for r in result.removed:
-        where = f"{r.basic_goal}.{r.activity_goal} {r.goal_title}"
-        rows.append(ChangeRow(_("Not found in the newer packet"), r.name or "", where))
-    for m, c in each(Moved):
-        rows.append(
-            ChangeRow(
-                _("Moved to another goal"), m.new.name or "", f"{c.old.title} → {c.new.title}"
-            )
-        )
-    for m, c in each(StatusChanged):
-        old, new = STATUS.get(c.old or "", "—"), STATUS.get(c.new or "", "—")
-        rows.append(ChangeRow(_("Status changed"), m.new.name or "", f"{old} → {new}"))
-    for m in result.matched:
-        for c in m.changes:
-            if isinstance(c, TargetChanged):
-                detail = (
-                    f"{c.new.label or c.new.text}: {figure(c.old.plan, c.old.unit)} → "
-                    f"{figure(c.old.target, c.old.unit)} ⇒ {figure(c.new.plan, c.new.unit)} → "
-                    f"{figure(c.new.target, c.new.unit)}"
-                )
-                rows.append(ChangeRow(_("Targets changed"), m.new.name or "", detail))
-            elif isinstance(c, TargetAdded | TargetRemoved):
-                f = c.new if isinstance(c, TargetAdded) else c.old
-                sign = "+" if isinstance(c, TargetAdded) else "−"
-                rows.append(
-                    ChangeRow(_("Targets changed"), m.new.name or "", f"{sign} {f.label or f.text}")
-                )
-    for m, c in each(ActualMoved):
-        unit = c.new.unit or c.old.unit
-        detail = (
-            f"{c.new.label or c.new.text}: {figure(c.old.actual, unit)} → "
-            f"{figure(c.new.actual, unit)}（{verdict_text(c.judgement)}）"
-        )
-        rows.append(ChangeRow(_("Actuals"), m.new.name or "", detail, c.judgement.verdict))
-    for m, c in each(WorkChanged):
-        part = PART_WORDS[c.part] + (f"（{c.department}）" if c.department else "")
-        lines = [f"+ {item}" for item in c.added] + [f"− {item}" for item in c.removed]
-        rows.append(ChangeRow(_("Work changed"), m.new.name or "", part + "\n" + "\n".join(lines)))
-    return rows
+            groups["review"].append(ChangeRow(_("To review"), m.new.name or "", detail, "check"))
+        for change in m.changes:
+            format_row = CHANGE_ROWS.get(type(change))
+            if format_row is not None:
+                row = format_row(m, change)
+                groups[row.group].append(row)
+    for group, kind, refs in (
+        ("added", _("New in the newer packet"), result.added),
+        ("removed", _("Not found in the newer packet"), result.removed),
+    ):
+        for r in refs:
+            where = f"{r.basic_goal}.{r.activity_goal} {r.goal_title}"
+            groups[group].append(ChangeRow(kind, r.name or "", where))
+    return [row for kind in CHANGE_ORDER for row in groups[kind]]
 
 
 @dataclass

@@ -183,7 +183,7 @@ def render_text(result: Diff) -> str:
     def section(title: str, body: list[str]) -> None:
         if body:
             count = sum(1 for line in body if not line.startswith("      "))
-            lines.extend(["", f"{title} ({count})", *body])
+            lines.extend(["", _("{title} ({count})").format(title=title, count=count), *body])
 
     renamed = _each(result, Renamed)
     score = _("score")
