@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench catalogs screenshot clean
+.PHONY: run test lint bench catalogs screenshot help-text clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ catalogs: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -o build/extractor.pot --no-location --sort-output --no-wrap --project packet-extractor .
 	$(BIN)/pybabel update -i build/extractor.pot -d extractor/locale -D extractor --no-wrap --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/pybabel compile -d extractor/locale -D extractor --statistics
+
+# `extract --help` prints this text without loading click; a test keeps it current.
+help-text: $(STAMP)
+	COLUMNS=80 $(BIN)/python -c "from click.testing import CliRunner; from extractor.cli import main; print(CliRunner().invoke(main, ['--help'], prog_name='extract').output, end='')" > extractor/help.txt
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

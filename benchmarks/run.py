@@ -1,15 +1,18 @@
 """Benchmarks: each stage against its floor, as medians of several runs, with peak memory.
 
-    python benchmarks/run.py            # full run (a few minutes)
+    python benchmarks/run.py            # full run (several minutes)
     python benchmarks/run.py --quick    # tiny sizes, one run each: checks the script works
 
 Every measurement runs in a fresh child process (`--child NAME ...`), which reports its time
-and its own peak RSS, so one measurement's memory never counts for another.
+and its own peak RSS, so one measurement's memory never counts for another. The package's
+bytecode is compiled first, as an installed package's is (some environments set
+PYTHONDONTWRITEBYTECODE, which would otherwise recompile every module on every run).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import io
 import json
@@ -42,12 +45,15 @@ def _timed(work: Callable[[], object]) -> float:
 
 
 def _child(name: str, args: list[str]) -> dict[str, float]:
-    """Run one measurement in this process; return seconds and peak RSS in MB."""
+    """Run one measurement in this process; return seconds and peak RSS in MB (and counts)."""
+    extra: dict[str, float] = {}
     if name == "extract":
         from extractor.pipeline import extract
+        from extractor.settings import ExtractSettings
 
         path = Path(args[0])
-        seconds = _timed(lambda: extract(path))
+        settings = ExtractSettings(jobs=int(args[1]) if len(args) > 1 else None)
+        seconds = _timed(lambda: extract(path, settings))
     elif name == "tsv_floor":
         path = Path(args[0])
 
@@ -72,10 +78,15 @@ def _child(name: str, args: list[str]) -> dict[str, float]:
         from benchmarks.linking import link_years
 
         seconds = link_years(int(args[0]), int(args[1]))
+    elif name == "look_alikes":
+        from benchmarks.linking import link_look_alikes
+
+        seconds, right, total = link_look_alikes(Path(args[0]), Path(args[1]))
+        extra = {"right": right, "total": total}
     else:
         raise SystemExit(f"unknown child {name}")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"seconds": seconds, "rss_mb": rss_mb}
+    return {"seconds": seconds, "rss_mb": rss_mb, **extra}
 
 
 # --- parent ------------------------------------------------------------------------------
@@ -99,14 +110,30 @@ def _median_child(repeat: int, name: str, *args: str) -> tuple[float, float]:
     return statistics.median(r["seconds"] for r in runs), max(r["rss_mb"] for r in runs)
 
 
+MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+    "seconds = time.perf_counter() - start\n"
+    "print(seconds, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+)
+
+
 def _wall(repeat: int, command: list[str]) -> tuple[float, float]:
-    """Median wall time of a whole command, and its peak RSS in MB."""
+    """Median wall time of a whole command, and its peak RSS in MB (its own and that of
+    every process it waited for), each run measured by a fresh process of its own."""
     times, peak = [], 0.0
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
-        times.append(time.perf_counter() - start)
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+        done = subprocess.run(
+            [sys.executable, "-c", MEASURE, *command],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        seconds, rss = (float(x) for x in done.stdout.split())
+        times.append(seconds)
+        peak = max(peak, rss)
     return statistics.median(times), peak
 
 
@@ -148,30 +175,35 @@ class Table:
         return "\n".join(lines)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each")
-    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement")
-    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
-    options = parser.parse_args()
-    if options.child:
-        print(json.dumps(_child(options.child[0], options.child[1:])))
-        return
-    repeat = 1 if options.quick else options.repeat
-    scales = (1, 2, 4) if options.quick else (1, 10, 100)
-    table = Table()
-    ms = lambda s: f"{s * 1000:.0f} ms"  # noqa: E731
-    mb = lambda m: f"{m:.0f} MB"  # noqa: E731
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
 
+
+def mb(megabytes: float) -> str:
+    return f"{megabytes:.0f} MB"
+
+
+def startup(table: Table, repeat: int) -> None:
     python_pass, _ = _wall(repeat, [sys.executable, "-c", "pass"])
     table.add("python -c pass", ms(python_pass), "", "", "", "")
-    for label, command in (
-        ("extract --help", [str(EXTRACT), "--help"]),
-        ("extract raw/h24.txt (whole command)", [str(EXTRACT), "raw/h24.txt", "-q", "-o", "-"]),
-    ):
-        seconds, rss = _wall(repeat, command)
-        table.add(label, ms(seconds), ms(python_pass), f"{seconds / python_pass:.1f}×", "", mb(rss))
+    floor, _ = _wall(repeat, [sys.executable, "-c", "import pydantic, click"])
+    table.add('python -c "import pydantic, click"', ms(floor), "", "", "", "")
+    seconds, rss = _wall(repeat, [str(EXTRACT), "--help"])
+    table.add(
+        "extract --help", ms(seconds), ms(python_pass), f"{seconds / python_pass:.1f}×", "", mb(rss)
+    )
+    seconds, rss = _wall(repeat, [str(EXTRACT), "raw/h24.txt", "-q", "-o", "-"])
+    table.add(
+        "extract raw/h24.txt (whole command)",
+        ms(seconds),
+        f"{ms(floor)} (import pydantic, click)",
+        f"{seconds / floor:.1f}×",
+        "",
+        mb(rss),
+    )
 
+
+def text_path(table: Table, repeat: int, scales: tuple[int, ...]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         for scale in scales:
             path = big_packet(Path(folder), scale)
@@ -183,33 +215,35 @@ def main() -> None:
                 ms(seconds),
                 ms(floor),
                 f"{seconds / floor:.0f}×",
-                f"{size_mb / seconds:.2f} MB/s ({seconds / size_mb * 1000:.0f} ms/MB)",
-                mb(rss),
+                f"{seconds / size_mb * 1000:.0f} ms/MB",
+                f"{mb(rss)} ({rss / size_mb:.0f} MB per MB)",
             )
 
-    seconds, rss = _median_child(repeat, "extract", str(H24_PDF))
+
+def pdf_path(table: Table, repeat: int, quick: bool) -> None:
+    cores = os.cpu_count() or 1
+    seconds, rss = _median_child(repeat, "extract", str(H24_PDF), str(cores))
     floor, floor_rss = _median_child(repeat, "pdf_floor", str(H24_PDF))
     table.add(
-        "PDF path, raw/h24.pdf (6 pages)",
+        f"PDF path, raw/h24.pdf (6 pages, -j {cores})",
         ms(seconds),
         f"{ms(floor)} (pdfplumber extract_tables)",
         f"{seconds / floor:.2f}×",
         f"{6 / seconds:.1f} pages/s",
         f"{mb(rss)} (floor {mb(floor_rss)})",
     )
-
     with tempfile.TemporaryDirectory() as folder:
-        count = 2 if options.quick else 4
+        count = 2 if quick else 4
         copies = []
         for i in range(count):
             copy = Path(folder) / f"p{i}.pdf"
             shutil.copy(H24_PDF, copy)
             copies.append(str(copy))
         out = str(Path(folder) / "out")
-        serial, _ = _wall(repeat, [str(EXTRACT), *copies, "-q", "-j", "1", "-o", out])
-        parallel, _ = _wall(repeat, [str(EXTRACT), *copies, "-q", "-o", out])
+        serial, _ = _wall(repeat, [str(EXTRACT), *copies, "-q", "-j", "1", "-o", out, "--no-link"])
+        parallel, _ = _wall(repeat, [str(EXTRACT), *copies, "-q", "-o", out, "--no-link"])
         table.add(
-            f"{count} PDFs, one process vs -j {os.cpu_count()}",
+            f"{count} PDFs, -j {cores} vs one process",
             ms(parallel),
             ms(serial),
             f"{parallel / serial:.2f}×",
@@ -217,19 +251,69 @@ def main() -> None:
             "",
         )
 
-    if (ROOT / "benchmarks" / "linking.py").exists():
-        sizes = ((3, 50), (10, 100)) if options.quick else ((10, 100), (10, 1000), (20, 1000))
-        for years, per_year in sizes:
-            seconds, rss = _median_child(repeat, "link", str(years), str(per_year))
-            table.add(
-                f"link {years} years × {per_year} activities",
-                ms(seconds),
-                "",
-                "",
-                f"{years * per_year / seconds:,.0f} activities/s",
-                mb(rss),
-            )
 
+def linking(table: Table, repeat: int, quick: bool) -> None:
+    from benchmarks.linking import look_alike_packets, right_copies
+
+    sizes = ((3, 50), (10, 100)) if quick else ((10, 100), (10, 1000), (20, 1000))
+    for years, per_year in sizes:
+        seconds, rss = _median_child(repeat, "link", str(years), str(per_year))
+        table.add(
+            f"link {years} years × {per_year} activities",
+            ms(seconds),
+            "",
+            "",
+            f"{years * per_year / seconds:,.0f} activities/s",
+            mb(rss),
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        copies = 2 if quick else 37  # 37 copies of h24's 54 activities: 1,998 a year
+        first, second = look_alike_packets(copies, Path(folder))
+        out = Path(folder) / "out"
+        unlinked, _ = _wall(
+            repeat, [str(EXTRACT), str(first), str(second), "-q", "--no-link", "-o", str(out)]
+        )
+        (out / "crosswalk.json").unlink(missing_ok=True)
+        linked, rss = _wall(repeat, [str(EXTRACT), str(first), str(second), "-q", "-o", str(out)])
+        right, total = right_copies(out / "crosswalk.json")
+        table.add(
+            f"2 years × {total:,} look-alike activities, no name shared: extract with linking",
+            ms(linked),
+            f"{ms(unlinked)} (--no-link)",
+            f"{linked / unlinked:.2f}×",
+            f"{right:,} of {total:,} linked to their own copy",
+            mb(rss),
+        )
+        big = 3 if quick else 93  # 93 copies: 5,022 activities a year
+        first, second = look_alike_packets(big, Path(folder))
+        result = _run_child("look_alikes", str(first), str(second))
+        table.add(
+            f"1 pair of years × {int(result['total']):,} look-alike activities: linking",
+            ms(result["seconds"]),
+            "",
+            "",
+            f"{int(result['right']):,} of {int(result['total']):,} right",
+            f"{mb(result['rss_mb'])} (with both years extracted)",
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.child:
+        print(json.dumps(_child(options.child[0], options.child[1:])))
+        return
+    sys.path.insert(0, str(ROOT))
+    compileall.compile_dir(str(ROOT / "extractor"), quiet=1)
+    repeat = 1 if options.quick else options.repeat
+    table = Table()
+    startup(table, repeat)
+    text_path(table, repeat, (1, 2, 4) if options.quick else (1, 10, 100))
+    pdf_path(table, repeat, options.quick)
+    linking(table, repeat, options.quick)
     print(f"Machine: {machine()}\n")
     print(table.markdown())
 

@@ -1,5 +1,5 @@
 """`python -m extractor` runs the `extract` command."""
 
-from extractor.cli import main
+from extractor.launch import main
 
 main()

@@ -16,6 +16,7 @@ from extractor.models import (
     Provenance,
     Roles,
     Schedule,
+    Shared,
     Target,
     Work,
 )
@@ -50,6 +51,7 @@ from extractor.structure.layout import (
     Role,
     TableLayout,
 )
+from extractor.years.keys import activity_key, next_key
 
 ITEM_FIELDS = {
     Role.ROLES: "roles",
@@ -87,10 +89,12 @@ class _CityEntry:
         )
 
 
-def _goal(ref: GoalRef | None) -> Goal:
+def _goal(ref: GoalRef | None, shared: Shared) -> Goal:
     if ref is None:
-        return Goal(number=0, title="")
-    return Goal(number=ref.number, title=ref.title, raw=ref.raw, line=ref.line, page=ref.page)
+        return shared.get(Goal, number=0, title="")
+    return shared.get(
+        Goal, number=ref.number, title=ref.title, raw=ref.raw, line=ref.line, page=ref.page
+    )
 
 
 def _extend(target: list[str], items: Iterable[str]) -> None:
@@ -167,8 +171,14 @@ class _Builder:
     """Builds one Activity, collecting warnings as it goes."""
 
     def __init__(
-        self, record: ActivityRecord, layout: Layout, settings: ExtractSettings, ident: str
+        self,
+        record: ActivityRecord,
+        layout: Layout,
+        settings: ExtractSettings,
+        ident: str,
+        shared: Shared,
     ):
+        self.shared = shared
         self.record = record
         self.layout = layout
         self.settings = settings
@@ -211,8 +221,8 @@ class _Builder:
         city = _city(record)
         return Activity(
             id=self.id,
-            basic_goal=_goal(table.basic_goal),
-            activity_goal=_goal(table.activity_goal),
+            basic_goal=_goal(table.basic_goal, self.shared),
+            activity_goal=_goal(table.activity_goal, self.shared),
             name=name,
             name_raw=name_raw,
             status=status,
@@ -234,7 +244,7 @@ class _Builder:
     def schedule(self) -> Schedule:
         cells = [c for c in self.cells(Role.SCHEDULE) if not is_dash(c.text)]
         if not cells:
-            return Schedule(raw=None, start_fiscal_year=None, end_fiscal_year=None)
+            return self.shared.get(Schedule, raw=None, start_fiscal_year=None, end_fiscal_year=None)
         raws = unique(clean(c.text) for c in cells)
         if len(raws) > 1:
             self.warn(WarningCode.SCHEDULE_CONFLICT, cells[1], values=" / ".join(raws))
@@ -248,7 +258,9 @@ class _Builder:
             span = YearRange(None, None)
         elif span.reversed:
             self.warn(WarningCode.YEAR_RANGE_REVERSED, cells[0], raw=raws[0])
-        return Schedule(raw=raws[0], start_fiscal_year=span.start, end_fiscal_year=span.end)
+        return self.shared.get(
+            Schedule, raw=raws[0], start_fiscal_year=span.start, end_fiscal_year=span.end
+        )
 
     def targets(self) -> list[Target]:
         table = self.record.table
@@ -265,7 +277,7 @@ class _Builder:
             ]
             if not cells:
                 continue
-            part_targets, warnings = build_targets(cells, years, self.settings)
+            part_targets, warnings = build_targets(cells, years, self.settings, self.shared)
             targets.extend(part_targets)
             for warning in warnings:
                 self.warnings.append(
@@ -363,7 +375,13 @@ def build_activities(
     activities: list[Activity] = []
     warnings: list[ExtractionWarning] = []
     positions: dict[tuple[int, int], int] = {}
-    for record in layout.records:
+    keys: dict[str, int] = {}
+    shared = Shared()
+    # Each record is let go once built, so its cells are freed while the models grow.
+    records, layout.records = layout.records, []
+    records.reverse()
+    while records:
+        record = records.pop()
         table = record.table
         goal_key = (
             table.basic_goal.number if table.basic_goal else 0,
@@ -371,7 +389,9 @@ def build_activities(
         )
         positions[goal_key] = positions.get(goal_key, 0) + 1
         ident = f"{goal_key[0]}.{goal_key[1]}.{positions[goal_key]}"
-        builder = _Builder(record, layout, settings, ident)
-        activities.append(builder.build())
+        builder = _Builder(record, layout, settings, ident, shared)
+        activity = builder.build()
+        activity.key = next_key(activity_key(activity), keys)
+        activities.append(activity)
         warnings.extend(builder.warnings)
     return activities, warnings

@@ -29,7 +29,7 @@ class Outcome:
     path: Path
     target: Path | None
     dataset: Dataset | None = None
-    json: str | None = None
+    json: list[bytes] | None = None  # the dataset's JSON, in pieces (see dataset_json)
     error: ExtractorError | None = None
     internal: str | None = field(default=None, repr=False)  # traceback of a bug of ours
 
@@ -44,13 +44,13 @@ def default_jobs(count: int) -> int:
 
 
 def _extract_one(job: tuple[Path, Path | None, ExtractSettings]) -> Outcome:
-    from extractor.output import to_json
+    from extractor.output import dataset_json
     from extractor.pipeline import extract
 
     path, target, settings = job
     try:
         dataset = extract(path, settings)
-        return Outcome(path, target, dataset, to_json(dataset))
+        return Outcome(path, target, dataset, dataset_json(dataset))
     except ExtractorError as exc:
         return Outcome(path, target, error=exc, internal=traceback.format_exc())
     except Exception:  # a bug of ours: reported as such, with the traceback kept
@@ -85,7 +85,7 @@ def write_outcome(outcome: Outcome) -> None:
 # --- years -----------------------------------------------------------------------------------
 
 
-def year_of(path: Path, text: str | bytes, dataset: Dataset) -> Year:
+def year_of(path: Path, text: str | bytes | list[bytes], dataset: Dataset) -> Year:
     """Given a dataset file's path, content and dataset, return it as a year to link."""
     from extractor.years.crosswalk import Year, digest
 

@@ -9,6 +9,7 @@ one line, exit code 1 (`--verbose` adds the traceback); usage errors exit with 2
 from __future__ import annotations
 
 import contextlib
+import gc
 import signal
 import sys
 import traceback
@@ -97,10 +98,15 @@ def handled(verbose: bool) -> Iterator[None]:
         sys.exit(1)
 
 
-def to_stdout(text: str) -> None:
+def to_stdout(text: str | list[bytes]) -> None:
     """Write data to stdout, turning a full disk or a closed pipe into one line."""
     try:
-        click.echo(text, nl=False)
+        if isinstance(text, list):
+            sys.stdout.flush()
+            for piece in text:
+                sys.stdout.buffer.write(piece)
+        else:
+            click.echo(text, nl=False)
         sys.stdout.flush()
     except OSError as exc:
         raise OutputError(
@@ -110,6 +116,13 @@ def to_stdout(text: str) -> None:
 
 def _terminate(signum: int, frame: object) -> NoReturn:
     raise SystemExit(128 + signum)
+
+
+def collecting() -> None:
+    """Once a command's modules are loaded: keep them out of every later garbage collection
+    (they live as long as the process), and collect again (the launcher paused it)."""
+    gc.freeze()
+    gc.enable()
 
 
 @click.group(
@@ -232,6 +245,7 @@ def run(
             max_stream_bytes=max_stream_bytes,
             strict=strict,
         )
+    collecting()
     stdout = output_dir == "-"
     if (stdout or debug_stage) and len(files) > 1:
         raise click.UsageError(_("-o - and --debug-stage take one input file"))
@@ -277,14 +291,14 @@ def _extract(
     show_progress = len(jobs_list) > 1 and not quiet and sys.stderr.isatty()
     with handled(verbose):
         outcomes = app.extract_files(jobs_list, settings, processes)
-        with click.progressbar(
-            outcomes,
-            length=len(jobs_list),
-            label=_("extracting"),
-            file=sys.stderr,
-            hidden=not show_progress,
-        ) as progress:
-            for outcome in progress:
+        with contextlib.ExitStack() as stack:
+            if show_progress:
+                outcomes = stack.enter_context(
+                    click.progressbar(
+                        outcomes, length=len(jobs_list), label=_("extracting"), file=sys.stderr
+                    )
+                )
+            for outcome in outcomes:
                 if outcome.ok:
                     done.append(outcome)
                     continue
@@ -369,6 +383,7 @@ def link(
     from extractor import app
     from extractor.summary import link_lines
 
+    collecting()
     with handled(verbose):
         years = app.load_years(list(files))
         target = output or files[0].parent / app.CROSSWALK_FILE
@@ -392,6 +407,7 @@ def schema(output: Path | None, verbose: bool) -> None:
     from extractor.output import write_atomic
     from extractor.schema import schema_json
 
+    collecting()
     with handled(verbose):
         text = schema_json()
         if output is None:
@@ -429,6 +445,7 @@ def diff(
     from extractor.output import to_json
     from extractor.years.diff_text import render_text
 
+    collecting()
     with handled(verbose):
         result = app.diff_files(old, new, crosswalk_file, links_file)
         to_stdout(to_json(result) if as_json else render_text(result))
@@ -489,6 +506,7 @@ def export(
     """
     from extractor import app
 
+    collecting()
     with handled(verbose):
         written = app.export_files(
             list(files), export_format, output, crosswalk_file, links_file, raw_cells
@@ -532,6 +550,7 @@ def report(
     """
     from extractor import app
 
+    collecting()
     with handled(verbose):
         language: Language = "en" if click.get_current_context().meta.get("lang") == "en" else "ja"
         written = app.report_files(list(files), output, crosswalk_file, links_file, language)

@@ -7,7 +7,7 @@ add fields freely, rename none.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -27,6 +27,23 @@ class Model(BaseModel):
     """Base for every output model: unknown fields are refused so typos fail loudly."""
 
     model_config = ConfigDict(extra="forbid")
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        # A large packet makes a hundred thousand models; each would keep a set of the
+        # fields given to it (unused here). They share one set of all their field names
+        # instead: pydantic only ever adds field names to it, which it already holds.
+        object.__setattr__(self, "__pydantic_fields_set__", _all_fields(type(self)))
+
+
+_FIELD_SETS: dict[type[BaseModel], set[str]] = {}
+
+
+def _all_fields(model: type[BaseModel]) -> set[str]:
+    found = _FIELD_SETS.get(model)
+    if found is None:
+        found = _FIELD_SETS[model] = set(model.model_fields)
+    return found
 
 
 class Source(Model):
@@ -291,3 +308,23 @@ class Dataset(Model):
     warnings: list[ExtractionWarning]
     unmapped: list[UnmappedCell]
     coverage: Coverage
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class Shared:
+    """Equal small models built once per dataset and shared: a large packet holds thousands
+    of identical goals, schedules, slots and columns, which are never changed once built."""
+
+    def __init__(self) -> None:
+        self._made: dict[tuple[Any, ...], BaseModel] = {}
+
+    def get(self, model: type[M], **fields: Any) -> M:
+        """Given a model class and its fields (hashable values), return the one instance."""
+        key = (model, *((name, type(value), value) for name, value in fields.items()))
+        found = self._made.get(key)
+        if found is None:
+            found = self._made[key] = model(**fields)
+        assert isinstance(found, model)
+        return found

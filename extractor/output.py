@@ -16,7 +16,7 @@ import shutil
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO
 
@@ -39,6 +39,27 @@ FRESH_SECONDS = 5
 def to_json(model: BaseModel) -> str:
     """Given a model, return its JSON: key order as declared, 2-space indent, Japanese as is."""
     return model.model_dump_json(indent=2) + "\n"
+
+
+ACTIVITIES_SLOT = b'\n  "activities": [],\n'
+
+
+def dataset_json(dataset: Dataset) -> list[bytes]:
+    """Given a dataset, return its JSON (the same bytes as `to_json`, UTF-8) in pieces: the
+    frame, then each activity on its own, so that a large packet never needs its whole JSON
+    built twice in memory."""
+    frame = dataset.model_copy(update={"activities": []})
+    text = frame.__pydantic_serializer__.to_json(frame, indent=2) + b"\n"
+    head, slot, tail = text.partition(ACTIVITIES_SLOT)
+    if not slot or not dataset.activities:
+        return [text]
+    chunks = [head, b'\n  "activities": [\n']
+    serializer = dataset.activities[0].__pydantic_serializer__
+    for number, activity in enumerate(dataset.activities):
+        body = serializer.to_json(activity, indent=2)
+        chunks.append((b",\n" if number else b"") + b"    " + body.replace(b"\n", b"\n    "))
+    chunks.append(b"\n  ],\n" + tail)
+    return chunks
 
 
 def _reason(exc: OSError) -> str:
@@ -127,15 +148,16 @@ class _Staged:
         self.handle = handle
         _lock(handle)
 
-    def write(self, text: str | bytes) -> None:
-        data = text.encode("utf-8") if isinstance(text, str) else text
+    def write(self, content: Content) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.fchmod(self.handle, 0o666 & ~umask)
-        view = memoryview(data)
-        while view:
-            written = os.write(self.handle, view)
-            view = view[written:]
+        pieces = content if isinstance(content, list) else [content]
+        for piece in pieces:
+            view = memoryview(piece.encode("utf-8") if isinstance(piece, str) else piece)
+            while view:
+                written = os.write(self.handle, view)
+                view = view[written:]
         os.fsync(self.handle)
 
     def commit(self) -> None:
@@ -164,7 +186,10 @@ def _write_error(path: Path, exc: OSError) -> OutputError:
     )
 
 
-def write_files(files: dict[Path, str | bytes]) -> None:
+Content = str | bytes | list[bytes]
+
+
+def write_files(files: Mapping[Path, Content]) -> None:
     """Given paths and contents, write them all or none: every file is written and flushed
     to a temporary file before any replaces its target."""
     targets = {path: _check_target(path) for path in files}
@@ -190,7 +215,7 @@ def write_files(files: dict[Path, str | bytes]) -> None:
         item.close()
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
+def write_atomic(path: Path, text: Content) -> None:
     """Given a path and text, write it so readers see the old file or the whole new one."""
     write_files({path: text})
 
@@ -215,7 +240,7 @@ def staged_file(path: Path) -> Iterator[Path]:
     item.close()
 
 
-def write_folder(folder: Path, files: dict[str, str | bytes]) -> list[Path]:
+def write_folder(folder: Path, files: Mapping[str, Content]) -> list[Path]:
     """Given a folder and its files' names and contents, write them all or none. A new
     folder is built aside and renamed into place; an existing one has every file staged
     before any is replaced (its other files are left alone)."""

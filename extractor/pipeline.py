@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from extractor.models import (
     ExtractionWarning,
     Heading,
     Packet,
+    Shared,
     Source,
     Table,
     UnmappedCell,
@@ -25,21 +27,39 @@ from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, read_source
 from extractor.structure.layout import Layout, TableLayout
 from extractor.structure.reconstruct import reconstruct
-from extractor.years.keys import unique_keys
 
 
 def extract(path: Path, settings: ExtractSettings | None = None) -> Dataset:
     """Given a packet file (text export or PDF), return its normalized dataset."""
     settings = settings or ExtractSettings()
-    return extract_document(read_source(path, settings), settings)
+    return extract_document(read_source(path, settings), settings, release_rows=True)
 
 
-def extract_document(document: SourceDocument, settings: ExtractSettings) -> Dataset:
+def extract_document(
+    document: SourceDocument, settings: ExtractSettings, release_rows: bool = False
+) -> Dataset:
     """Given a file read into rows, return its normalized dataset (the stages after the
-    first)."""
-    layout = reconstruct(document, settings)
-    activities, activity_warnings = build_activities(layout, settings)
-    return assemble(document, layout, unique_keys(activities), activity_warnings)
+    first). With `release_rows`, the document's rows are let go once read into the layout,
+    before the models grow (a large packet then needs about half the memory)."""
+    collecting = gc.isenabled()
+    gc.disable()  # the stages make many objects and no cycles: collections are pure cost
+    try:
+        layout = reconstruct(document, settings)
+        references = _references(document)
+        if release_rows:
+            document.rows = []
+        activities, activity_warnings = build_activities(layout, settings)
+        return assemble(document, layout, activities, activity_warnings, references)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _references(document: SourceDocument) -> dict[int, str]:
+    """For a workbook, each row's reference (基本目標1!12:12) by its line, for warnings."""
+    if document.format != "xlsx":
+        return {}
+    return {row.line: ref for row in document.rows if (ref := row.reference()) is not None}
 
 
 def _consensus(
@@ -105,7 +125,7 @@ def _packet(layout: Layout, warnings: list[ExtractionWarning]) -> Packet:
     )
 
 
-def _table(table: TableLayout) -> Table:
+def _table(table: TableLayout, shared: Shared) -> Table:
     return Table(
         line=table.line,
         subheader_line=table.subheader_line,
@@ -113,7 +133,8 @@ def _table(table: TableLayout) -> Table:
         basic_goal=table.basic_goal.number if table.basic_goal else None,
         activity_goal=table.activity_goal.number if table.activity_goal else None,
         columns=[
-            Column(
+            shared.get(
+                Column,
                 index=c.index,
                 header=c.header,
                 subheader=c.subheader,
@@ -130,17 +151,16 @@ def assemble(
     layout: Layout,
     activities: list[Activity],
     activity_warnings: list[ExtractionWarning],
+    references: dict[int, str] | None = None,
 ) -> Dataset:
     """Given every stage's result, return the dataset with its warnings in source order."""
+    shared = Shared()
     warnings = [*document.warnings, *layout.warnings, *activity_warnings]
     packet = _packet(layout, warnings)
     warnings.sort(key=lambda w: (w.page or 0, w.line or 0))
-    if document.format == "xlsx":
-        rows = {row.line: row for row in document.rows}
-        warnings = [
-            w.model_copy(update={"cell": rows[w.line].reference()}) if w.line in rows else w
-            for w in warnings
-        ]
+    for warning in warnings:
+        if references and warning.line in references:
+            warning.cell = references[warning.line]
     unmapped = [
         UnmappedCell(line=c.line, column=c.column, text=c.text, page=c.page)
         for c in layout.unmapped
@@ -169,7 +189,7 @@ def assemble(
             )
             for level, ref, parent in layout.headings
         ],
-        tables=[_table(t) for t in layout.tables],
+        tables=[_table(t, shared) for t in layout.tables],
         activities=activities,
         warnings=warnings,
         unmapped=unmapped,
@@ -198,7 +218,7 @@ def debug_dump(path: Path, stage: str, settings: ExtractSettings) -> dict[str, o
         }
     layout = reconstruct(document, settings)
     return {
-        "tables": [_table(t).model_dump(mode="json") for t in layout.tables],
+        "tables": [_table(t, Shared()).model_dump(mode="json") for t in layout.tables],
         "records": [
             {
                 "table_line": record.table.line,

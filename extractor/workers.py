@@ -11,6 +11,7 @@ bytes of the file being read) without copying or re-reading it.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import resource
@@ -27,6 +28,7 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 RESERVE = 8 * 1024 * 1024
+PR_SET_PDEATHSIG = 1  # prctl(2)
 # How long a worker has to stop after SIGTERM, and to be reaped after SIGKILL.
 STOP_SECONDS = 1.0
 
@@ -91,13 +93,30 @@ def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel kill this process when its parent dies, so a worker never
+    outlives the run that started it."""
+    if not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def _serve(
     connection: Connection,
     function: Callable[[Any], Any],
     setup: Callable[[], None] | None,
     memory: int | None,
+    others: list[Connection],
 ) -> None:
     """A worker's loop: take (index, task), answer ("ok" | "error" | "memory", index, …)."""
+    _die_with_parent()
+    gc.enable()  # the launcher paused collection while the modules loaded
+    for other in others:  # the parent's ends of its other workers' pipes, copied by fork
+        other.close()
     # Stopped by the parent with SIGTERM: unwind, so that pools of our own stop too.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us; Ctrl-C is its to handle
@@ -169,7 +188,13 @@ class Pool(Generic[Task, Result]):
         parent, child = context.Pipe()
         process = context.Process(
             target=_serve,
-            args=(child, self.function, self.setup, self.caps.memory_bytes),
+            args=(
+                child,
+                self.function,
+                self.setup,
+                self.caps.memory_bytes,
+                [w.connection for w in self.workers] + [parent],
+            ),
             daemon=False,
         )
         process.start()

@@ -15,7 +15,14 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal
 
-from extractor.models import ExtractionWarning, Number, Target, TargetKind, TargetSlot
+from extractor.models import (
+    ExtractionWarning,
+    Number,
+    Shared,
+    Target,
+    TargetKind,
+    TargetSlot,
+)
 from extractor.normalize.text import (
     DASHES,
     clean,
@@ -202,7 +209,8 @@ class TargetDraft:
 class _Reader:
     """Accumulates the targets of one activity part while cells are read in order."""
 
-    def __init__(self, years: SlotYears, settings: ExtractSettings) -> None:
+    def __init__(self, years: SlotYears, settings: ExtractSettings, shared: Shared) -> None:
+        self.shared = shared
         self.years = years
         self.settings = settings
         self.done: list[TargetDraft] = []
@@ -340,8 +348,12 @@ class _Reader:
 
     def _slot(self, draft: TargetDraft, name: Slot) -> TargetSlot:
         slot = draft.slots[name]
-        return TargetSlot(
-            fiscal_year=self.years.of(name), value=slot.value, raw=slot.raw, unit=slot.unit
+        return self.shared.get(
+            TargetSlot,
+            fiscal_year=self.years.of(name),
+            value=slot.value,
+            raw=slot.raw,
+            unit=slot.unit,
         )
 
 
@@ -371,10 +383,13 @@ def _figure_cells(row: list[tuple[TargetCell, Reading]]) -> str:
 
 
 def build_targets(
-    cells: list[TargetCell], years: SlotYears, settings: ExtractSettings
+    cells: list[TargetCell],
+    years: SlotYears,
+    settings: ExtractSettings,
+    shared: Shared | None = None,
 ) -> tuple[list[Target], list[ExtractionWarning]]:
     """Given the target-area cells of one activity in reading order, return its targets."""
-    reader = _Reader(years, settings)
+    reader = _Reader(years, settings, shared or Shared())
     rows: dict[int, list[tuple[TargetCell, Reading]]] = {}
     for cell in cells:
         rows.setdefault(cell.row, []).append((cell, read_cell(cell.text, settings)))

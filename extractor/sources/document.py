@@ -9,7 +9,7 @@ from extractor.i18n import _
 from extractor.models import ExtractionWarning
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Box:
     """Where a cell sits on a PDF page, in PDF points from the top-left."""
 
@@ -20,7 +20,7 @@ class Box:
     bottom: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     """One row of cells as laid out in the source; `line` is the 1-based line or row ordinal."""
 

@@ -150,6 +150,8 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
             decoded.append((data.decode(encoding), encoding))
         except UnicodeDecodeError:
             continue
+        if any(marker in decoded[-1][0] for marker in PACKET_MARKERS):
+            break  # the first encoding that reads as a packet is the one
     if not decoded:
         mixed = _mixed(data, legacy)
         if mixed:

@@ -43,7 +43,7 @@ COUNCIL_ROLES = (Role.COUNCIL_EFFORTS, Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS)
 CITY_ROLES = (Role.CITY_EFFORTS, Role.CITY_RESULTS, Role.CITY_PLANS)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     """A non-empty source cell and where it came from."""
 
@@ -57,7 +57,7 @@ class Cell:
     ref: str | None = None  # in a workbook, the cell's reference (基本目標1!E12)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GoalRef:
     number: int
     title: str
@@ -112,7 +112,7 @@ class TableLayout:
         return next((c.header for c in self.columns if c.role == Role.ROLES), None)
 
 
-@dataclass
+@dataclass(slots=True)
 class MappedRow:
     """A data row with each non-empty cell assigned to the role of its column."""
 

@@ -86,9 +86,12 @@ class Step:
     linkage: Linkage
 
 
-def digest(text: str | bytes) -> str:
-    """Given a dataset file's text or bytes, return its SHA-256."""
-    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+def digest(text: str | bytes | list[bytes]) -> str:
+    """Given a dataset file's text or bytes (or its pieces), return its SHA-256."""
+    hashed = hashlib.sha256()
+    for piece in text if isinstance(text, list) else [text]:
+        hashed.update(piece.encode("utf-8") if isinstance(piece, str) else piece)
+    return hashed.hexdigest()
 
 
 def ordered(years: list[Year]) -> list[Year]:

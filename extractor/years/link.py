@@ -50,7 +50,12 @@ class LinkSettings(BaseModel):
     )
     contained_score: float = Field(default=95.0, description="…scores at least this")
     number_mismatch_cap: float = Field(
-        default=50.0, description="Names whose numbers differ score at most this"
+        default=50.0, description="Names whose numbers differ score at most this on the name…"
+    )
+    number_mismatch_total: float = Field(
+        default=59.0,
+        description="…and at most this in all: below `review`, so that 第3地区 is never linked "
+        "to 地区13 unless a person forces it",
     )
     same_goal_score: float = 100.0
     same_basic_goal_score: float = 50.0
@@ -166,11 +171,17 @@ def features(activities: list[Activity]) -> Features:
     )
 
 
-def contained(old: list[str], new: list[str], minimum: int) -> list[tuple[int, int]]:
-    """Given two lists of strings, return the pairs where one holds the other whole (the
-    shorter at least `minimum` long): an exact substring search of each distinct string in
-    the other list joined into one text."""
-    pairs: set[tuple[int, int]] = set()
+def contained(
+    old: list[str], new: list[str], minimum: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Given two lists of strings, return the (old, new) index pairs where one holds the
+    other whole and is longer (the shorter at least `minimum` long): an exact substring
+    search of each distinct string in the other list joined into one text. Equal strings
+    are left out: they score 100 anyway."""
+    import numpy as np
+
+    found_rows: list[np.ndarray] = []
+    found_columns: list[np.ndarray] = []
     for needles, haystack, flip in ((old, new, False), (new, old, True)):
         joined = "\x00".join(haystack)
         starts = [0]
@@ -182,15 +193,24 @@ def contained(old: list[str], new: list[str], minimum: int) -> list[tuple[int, i
         for text, owners in positions.items():
             if len(text) < minimum:
                 continue
-            at = joined.find(text)
             hits: set[int] = set()
+            at = joined.find(text)
             while at != -1:
-                hits.add(bisect_right(starts, at) - 1)
+                hit = bisect_right(starts, at) - 1
+                if len(haystack[hit]) > len(text):
+                    hits.add(hit)
                 at = joined.find(text, at + 1)
-            for hit in hits:
-                for owner in owners:
-                    pairs.add((hit, owner) if flip else (owner, hit))
-    return sorted(pairs)
+            if not hits:
+                continue
+            mine = np.repeat(np.array(owners, dtype=np.int64), len(hits))
+            theirs = np.tile(np.array(sorted(hits), dtype=np.int64), len(owners))
+            found_rows.append(theirs if flip else mine)
+            found_columns.append(mine if flip else theirs)
+    if not found_rows:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    rows, columns = np.concatenate(found_rows), np.concatenate(found_columns)
+    order = np.lexsort((columns, rows))
+    return rows[order], columns[order]
 
 
 class _Scorer:
@@ -238,9 +258,11 @@ class _Scorer:
         ):
             left, right = getattr(old, part)[start:stop], getattr(new, part)
             score = process.cdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
-            for i, j in self.contained[part]:
-                if start <= i < stop:
-                    score[i - start, j] = max(score[i - start, j], s.contained_score)
+            rows, columns = self.contained[part]
+            inside = (rows >= start) & (rows < stop)
+            if inside.any():
+                where = (rows[inside] - start, columns[inside])
+                score[where] = np.maximum(score[where], s.contained_score)
             if part == "names":
                 differ = self.old_numbers[start:stop, None] != self.new_numbers[None, :]
                 np.minimum(score, s.number_mismatch_cap, out=score, where=differ)
@@ -260,7 +282,9 @@ class _Scorer:
         known = union > 0
         total += s.department_weight * np.where(known, 100.0 * shared / np.maximum(union, 1), 0.0)
         weights += s.department_weight * known
-        return np.round(total.astype(np.float64) / np.maximum(weights, 1e-9), 1)
+        scores = np.round(total.astype(np.float64) / np.maximum(weights, 1e-9), 1)
+        differ = self.old_numbers[start:stop, None] != self.new_numbers[None, :]
+        return np.minimum(scores, s.number_mismatch_total, out=scores, where=differ)
 
     def _goals(self, start: int, stop: int) -> np.ndarray:
         import numpy as np
@@ -330,6 +354,30 @@ def _components(edges: list[tuple[int, int, float]]) -> list[list[tuple[int, int
     return list(groups.values())
 
 
+def _greedy(edges: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Pairs taken best score first (ties in order), each row and column once."""
+    taken_rows: set[int] = set()
+    taken_columns: set[int] = set()
+    chosen = []
+    for edge in sorted(edges, key=lambda e: (-e[2], e[0], e[1])):
+        if edge[0] not in taken_rows and edge[1] not in taken_columns:
+            taken_rows.add(edge[0])
+            taken_columns.add(edge[1])
+            chosen.append(edge)
+    return sorted(chosen)
+
+
+def _bound(edges: list[tuple[int, int, float]]) -> float:
+    """An upper bound of any one-to-one pairing's total: the smaller of the sums of each
+    row's and each column's best score."""
+    rows: dict[int, float] = {}
+    columns: dict[int, float] = {}
+    for i, j, score in edges:
+        rows[i] = max(rows.get(i, 0.0), score)
+        columns[j] = max(columns.get(j, 0.0), score)
+    return min(sum(rows.values()), sum(columns.values()))
+
+
 def _assign(edges: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Given one component's allowed edges, return its optimal one-to-one pairs."""
     if len(edges) == 1:
@@ -338,6 +386,12 @@ def _assign(edges: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]
     columns = sorted({j for _, j, _ in edges})
     if len(rows) == 1 or len(columns) == 1:
         return [max(edges, key=lambda edge: (edge[2], -edge[0], -edge[1]))]
+    greedy = _greedy(edges)
+    if sum(score for _, _, score in greedy) >= _bound(edges) - 1e-6:
+        # No assignment can score more than the smaller of the sums of the row and column
+        # maxima; a greedy pairing that reaches it is optimal without solving (look-alikes
+        # told apart by a number, and identical records, come out this way).
+        return greedy
     import numpy as np
     from scipy.optimize import linear_sum_assignment
 
