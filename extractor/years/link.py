@@ -171,9 +171,7 @@ def features(activities: list[Activity]) -> Features:
     )
 
 
-def contained(
-    old: list[str], new: list[str], minimum: int
-) -> tuple[np.ndarray, np.ndarray]:
+def contained(old: list[str], new: list[str], minimum: int) -> tuple[np.ndarray, np.ndarray]:
     """Given two lists of strings, return the (old, new) index pairs where one holds the
     other whole and is longer (the shorter at least `minimum` long): an exact substring
     search of each distinct string in the other list joined into one text. Equal strings
