@@ -16,8 +16,8 @@ run: $(STAMP)
 	$(BIN)/extract raw/h24.txt
 
 lint: $(STAMP)
-	$(BIN)/ruff check extractor tests benchmarks
-	$(BIN)/ruff format --check extractor tests benchmarks
+	$(BIN)/ruff check extractor tests benchmarks docs
+	$(BIN)/ruff format --check extractor tests benchmarks docs
 	$(BIN)/mypy extractor tests
 
 # pytest exits 5 when it collects no tests; that is not a failure of the code.
@@ -35,6 +35,10 @@ catalogs: $(STAMP)
 # `extract --help` prints this text without loading click; a test keeps it current.
 help-text: $(STAMP)
 	COLUMNS=80 $(BIN)/python -c "from click.testing import CliRunner; from extractor.cli import main; print(CliRunner().invoke(main, ['--help'], prog_name='extract').output, end='')" > extractor/help.txt
+
+# The picture of the report's first screen in the README (needs Debian's chromium).
+screenshot: $(STAMP)
+	$(BIN)/python docs/screenshot.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -167,7 +167,7 @@ def _weekday_fit(month: int, day: int, weekday: str, around: int) -> str | None:
     return None
 
 
-class _Builder:
+class ActivityBuilder:
     """Builds one Activity, collecting warnings as it goes."""
 
     def __init__(
@@ -389,7 +389,7 @@ def build_activities(
         )
         positions[goal_key] = positions.get(goal_key, 0) + 1
         ident = f"{goal_key[0]}.{goal_key[1]}.{positions[goal_key]}"
-        builder = _Builder(record, layout, settings, ident, shared)
+        builder = ActivityBuilder(record, layout, settings, ident, shared)
         activity = builder.build()
         activity.key = next_key(activity_key(activity), keys)
         activities.append(activity)

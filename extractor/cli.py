@@ -22,6 +22,7 @@ import click
 from click_default_group import DefaultGroup
 
 from extractor.errors import ExtractorError, OutputError
+from extractor.export import FORMATS
 from extractor.i18n import Language, _, locale_language, set_language
 
 if TYPE_CHECKING:
@@ -453,29 +454,27 @@ def diff(
         sys.exit(1)
 
 
-def _export_help() -> str:
-    from extractor.export import FORMATS
-
-    return "; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
-
-
 @main.command("export")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @click.option(
     "-f",
     "--format",
     "export_format",
-    type=click.Choice(["csv", "jsonl", "sqlite", "datapackage"]),
+    type=click.Choice(list(FORMATS)),
     required=True,
-    help="csv: activities, targets and dates CSVs for spreadsheets; jsonl: one activity per "
-    "line; sqlite: one database; datapackage: a Frictionless Data Package.",
+    help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + ".",
 )
 @click.option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="A folder for csv and datapackage, a file for jsonl and sqlite "
-    "[default: export/, activities.jsonl, data.db, datapackage/].",
+    help="A folder for "
+    + " and ".join(f.name for f in FORMATS.values() if f.writes == "folder")
+    + ", a file for "
+    + " and ".join(f.name for f in FORMATS.values() if f.writes == "file")
+    + " [default: "
+    + ", ".join(f.default + ("/" if f.writes == "folder" else "") for f in FORMATS.values())
+    + "].",
 )
 @click.option(
     "--raw-cells",

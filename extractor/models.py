@@ -270,11 +270,36 @@ class UnmappedCell(Model):
     page: int | None = None
 
 
+ColumnRole = Literal[
+    "name",
+    "description",
+    "roles",
+    "council.efforts",
+    "council.results",
+    "council.plans",
+    "city.efforts",
+    "city.department",
+    "city.results",
+    "city.plans",
+    "schedule",
+    "targets.plan",
+    "targets.target",
+    "targets.actual",
+    "extra",
+    "other",
+    "unknown",
+]
+
+
 class Column(Model):
     index: int
     header: str
     subheader: str | None = Field(default=None, description="Second header row, e.g. 21 / 25")
-    role: str
+    role: ColumnRole = Field(
+        description="What the column holds: `extra` for target cells past 実績 under no "
+        "header, `other` for a header the tool does not know (kept under `extra`), `unknown` "
+        "for a column with no header"
+    )
     fiscal_year: int | None = None
 
 

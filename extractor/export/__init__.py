@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from extractor.i18n import N_
-from extractor.models import Dataset
+
+if TYPE_CHECKING:
+    from extractor.models import Dataset
 
 Writes = Literal["file", "folder"]
-SeriesOf = Callable[[Dataset], dict[str, str]]
+SeriesOf = Callable[["Dataset"], dict[str, str]]
 
 
 @dataclass(frozen=True)

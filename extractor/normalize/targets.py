@@ -206,7 +206,7 @@ class TargetDraft:
             self.lines.append(cell.line)
 
 
-class _Reader:
+class _TargetReader:
     """Accumulates the targets of one activity part while cells are read in order."""
 
     def __init__(self, years: SlotYears, settings: ExtractSettings, shared: Shared) -> None:
@@ -389,7 +389,7 @@ def build_targets(
     shared: Shared | None = None,
 ) -> tuple[list[Target], list[ExtractionWarning]]:
     """Given the target-area cells of one activity in reading order, return its targets."""
-    reader = _Reader(years, settings, shared or Shared())
+    reader = _TargetReader(years, settings, shared or Shared())
     rows: dict[int, list[tuple[TargetCell, Reading]]] = {}
     for cell in cells:
         rows.setdefault(cell.row, []).append((cell, read_cell(cell.text, settings)))

@@ -264,7 +264,7 @@ class _CappedInflater:
         return out
 
 
-class _Reader:
+class _PageReader:
     """Reads one PDF in a worker process: opens it once, then a page per task."""
 
     def __init__(self, path: Path, data: bytes, settings: ExtractSettings) -> None:
@@ -366,7 +366,7 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
 
     del pdfplumber
     _check_complete(path, data)
-    reader = _Reader(path, data, settings)
+    reader = _PageReader(path, data, settings)
     caps = Caps(task_seconds=settings.page_seconds, memory_bytes=settings.max_memory)
     rows: list[SourceRow] = []
     chars = cid_chars = 0

@@ -67,7 +67,7 @@ class GoalRef:
 
 
 @dataclass
-class Column:
+class HeaderColumn:
     index: int
     header: str
     role: Role
@@ -83,7 +83,7 @@ class TableLayout:
     page: int | None
     basic_goal: GoalRef | None
     activity_goal: GoalRef | None
-    columns: list[Column]
+    columns: list[HeaderColumn]
     subheader_line: int | None = None
     plan_fiscal_year: int | None = None
     target_fiscal_year: int | None = None

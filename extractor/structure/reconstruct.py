@@ -27,9 +27,9 @@ from extractor.structure.headers import fiscal_year_in, header_role, is_header_r
 from extractor.structure.layout import (
     ActivityRecord,
     Cell,
-    Column,
     Cover,
     GoalRef,
+    HeaderColumn,
     Layout,
     MappedRow,
     Role,
@@ -301,7 +301,7 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
         and state.tables[-1].basic_goal == state.basic_goal
     )
     last_named = max((c.column for c in cells), default=-1)
-    columns: list[Column] = []
+    columns: list[HeaderColumn] = []
     for index in range(len(texts)):
         text = clean(texts[index])
         role = header_role(text) if text else None
@@ -315,7 +315,7 @@ def _start_table(state: _State, row: SourceRow, texts: list[str], cells: list[Ce
                 role = Role.EXTRA
             else:
                 role = Role.UNKNOWN
-        columns.append(Column(index, text, role))
+        columns.append(HeaderColumn(index, text, role))
     table = TableLayout(
         line=row.line,
         page=row.page,
