@@ -20,6 +20,7 @@ class WarningCode(StrEnum):
 
     MIXED_LINE_ENDINGS = "mixed_line_endings"
     HIDDEN_CELLS = "hidden_cells"
+    FORMULA_WITHOUT_VALUE = "formula_without_value"
     ROW_OUTSIDE_TABLE = "row_outside_table"
     UNEXPECTED_TEXT = "unexpected_text"
     UNKNOWN_COLUMN = "unknown_column"
@@ -75,6 +76,12 @@ SPECS: dict[WarningCode, Spec] = {
            "be meant for the committee."),
         quoted=("text",),
         terms=("what",),
+    ),
+    C.FORMULA_WITHOUT_VALUE: Spec(
+        N_("formula cells {where} have no saved result and were read as empty: {text}"),
+        N_("Open the workbook in Excel or LibreOffice, let it calculate and save it, then "
+           "extract again: the program that wrote it saved formulas without their results."),
+        quoted=("text",),
     ),
     C.ROW_OUTSIDE_TABLE: Spec(
         N_("a row {where}; kept in unmapped: {text}"),

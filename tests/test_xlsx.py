@@ -195,6 +195,38 @@ def test_number_formats() -> None:
     assert display(-1234.5, "#,##0.00;(#,##0.00)") == "(1,234.50)"
 
 
+def _rewrite_part(path: Path, part: str, old: bytes, new: bytes) -> None:
+    """Replace bytes in one part of a workbook archive (to write what openpyxl cannot)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    assert old in parts[part]
+    parts[part] = parts[part].replace(old, new)
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_formulas_read_through_their_saved_results(tmp_path: Path) -> None:
+    """The actual N9 is a formula saved with its result (10200); the actual N6 one saved
+    without a result, as openpyxl and some other programs write them."""
+    path = packet_workbook(tmp_path / "r2.xlsx")
+    workbook = openpyxl.load_workbook(path)
+    goal = workbook["基本目標1"]
+    goal["N9"] = "=M9+121"
+    goal["N6"] = "=SUM(N9,-10180)"
+    workbook.save(path)
+    sheet = "xl/worksheets/sheet2.xml"
+    _rewrite_part(path, sheet, b"<f>M9+121</f><v />", b"<f>M9+121</f><v>10200</v>")
+    dataset = extract(path)
+    (lamp,) = by_name(dataset, "防犯灯設置等補助事業の推進").targets
+    assert (lamp.actual.raw, lamp.actual.value) == ("10,200", 10200)
+    (meetings,) = by_name(dataset, "地区住民座談会の開催").targets
+    assert (meetings.actual.raw, meetings.actual.value) == (None, None)
+    (warning,) = [w for w in dataset.warnings if w.code == WarningCode.FORMULA_WITHOUT_VALUE]
+    assert warning.args == {"where": "基本目標1!N6", "text": "=SUM(N9,-10180)"}
+    assert warning.page == 2
+
+
 # --- workbooks that cannot be read ----------------------------------------------------------
 
 

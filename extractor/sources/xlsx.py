@@ -6,6 +6,9 @@ as the PDF path reads one: its text sits in its first row and column, and a cell
 down over several rows belongs to each of them (a merged 活動名 makes the rows below
 continuation rows; a merged actual is read once). Trailing empty rows and columns are
 ignored; text in hidden rows, columns or sheets is read like any other and warned about.
+A formula is read through the result the workbook saved with it; one saved without a
+result (some programs write workbooks without calculating them) reads as empty, with a
+warning naming its cells.
 """
 
 from __future__ import annotations
@@ -86,14 +89,19 @@ def _hidden_columns(sheet: Any) -> set[int]:
     return hidden
 
 
-def _sheet_rows(sheet: Any) -> tuple[list[list[str]], set[int], set[int]]:
+Position = tuple[int, int]
+
+
+def _sheet_rows(sheet: Any, valued: set[Position]) -> tuple[list[list[str]], set[int], set[int]]:
     """Given a worksheet, return its displayed text row by row (trailing empties trimmed),
-    its hidden rows and its hidden columns (1-based)."""
-    texts: dict[tuple[int, int], str] = {}
+    its hidden rows and its hidden columns (1-based); add to `valued` the (row, column) of
+    every cell holding a value."""
+    texts: dict[Position, str] = {}
     for row in sheet.iter_rows():
         for cell in row:
             if cell.value is None:
                 continue
+            valued.add((cell.row, cell.column))
             text = display(cell.value, cell.number_format)
             if text.strip():
                 texts[(cell.row, cell.column)] = text
@@ -108,10 +116,10 @@ def _sheet_rows(sheet: Any) -> tuple[list[list[str]], set[int], set[int]]:
     return rows, hidden_rows, _hidden_columns(sheet)
 
 
-def _merged_down(sheet: Any) -> dict[tuple[int, int], tuple[int, int]]:
+def _merged_down(sheet: Any) -> dict[Position, Position]:
     """Given a worksheet, return the positions covered by a cell merged down from a row
     above (1-based row, column) → the merged cell's first position."""
-    covered: dict[tuple[int, int], tuple[int, int]] = {}
+    covered: dict[Position, Position] = {}
     for merged in sheet.merged_cells.ranges:
         for row in range(merged.min_row + 1, merged.max_row + 1):
             covered[(row, merged.min_col)] = (merged.min_row, merged.min_col)
@@ -140,6 +148,36 @@ def _hidden_warning(
     )
 
 
+def _formulas_without_values(data: bytes, valued: list[set[Position]]) -> list[ExtractionWarning]:
+    """Given a workbook's bytes and, per sheet, the cells that hold a value, return a
+    warning per sheet naming its formula cells saved without a result."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    # A formula is an <f> element (or <x:f> with a namespace prefix); most workbooks have none.
+    parts = (archive.read(n) for n in archive.namelist() if n.startswith("xl/worksheets/"))
+    if not any(b"<f" in part or b":f>" in part for part in parts):
+        return []
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    warnings: list[ExtractionWarning] = []
+    for number, (sheet, cells) in enumerate(zip(workbook.worksheets, valued, strict=True), 1):
+        found = [
+            (f"{sheet.title}!{column_letter(cell.column)}{cell.row}", str(cell.value))
+            for row in sheet.iter_rows()
+            for cell in row
+            if cell.data_type == "f" and cell.column and (cell.row, cell.column) not in cells
+        ]
+        if found:
+            where = ", ".join(w for w, _f in found[:5]) + (" …" if len(found) > 5 else "")
+            text = " / ".join(f for _w, f in found[:3])[:80]
+            warning = ExtractionWarning.of(
+                WarningCode.FORMULA_WITHOUT_VALUE, where=where, text=text
+            ).model_copy(update={"page": number})
+            warnings.append(warning)
+    workbook.close()
+    return warnings
+
+
 def read_xlsx(path: Path, data: bytes, digest: str, settings: ExtractSettings) -> SourceDocument:
     """Given a workbook's bytes, return its sheets' rows as one document of rows."""
     _check_archive(path, data, settings)
@@ -156,8 +194,10 @@ def read_xlsx(path: Path, data: bytes, digest: str, settings: ExtractSettings) -
         ) from exc
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []
+    valued: list[set[Position]] = []
     for sheet_number, sheet in enumerate(workbook.worksheets, start=1):
-        texts, hidden_rows, hidden_columns = _sheet_rows(sheet)
+        valued.append(set())
+        texts, hidden_rows, hidden_columns = _sheet_rows(sheet, valued[-1])
         if sheet.sheet_state != "visible":
             hidden_rows |= set(range(1, len(texts) + 1))
         covered = _merged_down(sheet)
@@ -184,6 +224,7 @@ def read_xlsx(path: Path, data: bytes, digest: str, settings: ExtractSettings) -
         if warning is not None:
             warnings.append(warning.model_copy(update={"page": sheet_number}))
     workbook.close()
+    warnings.extend(_formulas_without_values(data, valued))
     return SourceDocument(
         path=display_path(path),
         format="xlsx",
