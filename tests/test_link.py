@@ -8,10 +8,20 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.linking import look_alike_packets
 from extractor.errors import OverridesError
 from extractor.models import Activity, Dataset, Goal
 from extractor.pipeline import extract
-from extractor.years.link import kanji_number, link, match_form, name_numbers
+from extractor.years.link import (
+    LinkSettings,
+    _Scorer,
+    features,
+    holds,
+    kanji_number,
+    link,
+    match_form,
+    name_numbers,
+)
 from extractor.years.overrides import (
     Overrides,
     Pair,
@@ -29,6 +39,37 @@ TRUTH = json.loads(
 @pytest.fixture(scope="module")
 def years() -> tuple[Dataset, Dataset]:
     return extract(H23), extract(H24)
+
+
+def _both_ways(old: Dataset, new: Dataset) -> list[float]:
+    scorer = _Scorer(features(old.activities), features(new.activities), LinkSettings())
+    matrix = scorer.rows(0, len(old.activities))
+    assert matrix.shape == (len(old.activities), len(new.activities))
+    assert scorer.rows(3, 7).tolist() == matrix[3:7].tolist()
+    every = [(i, j) for i in range(matrix.shape[0]) for j in range(matrix.shape[1])]
+    scores = [float(matrix[i, j]) for i, j in every]
+    assert scorer.pairs(every) == scores
+    return scores
+
+
+def test_pairs_score_as_the_matrix_does(years: tuple[Dataset, Dataset], tmp_path: Path) -> None:
+    """Scoring chosen pairs and scoring the whole matrix are two code paths of one formula:
+    every pair of h23 × h24, and of two look-alike years whose names differ only in a
+    number (第1地区 / 地区2), scores the same both ways."""
+    scores = _both_ways(*years)
+    assert max(scores) == 100.0 and min(scores) < 20
+    first, second = look_alike_packets(2, tmp_path)
+    scores = _both_ways(extract(first), extract(second))
+    # A copy against the other copy's number is capped below review (59).
+    assert 59.0 in scores
+
+
+def test_holds() -> None:
+    assert holds("見守り訪問活動", "小地域見守り訪問活動", 6)
+    assert holds("小地域見守り訪問活動", "見守り訪問活動", 6)
+    assert not holds("訪問活動", "小地域見守り訪問活動", 6)  # the shorter is under 6 characters
+    assert not holds("見守り訪問活動", "見守り訪問活動", 6)  # equal texts are not "held"
+    assert not holds("見守り訪問事業", "小地域見守り訪問活動", 6)
 
 
 def names(

@@ -7,10 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from extractor.models import Dataset
+from extractor.models import Activity, Dataset
 from extractor.pipeline import extract
 from tests.conftest import by_name
-from tests.packets import H23, era_crossing_packet, h24_text, shift_packet, write_packet
+from tests.packets import (
+    H23,
+    era_crossing_packet,
+    h24_rows,
+    h24_text,
+    join_rows,
+    shift_packet,
+    write_packet,
+)
+from tests.test_pdf import differences
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +80,33 @@ def test_month_day_dates_move_with_the_fiscal_year(h27: Dataset) -> None:
 def test_same_structure_as_h24(h27: Dataset, h24: Dataset) -> None:
     assert [a.name for a in h27.activities] == [a.name for a in h24.activities]
     assert [len(a.targets) for a in h27.activities] == [len(a.targets) for a in h24.activities]
+
+
+def test_columns_in_another_order(tmp_path: Path, h24: Dataset) -> None:
+    """h24 with 実施内容 and the roles swapped, and the city's four columns before the
+    council's three, in every table: the same activities, field for field (dates listed in
+    the new column order). Line 144's surplus — (before 市の取り組み, column 7) moves with
+    市の取り組み to column 4."""
+    order = [0, 2, 1, 6, 7, 8, 9, 3, 4, 5, 10, 11, 12, 13]
+    rows = h24_rows()
+    assert rows[143][6] == "—" and rows[143][-1]  # the shifted row, one cell too many
+    surplus = rows[143].pop(6)
+    rows = [[row[i] for i in order] + row[14:] if len(row) >= 14 else row for row in rows]
+    rows[143].insert(3, surplus)
+    moved = extract(write_packet(tmp_path / "moved.txt", join_rows(rows)))
+
+    def fields(activity: Activity) -> dict[str, object]:
+        dumped = activity.model_dump(mode="json", exclude={"dates"})
+        dumped["dates"] = sorted(activity.model_dump(mode="json")["dates"], key=str)
+        return dumped
+
+    assert [
+        differences(fields(a), fields(b))
+        for a, b in zip(moved.activities, h24.activities, strict=True)
+    ] == [[]] * 54
+    assert [(w.code, w.activity) for w in moved.warnings] == [
+        (w.code, w.activity) for w in h24.warnings
+    ]
 
 
 def test_reiwa_packet(tmp_path: Path) -> None:

@@ -211,9 +211,17 @@ def contained(old: list[str], new: list[str], minimum: int) -> tuple[np.ndarray,
     return rows[order], columns[order]
 
 
+def holds(a: str, b: str, minimum: int) -> bool:
+    """Whether one of two different strings holds the other whole, the shorter at least
+    `minimum` long: the pairwise form of `contained`."""
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    return len(shorter) < len(longer) and len(shorter) >= minimum and shorter in longer
+
+
 class _Scorer:
     """Scores activities of the old year against the new: whole matrices in chunks of rows,
-    or aligned pairs."""
+    or aligned pairs, by one formula over index arrays that broadcast (a column of old
+    indexes against a row of new ones for a matrix, two equal vectors for pairs)."""
 
     def __init__(self, old: Features, new: Features, settings: LinkSettings) -> None:
         import numpy as np
@@ -234,81 +242,97 @@ class _Scorer:
         numbers = {n: k for k, n in enumerate(sorted(set(old.numbers + new.numbers)))}
         self.old_numbers = np.array([numbers[n] for n in old.numbers], dtype=np.int64)
         self.new_numbers = np.array([numbers[n] for n in new.numbers], dtype=np.int64)
-        self.contained = {
-            part: contained(getattr(old, part), getattr(new, part), settings.min_contained_chars)
-            for part in ("names", "descriptions", "labels")
-        }
+        self.old_goals = np.array(old.goals, dtype=np.int64).reshape(-1, 2)
+        self.new_goals = np.array(new.goals, dtype=np.int64).reshape(-1, 2)
+        self._contained: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def contained(self, part: str) -> tuple[np.ndarray, np.ndarray]:
+        """The (old, new) pairs where one text of `part` holds the other (for matrices)."""
+        if part not in self._contained:
+            self._contained[part] = contained(
+                getattr(self.old, part), getattr(self.new, part), self.settings.min_contained_chars
+            )
+        return self._contained[part]
 
     def rows(self, start: int, stop: int) -> np.ndarray:
         """Scores of old activities start..stop against every new one."""
         import numpy as np
+
+        olds = np.arange(start, stop, dtype=np.int64)[:, None]
+        return self._score(olds, np.arange(len(self.new.names), dtype=np.int64)[None, :])
+
+    def pairs(self, pairs: list[tuple[int, int]]) -> list[float]:
+        """Scores of the given (old, new) pairs, by the same formula as `rows`."""
+        import numpy as np
+
+        if not pairs:
+            return []
+        olds = np.array([i for i, _ in pairs], dtype=np.int64)
+        news = np.array([j for _, j in pairs], dtype=np.int64)
+        return [float(score) for score in self._score(olds, news)]
+
+    def _text(self, part: str, olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+        """Similarity (0–100) of one text part, a text held whole in the other counting as
+        a near match."""
+        import numpy as np
         from rapidfuzz import fuzz, process
 
+        old_texts, new_texts = getattr(self.old, part), getattr(self.new, part)
+        left = [old_texts[i] for i in olds.ravel().tolist()]
+        right = [new_texts[j] for j in news.ravel().tolist()]
+        near = self.settings.contained_score
+        if olds.ndim == 1:
+            score = process.cpdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+            minimum = self.settings.min_contained_chars
+            inside = np.array([holds(a, b, minimum) for a, b in zip(left, right, strict=True)])
+            return np.where(inside, np.maximum(score, near), score)
+        score = process.cdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+        start, stop = int(olds[0, 0]), int(olds[-1, 0]) + 1
+        rows, columns = self.contained(part)
+        inside = (rows >= start) & (rows < stop)
+        if inside.any():
+            where = (rows[inside] - start, columns[inside])
+            score[where] = np.maximum(score[where], near)
+        return score
+
+    def _score(self, olds: np.ndarray, news: np.ndarray) -> np.ndarray:
+        import numpy as np
+
         s = self.settings
-        old, new = self.old, self.new
-        shape = (stop - start, len(new.names))
-        total = np.zeros(shape, dtype=np.float32)
-        weights = np.zeros(shape, dtype=np.float32)
+        differ = self.old_numbers[olds] != self.new_numbers[news]
+        total = np.zeros(differ.shape, dtype=np.float32)
+        weights = np.zeros(differ.shape, dtype=np.float32)
         for part, weight in (
             ("names", s.name_weight),
             ("descriptions", s.description_weight),
             ("labels", s.target_weight),
         ):
-            left, right = getattr(old, part)[start:stop], getattr(new, part)
-            score = process.cdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
-            rows, columns = self.contained[part]
-            inside = (rows >= start) & (rows < stop)
-            if inside.any():
-                where = (rows[inside] - start, columns[inside])
-                score[where] = np.maximum(score[where], s.contained_score)
+            score = self._text(part, olds, news)
             if part == "names":
-                differ = self.old_numbers[start:stop, None] != self.new_numbers[None, :]
                 np.minimum(score, s.number_mismatch_cap, out=score, where=differ)
-            known = ~np.logical_and.outer(
-                np.array([not text for text in left]), np.array([not text for text in right])
-            )
+            old_empty = np.array([not t for t in getattr(self.old, part)], dtype=bool)
+            new_empty = np.array([not t for t in getattr(self.new, part)], dtype=bool)
+            known = ~(old_empty[olds] & new_empty[news])
             total += weight * np.where(known, score, 0.0).astype(np.float32)
             weights += weight * known
-        total += s.goal_weight * self._goals(start, stop)
+        old_goals, new_goals = self.old_goals[olds], self.new_goals[news]
+        basic = old_goals[..., 0] == new_goals[..., 0]
+        same = basic & (old_goals[..., 1] == new_goals[..., 1])
+        goals = np.where(same, s.same_goal_score, np.where(basic, s.same_basic_goal_score, 0.0))
+        total += s.goal_weight * goals.astype(np.float32)
         weights += s.goal_weight
-        shared = self.old_departments[start:stop] @ self.new_departments.T
-        sizes = (
-            self.old_departments[start:stop].sum(axis=1)[:, None]
-            + self.new_departments.sum(axis=1)[None, :]
-        )
+        old_departments = self.old_departments[olds.ravel()]
+        if olds.ndim == 1:
+            shared = (old_departments * self.new_departments[news]).sum(axis=1)
+        else:
+            shared = old_departments @ self.new_departments[news.ravel()].T
+        sizes = self.old_departments.sum(axis=1)[olds] + self.new_departments.sum(axis=1)[news]
         union = sizes - shared
         known = union > 0
         total += s.department_weight * np.where(known, 100.0 * shared / np.maximum(union, 1), 0.0)
         weights += s.department_weight * known
         scores = np.round(total.astype(np.float64) / np.maximum(weights, 1e-9), 1)
-        differ = self.old_numbers[start:stop, None] != self.new_numbers[None, :]
         return np.minimum(scores, s.number_mismatch_total, out=scores, where=differ)
-
-    def _goals(self, start: int, stop: int) -> np.ndarray:
-        import numpy as np
-
-        old = np.array(self.old.goals[start:stop], dtype=np.int64).reshape(-1, 2)
-        new = np.array(self.new.goals, dtype=np.int64).reshape(-1, 2)
-        basic = old[:, None, 0] == new[None, :, 0]
-        activity = old[:, None, 1] == new[None, :, 1]
-        s = self.settings
-        return np.where(
-            basic & activity, s.same_goal_score, np.where(basic, s.same_basic_goal_score, 0.0)
-        ).astype(np.float32)
-
-    def pairs(self, pairs: list[tuple[int, int]]) -> list[float]:
-        """Scores of the given (old, new) pairs, by the same formula as `rows`: each chunk of
-        pairs is scored as a small matrix of its own, whose diagonal holds the pairs."""
-        scores: list[float] = []
-        for start in range(0, len(pairs), CHUNK):
-            chunk = pairs[start : start + CHUNK]
-            aligned = _Scorer(
-                self.old.subset([i for i, _ in chunk]),
-                self.new.subset([j for _, j in chunk]),
-                self.settings,
-            )
-            scores += [float(score) for score in aligned.rows(0, len(chunk)).diagonal()]
-        return scores
 
 
 def _same_names(
