@@ -211,6 +211,33 @@ def contained(old: list[str], new: list[str], minimum: int) -> tuple[np.ndarray,
     return rows[order], columns[order]
 
 
+def _distinct(texts: list[str]) -> tuple[list[str], np.ndarray]:
+    """Given texts, return the distinct ones and, per text, the index of its distinct one."""
+    import numpy as np
+
+    at: dict[str, int] = {}
+    indexes = np.array([at.setdefault(text, len(at)) for text in texts], dtype=np.int64)
+    return list(at), indexes
+
+
+def _distinct_cdist(left: list[str], right: list[str]) -> np.ndarray:
+    """fuzz.ratio of every left text against every right one, each distinct pair of texts
+    scored once (look-alike records repeat descriptions and target labels)."""
+    import numpy as np
+    from rapidfuzz import fuzz, process
+
+    left_texts, left_at = _distinct(left)
+    right_texts, right_at = _distinct(right)
+    if len(left_texts) * len(right_texts) * 2 > len(left) * len(right):
+        scores: np.ndarray = process.cdist(
+            left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1
+        )
+        return scores
+    scores = process.cdist(left_texts, right_texts, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+    expanded: np.ndarray = scores[np.ix_(left_at, right_at)]
+    return expanded
+
+
 def holds(a: str, b: str, minimum: int) -> bool:
     """Whether one of two different strings holds the other whole, the shorter at least
     `minimum` long: the pairwise form of `contained`."""
@@ -286,7 +313,7 @@ class _Scorer:
             minimum = self.settings.min_contained_chars
             inside = np.array([holds(a, b, minimum) for a, b in zip(left, right, strict=True)])
             return np.where(inside, np.maximum(score, near), score)
-        score = process.cdist(left, right, scorer=fuzz.ratio, dtype=np.float32, workers=-1)
+        score = _distinct_cdist(left, right)
         start, stop = int(olds[0, 0]), int(olds[-1, 0]) + 1
         rows, columns = self.contained(part)
         inside = (rows >= start) & (rows < stop)
