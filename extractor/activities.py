@@ -69,7 +69,7 @@ DATED_ROLES = {
     Role.PLAN: "targets",
     Role.TARGET: "targets",
     Role.ACTUAL: "targets",
-    Role.EXTRA: "targets",
+    Role.EXTRA: "extra",
 }
 
 

@@ -8,11 +8,12 @@ the JSON Schema lists them and a typo fails type checking.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from extractor.i18n import N_, Language, current_language, quote, translation_for
+from extractor.i18n import N_, Language, current_language, date_text, quote, translation_for
 
 
 class WarningCode(StrEnum):
@@ -259,21 +260,47 @@ TERMS = (
 )
 
 
+# The activity fields a warning names (as in the dataset), and the headers people know them by.
+FIELDS = {
+    "name": N_("name"),
+    "description": N_("description"),
+    "roles": N_("roles"),
+    "council.efforts": N_("council.efforts"),
+    "council.results": N_("council.results"),
+    "council.plans": N_("council.plans"),
+    "city.efforts": N_("city.efforts"),
+    "city.results": N_("city.results"),
+    "city.plans": N_("city.plans"),
+    "targets": N_("targets"),
+    "extra": N_("extra"),
+}
+# Arguments that hold an ISO date, shown as people write dates in the language.
+DATE_ARGUMENTS = ("date", "fits")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _argument(name: str, value: WarningArg, spec: Spec, language: Language) -> object:
+    gettext = translation_for(language).gettext
+    if value is None:
+        return "—"
+    if name in spec.quoted:
+        return quote(value, language)
+    if not isinstance(value, str):
+        return value
+    if name == "field" and value in FIELDS:
+        return gettext(FIELDS[value])
+    if name in DATE_ARGUMENTS and ISO_DATE.fullmatch(value):
+        return date_text(dt.date.fromisoformat(value), language)
+    return gettext(value) if name in spec.terms else value
+
+
 def render(code: WarningCode, args: dict[str, WarningArg], language: Language | None = None) -> str:
     """Given a warning's code and arguments, return its message in a language (the current
     one by default)."""
     language = language or current_language()
-    gettext = translation_for(language).gettext
     spec = SPECS[code]
-    values: dict[str, object] = {}
-    for name, value in args.items():
-        if name in spec.quoted and value is not None:
-            values[name] = quote(value, language)
-        elif name in spec.terms and isinstance(value, str):
-            values[name] = gettext(value)
-        else:
-            values[name] = "—" if value is None else value
-    text = gettext(spec.template).format(**values)
+    values = {name: _argument(name, value, spec, language) for name, value in args.items()}
+    text = translation_for(language).gettext(spec.template).format(**values)
     if language == "ja":  # 「…」 needs no spaces around it
         text = JA_QUOTE_SPACES.sub(r"\1", text)
     return text

@@ -123,6 +123,30 @@ def test_a_warning_in_both_languages() -> None:
         )
 
 
+def test_a_warning_names_fields_by_their_header_and_dates_by_era_in_japanese() -> None:
+    warning = ExtractionWarning.of(
+        WarningCode.WEEKDAY_MISMATCH,
+        line=95,
+        raw="3月30日(金)",
+        field="council.plans",
+        date="2013-03-30",
+        how="year taken from the column's fiscal year",
+        actual="土",
+        written="金",
+        fits="2012-03-30",
+    )
+    assert warning.message == (
+        "'3月30日(金)' in council.plans: 2013-03-30 (year taken from the column's fiscal year) "
+        "is a 土曜日, not 金; the weekday fits 2012-03-30"
+    )
+    with using("ja"):
+        assert warning.text() == (
+            "市社協の取り組み（実施予定）の「3月30日(金)」：平成25年3月30日（2013年3月30日）"
+            "（年は列の年度から補った）は土曜日で、金曜日ではありません。"
+            "この曜日に合うのは平成24年3月30日（2012年3月30日）です"
+        )
+
+
 @pytest.fixture(scope="module")
 def two_years(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     folder = tmp_path_factory.mktemp("i18n")
