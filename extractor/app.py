@@ -16,8 +16,9 @@ from extractor.models import Dataset
 from extractor.settings import ExtractSettings
 
 if TYPE_CHECKING:
-    from extractor.years.crosswalk import Crosswalk, Step, Year
+    from extractor.years.crosswalk import Crosswalk, Step
     from extractor.years.diff import Diff
+    from extractor.years.year import Year
 
 CROSSWALK_FILE = "crosswalk.json"
 
@@ -87,7 +88,7 @@ def write_outcome(outcome: Outcome) -> None:
 
 def year_of(path: Path, text: str | bytes | list[bytes], dataset: Dataset) -> Year:
     """Given a dataset file's path, content and dataset, return it as a year to link."""
-    from extractor.years.crosswalk import Year, digest
+    from extractor.years.year import Year, digest
 
     return Year(dataset, path, digest(text))
 
@@ -95,7 +96,7 @@ def year_of(path: Path, text: str | bytes | list[bytes], dataset: Dataset) -> Ye
 def load_years(paths: list[Path]) -> list[Year]:
     """Given dataset files, return them as years (dataset, file, digest)."""
     from extractor.output import parse_dataset, read_dataset_bytes
-    from extractor.years.crosswalk import Year, digest
+    from extractor.years.year import Year, digest
 
     years = []
     for path in paths:
@@ -143,12 +144,13 @@ def plan_crosswalk(
     the folder's crosswalk already holds (and with `link_to`), or None when there is only
     one year. Years whose files are gone from the old crosswalk are left out. Nothing is
     written: a links.toml that names nothing stops the run before any output."""
-    from extractor.years.crosswalk import load
     from extractor.years.order import packet_year
 
     path = folder / CROSSWALK_FILE
     years: dict[int, Year] = {}
     if path.is_file():
+        from extractor.years.crosswalk import load
+
         for ref in load(path).years:
             file = folder / ref.path
             if file.is_file():

@@ -28,7 +28,7 @@ from extractor.i18n import Language, _, locale_language, set_language
 if TYPE_CHECKING:
     from extractor.app import Outcome
     from extractor.settings import ExtractSettings
-    from extractor.years.crosswalk import Year
+    from extractor.years.year import Year
 
 MB = 1024 * 1024
 

@@ -45,20 +45,28 @@ def imported_modules(*args: str) -> set[str]:
         cwd=ROOT,
     )
     return {
-        line.split("|")[-1].strip().split(".")[0]
+        line.split("|")[-1].strip()
         for line in done.stderr.splitlines()
         if line.startswith("import time:")
     }
 
 
+def top(modules: set[str]) -> set[str]:
+    return {module.split(".")[0] for module in modules}
+
+
 def test_heavy_modules_load_only_when_needed() -> None:
     heavy = {"pdfplumber", "pdfminer", "sudachipy", "scipy", "numpy", "rapidfuzz", "jinja2"}
     # --help prints its committed text: not even click is loaded.
-    assert imported_modules("--help") & (heavy | {"pydantic", "click"}) == set()
+    assert top(imported_modules("--help")) & (heavy | {"pydantic", "click"}) == set()
     text_path = imported_modules("raw/h24.txt", "-o", "-", "-q")
-    assert text_path & heavy == set()
-    assert "concurrent" not in text_path  # no process pool for one input
-    assert {"pdfplumber", "pdfminer"} <= imported_modules("raw/h24.pdf", "-o", "-", "-q")
+    assert top(text_path) & heavy == set()
+    assert "concurrent" not in top(text_path)  # no process pool for one input
+    # One packet links nothing: the linking and crosswalk modules stay unloaded.
+    assert {"extractor.years.link", "extractor.years.crosswalk"} & text_path == set()
+    assert "extractor.pipeline" in text_path
+    pdf_path = top(imported_modules("raw/h24.pdf", "-o", "-", "-q"))
+    assert {"pdfplumber", "pdfminer"} <= pdf_path
 
 
 def test_pydantic_plugins_are_not_scanned() -> None:

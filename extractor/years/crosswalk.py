@@ -10,7 +10,6 @@ written by the linking step (`crosswalk.json` beside the datasets) and read by `
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import re
@@ -25,6 +24,9 @@ from extractor.models import Activity, Dataset
 from extractor.years.link import Band, Link, Linkage, LinkSettings, link, match_form
 from extractor.years.order import packet_year
 from extractor.years.overrides import Overrides, StepOverrides, resolve
+from extractor.years.year import Year, digest
+
+__all__ = ["Crosswalk", "Member", "Step", "Year", "YearRef", "build", "digest", "load"]
 
 CROSSWALK_FILE = "crosswalk.json"
 CROSSWALK_VERSION = "1.0"
@@ -69,29 +71,12 @@ class Crosswalk(BaseModel):
 
 
 @dataclass(frozen=True)
-class Year:
-    """A dataset with its file (for the crosswalk's record) and that file's digest."""
-
-    dataset: Dataset
-    path: Path
-    sha256: str
-
-
-@dataclass(frozen=True)
 class Step:
     """The linkage between two consecutive years, as built."""
 
     old: Year
     new: Year
     linkage: Linkage
-
-
-def digest(text: str | bytes | list[bytes]) -> str:
-    """Given a dataset file's text or bytes (or its pieces), return its SHA-256."""
-    hashed = hashlib.sha256()
-    for piece in text if isinstance(text, list) else [text]:
-        hashed.update(piece.encode("utf-8") if isinstance(piece, str) else piece)
-    return hashed.hexdigest()
 
 
 def ordered(years: list[Year]) -> list[Year]:
