@@ -19,7 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractor.cli import main
-from extractor.errors import ExtractorError
+from extractor.errors import (
+    ExtractorError,
+    InputTooLargeError,
+    MalformedPacketError,
+    NotAPacketError,
+    UnreadableInputError,
+)
 from extractor.normalize.dates import DateContext, find_dates
 from extractor.normalize.targets import read_cell
 from extractor.pipeline import extract
@@ -87,6 +93,32 @@ MATRIX = [
     ("over the size limit", lambda: h24_text().encode(), ["--max-bytes", "1000"],
      "79,712 bytes is over the 1,000-byte limit; raise it with --max-bytes if the file is right"),
 ]  # fmt: skip
+
+
+# What each case raises to a library caller, with the settings its options stand for.
+KINDS: dict[str, tuple[type[ExtractorError], dict[str, Any]]] = {
+    "cut off mid-table": (MalformedPacketError, {}),
+    "header rows missing": (NotAPacketError, {}),
+    "unknown column, --strict": (MalformedPacketError, {"strict": True}),
+    "a row with a cell more": (MalformedPacketError, {}),
+    "a row with a cell fewer": (MalformedPacketError, {}),
+    "a cell of 100,000 characters": (InputTooLargeError, {}),
+    "mixed encodings": (UnreadableInputError, {}),
+    "over the size limit": (InputTooLargeError, {"max_input_bytes": 1000}),
+}
+
+
+@pytest.mark.parametrize(("case", "make", "options", "message"), MATRIX, ids=[m[0] for m in MATRIX])
+def test_bad_input_raises_its_own_kind(
+    tmp_path: Path, case: str, make: Any, options: list[str], message: str
+) -> None:
+    kind, settings = KINDS[case]
+    path = tmp_path / "bad.txt"
+    path.write_bytes(make())
+    with pytest.raises(kind) as caught:
+        extract(path, ExtractSettings(**settings))
+    assert type(caught.value) is kind
+    assert str(caught.value).endswith(message)
 
 
 @pytest.mark.parametrize(("case", "make", "options", "message"), MATRIX, ids=[m[0] for m in MATRIX])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from extractor.models import Activity, Dataset
+from extractor.models import Activity
 from extractor.normalize.text import nfkc
 
 # Symbols that carry no meaning for matching names (ファミリー・サポート = ファミリーサポート).
@@ -36,8 +36,3 @@ def unique_keys(activities: list[Activity]) -> list[Activity]:
         key = next_key(activity.key or activity_key(activity), seen)
         result.append(activity if activity.key == key else activity.model_copy(update={"key": key}))
     return result
-
-
-def with_keys(dataset: Dataset) -> Dataset:
-    """Given a dataset, return it with every activity keyed (by its name where not linked)."""
-    return dataset.model_copy(update={"activities": unique_keys(list(dataset.activities))})
