@@ -271,6 +271,16 @@ class _Scorer:
         self.new_numbers = np.array([numbers[n] for n in new.numbers], dtype=np.int64)
         self.old_goals = np.array(old.goals, dtype=np.int64).reshape(-1, 2)
         self.new_goals = np.array(new.goals, dtype=np.int64).reshape(-1, 2)
+        self.old_sizes = self.old_departments.sum(axis=1)
+        self.new_sizes = self.new_departments.sum(axis=1)
+        # Per text part, which old and which new activities leave it empty.
+        self.empty = {
+            part: tuple(
+                np.array([not text for text in getattr(side, part)], dtype=bool)
+                for side in (old, new)
+            )
+            for part in ("names", "descriptions", "labels")
+        }
         self._contained: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def contained(self, part: str) -> tuple[np.ndarray, np.ndarray]:
@@ -337,8 +347,7 @@ class _Scorer:
             score = self._text(part, olds, news)
             if part == "names":
                 np.minimum(score, s.number_mismatch_cap, out=score, where=differ)
-            old_empty = np.array([not t for t in getattr(self.old, part)], dtype=bool)
-            new_empty = np.array([not t for t in getattr(self.new, part)], dtype=bool)
+            old_empty, new_empty = self.empty[part]
             known = ~(old_empty[olds] & new_empty[news])
             total += weight * np.where(known, score, 0.0).astype(np.float32)
             weights += weight * known
@@ -353,7 +362,7 @@ class _Scorer:
             shared = (old_departments * self.new_departments[news]).sum(axis=1)
         else:
             shared = old_departments @ self.new_departments[news.ravel()].T
-        sizes = self.old_departments.sum(axis=1)[olds] + self.new_departments.sum(axis=1)[news]
+        sizes = self.old_sizes[olds] + self.new_sizes[news]
         union = sizes - shared
         known = union > 0
         total += s.department_weight * np.where(known, 100.0 * shared / np.maximum(union, 1), 0.0)
