@@ -6,6 +6,7 @@ plans texts changed. The pairs come from the crosswalk, as for the report and th
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
@@ -269,6 +270,22 @@ def _work_changes(old: Activity, new: Activity) -> list[Change]:
     return changes
 
 
+def _position(activity: Activity) -> GoalPosition:
+    return GoalPosition(
+        basic_goal=activity.basic_goal.number,
+        activity_goal=activity.activity_goal.number,
+        title=activity.activity_goal.title,
+    )
+
+
+def _packet_ref(dataset: Dataset) -> PacketRef:
+    return PacketRef(
+        path=dataset.source.path,
+        fiscal_year=dataset.packet.fiscal_year,
+        report_fiscal_year=dataset.packet.report_fiscal_year,
+    )
+
+
 def compare(old: Activity, new: Activity) -> list[Change]:
     """Given one activity in two years, return what changed."""
     changes: list[Change] = []
@@ -277,16 +294,7 @@ def compare(old: Activity, new: Activity) -> list[Change]:
         changes.append(Renamed(old=old.name, new=new.name, spelling_only=spelling))
     if old.status != new.status:
         changes.append(StatusChanged(old=old.status, new=new.status))
-    before = GoalPosition(
-        basic_goal=old.basic_goal.number,
-        activity_goal=old.activity_goal.number,
-        title=old.activity_goal.title,
-    )
-    after = GoalPosition(
-        basic_goal=new.basic_goal.number,
-        activity_goal=new.activity_goal.number,
-        title=new.activity_goal.title,
-    )
+    before, after = _position(old), _position(new)
     if (before.basic_goal, before.activity_goal) != (after.basic_goal, after.activity_goal):
         changes.append(Moved(old=before, new=after))
     if old.description != new.description:
@@ -308,44 +316,26 @@ def diff_datasets(old: Dataset, new: Dataset, linkage: Linkage) -> Diff:
         matched.append(
             Match(old=_ref(a), new=_ref(b), score=item.score, band=item.band, changes=compare(a, b))
         )
-    kinds = [[c for c in m.changes] for m in matched]
 
-    def count(test: type) -> int:
-        return sum(1 for changes in kinds if any(isinstance(c, test) for c in changes))
+    def count(test: Callable[[Change], bool]) -> int:
+        """How many matched activities have a change that passes `test`."""
+        return sum(1 for m in matched if any(test(c) for c in m.changes))
 
     return Diff(
-        old=PacketRef(
-            path=old.source.path,
-            fiscal_year=old.packet.fiscal_year,
-            report_fiscal_year=old.packet.report_fiscal_year,
-        ),
-        new=PacketRef(
-            path=new.source.path,
-            fiscal_year=new.packet.fiscal_year,
-            report_fiscal_year=new.packet.report_fiscal_year,
-        ),
+        old=_packet_ref(old),
+        new=_packet_ref(new),
         summary=Summary(
             matched=len(matched),
             review=sum(1 for m in matched if m.band == "review"),
-            renamed=sum(
-                1
-                for changes in kinds
-                if any(isinstance(c, Renamed) and not c.spelling_only for c in changes)
+            renamed=count(lambda c: isinstance(c, Renamed) and not c.spelling_only),
+            spelling=count(lambda c: isinstance(c, Renamed) and c.spelling_only),
+            moved=count(lambda c: isinstance(c, Moved)),
+            status_changed=count(lambda c: isinstance(c, StatusChanged)),
+            targets_changed=count(
+                lambda c: isinstance(c, TargetChanged | TargetAdded | TargetRemoved)
             ),
-            spelling=sum(
-                1
-                for changes in kinds
-                if any(isinstance(c, Renamed) and c.spelling_only for c in changes)
-            ),
-            moved=count(Moved),
-            status_changed=count(StatusChanged),
-            targets_changed=sum(
-                1
-                for changes in kinds
-                if any(isinstance(c, TargetChanged | TargetAdded | TargetRemoved) for c in changes)
-            ),
-            actuals_moved=count(ActualMoved),
-            work_changed=count(WorkChanged),
+            actuals_moved=count(lambda c: isinstance(c, ActualMoved)),
+            work_changed=count(lambda c: isinstance(c, WorkChanged)),
             added=len(linkage.added),
             removed=len(linkage.removed),
         ),
