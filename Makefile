@@ -38,7 +38,7 @@ help-text: $(STAMP)
 
 # The picture of the report's first screen in the README (needs Debian's chromium).
 screenshot: $(STAMP)
-	$(BIN)/python docs/screenshot.py
+	PYTHONPATH=. $(BIN)/python docs/screenshot.py
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

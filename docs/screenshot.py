@@ -15,24 +15,13 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from extractor.cli import main
+from tests.browser import CHROMIUM, FLAGS
 
 ROOT = Path(__file__).resolve().parent.parent
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-]
 
 
 def screenshot(output: Path) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
+    if CHROMIUM is None:
         sys.exit("chromium is not installed: apt-get install chromium fonts-ipafont-gothic")
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -50,8 +39,9 @@ def screenshot(output: Path) -> None:
         assert written.exit_code == 0, written.output
         subprocess.run(
             [
-                chromium,
+                CHROMIUM,
                 *FLAGS,
+                "--hide-scrollbars",
                 f"--user-data-dir={work / 'profile'}",
                 f"--screenshot={output}",
                 "--window-size=1280,900",

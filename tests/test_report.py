@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
 from html import unescape
 from pathlib import Path
@@ -22,22 +21,12 @@ from extractor.pipeline import extract
 from extractor.report import render_report
 from extractor.years.crosswalk import Year, build, digest
 from extractor.years.overrides import Overrides
+from tests.browser import CHROMIUM
+from tests.browser import FLAGS as BROWSER_FLAGS
 from tests.conftest import by_name
 from tests.packets import H23, H24
 
-CHROMIUM: str | None = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--enable-logging=stderr",
-    "--v=0",
-]
+FLAGS = [*BROWSER_FLAGS, "--enable-logging=stderr", "--v=0"]
 
 
 @pytest.fixture(scope="module")
