@@ -1,16 +1,33 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from extractor.cli import main
 from extractor.models import Activity, Dataset
 from extractor.pipeline import extract, extract_document
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, read_source
-from tests.packets import ROOT
+from tests.packets import H24, ROOT
+
+
+def run(*args: str) -> Result:
+    """Run the `extract` command in this process."""
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding raw/h24.txt, so paths print as users type them."""
+    (tmp_path / "raw").mkdir()
+    shutil.copy(H24, tmp_path / "raw" / "h24.txt")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def extract_from_root(relative: str, settings: ExtractSettings | None = None) -> Dataset:

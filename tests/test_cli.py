@@ -10,23 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import CliRunner
 
 from extractor.cli import main
+from tests.conftest import run
 from tests.packets import H24, ROOT
-
-
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory holding raw/h24.txt, so paths print as users type them."""
-    (tmp_path / "raw").mkdir()
-    shutil.copy(H24, tmp_path / "raw" / "h24.txt")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
 
 
 def test_extract_writes_normalized_json_and_summarizes(workdir: Path) -> None:

@@ -12,33 +12,26 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from extractor.cli import main
 from extractor.errors import CrosswalkError
 from extractor.models import Activity, Dataset
 from extractor.output import load_dataset
 from extractor.pipeline import extract
 from extractor.years.crosswalk import Year, build, digest, load, pairs_between
 from extractor.years.overrides import Overrides
-from tests.packets import H23, H24
+from tests.conftest import run
+from tests.packets import H23
 
 TRUTH = json.loads(
     (Path(__file__).parent / "fixtures" / "h23-h24-links.json").read_text(encoding="utf-8")
 )
 
 
-def run(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
-
-
 @pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "raw").mkdir()
-    shutil.copy(H24, tmp_path / "raw" / "h24.txt")
-    shutil.copy(H23, tmp_path / "raw" / "h23.txt")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def workdir(workdir: Path) -> Path:
+    """The working directory with raw/h23.txt beside raw/h24.txt."""
+    shutil.copy(H23, workdir / "raw" / "h23.txt")
+    return workdir
 
 
 def test_a_years_json_is_the_same_however_it_was_extracted(workdir: Path) -> None:
