@@ -18,6 +18,7 @@ from extractor.models import Activity, Dataset
 from extractor.output import load_dataset
 from extractor.pipeline import extract
 from extractor.years.crosswalk import Year, build, digest, load, pairs_between
+from extractor.years.keys import activity_key, next_key
 from extractor.years.overrides import Overrides
 from tests.conftest import run
 from tests.packets import H23
@@ -76,12 +77,16 @@ def activity(template: Activity, name: str, ident: str) -> Activity:
     return template.model_copy(update={"id": ident, "name": name, "key": None})
 
 
+def unique_keys(activities: list[Activity]) -> list[Activity]:
+    """Given activities, return them keyed as extraction keys them (the name's key, -2, -3…)."""
+    seen: dict[str, int] = {}
+    return [a.model_copy(update={"key": next_key(activity_key(a), seen)}) for a in activities]
+
+
 def test_series_are_unique_with_suffixed_keys_carried_over(h24: Dataset) -> None:
     """Year A has two activities named 座談会の開催 (keys k and k-2). In B the first is renamed
     (it carries series k), the second keeps its name (series k-2), and a new activity takes
     the name again: its own key is k-2, which is taken, so its series is fresh."""
-    from extractor.years.keys import unique_keys
-
     t = h24.activities[0]
 
     def act(ident: str, name: str, description: str) -> Activity:

@@ -26,13 +26,3 @@ def next_key(key: str, seen: dict[str, int]) -> str:
     unique: the second 座談会の開催 of a year gets key-2, the third key-3."""
     seen[key] = seen.get(key, 0) + 1
     return key if seen[key] == 1 else f"{key}-{seen[key]}"
-
-
-def unique_keys(activities: list[Activity]) -> list[Activity]:
-    """Given activities, return them with keys set where missing and made unique (-2, -3…)."""
-    seen: dict[str, int] = {}
-    result = []
-    for activity in activities:
-        key = next_key(activity.key or activity_key(activity), seen)
-        result.append(activity if activity.key == key else activity.model_copy(update={"key": key}))
-    return result
