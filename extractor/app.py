@@ -14,13 +14,11 @@ from extractor.errors import DatasetError, ExtractorError
 from extractor.i18n import Language, _
 from extractor.models import Dataset
 from extractor.settings import ExtractSettings
+from extractor.years.year import CROSSWALK_FILE, Year, digest
 
 if TYPE_CHECKING:
     from extractor.years.crosswalk import Crosswalk, Step
     from extractor.years.diff import Diff
-    from extractor.years.year import Year
-
-CROSSWALK_FILE = "crosswalk.json"
 
 
 @dataclass
@@ -88,15 +86,12 @@ def write_outcome(outcome: Outcome) -> None:
 
 def year_of(path: Path, text: str | bytes | list[bytes], dataset: Dataset) -> Year:
     """Given a dataset file's path, content and dataset, return it as a year to link."""
-    from extractor.years.year import Year, digest
-
     return Year(dataset, path, digest(text))
 
 
 def load_years(paths: list[Path]) -> list[Year]:
     """Given dataset files, return them as years (dataset, file, digest)."""
     from extractor.output import parse_dataset, read_dataset_bytes
-    from extractor.years.year import Year, digest
 
     years = []
     for path in paths:

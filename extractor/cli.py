@@ -383,11 +383,12 @@ def link(
     """
     from extractor import app
     from extractor.summary import link_lines
+    from extractor.years.year import CROSSWALK_FILE
 
     collecting()
     with handled(verbose):
         years = app.load_years(list(files))
-        target = output or files[0].parent / app.CROSSWALK_FILE
+        target = output or files[0].parent / CROSSWALK_FILE
         linked = app.link_files(years, target, links_file)
     if not quiet:
         for line in link_lines(linked.steps):

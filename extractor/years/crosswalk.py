@@ -24,11 +24,10 @@ from extractor.models import Activity, Dataset
 from extractor.years.link import Band, Link, Linkage, LinkSettings, link, match_form
 from extractor.years.order import packet_year
 from extractor.years.overrides import Overrides, StepOverrides, resolve
-from extractor.years.year import Year, digest
+from extractor.years.year import CROSSWALK_FILE, Year, digest
 
 __all__ = ["Crosswalk", "Member", "Step", "Year", "YearRef", "build", "digest", "load"]
 
-CROSSWALK_FILE = "crosswalk.json"
 CROSSWALK_VERSION = "1.0"
 # How a chain of links through several years is summed up: its weakest band.
 BAND_STRENGTH = {"review": 0, "sure": 1, "forced": 2}

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from extractor.models import Dataset
 
+# The crosswalk's file, beside the datasets it links.
+CROSSWALK_FILE = "crosswalk.json"
+
 
 @dataclass(frozen=True)
 class Year:
