@@ -23,7 +23,7 @@ from click_default_group import DefaultGroup
 
 from extractor.errors import ExtractorError, OutputError
 from extractor.export import FORMATS
-from extractor.i18n import Language, _, locale_language, set_language
+from extractor.i18n import LANGUAGES, Language, _, locale_language, set_language
 
 if TYPE_CHECKING:
     from extractor.app import Outcome
@@ -43,7 +43,7 @@ def lang_option(what: str = "messages for people") -> Callable[[Any], Any]:
     """The --lang option: Japanese or English."""
     return click.option(
         "--lang",
-        type=click.Choice(["ja", "en"]),
+        type=click.Choice(LANGUAGES),
         callback=_language,
         is_eager=True,
         expose_value=False,
@@ -527,7 +527,7 @@ def export(
 @verbose_option
 @click.option(
     "--lang",
-    type=click.Choice(["ja", "en"]),
+    type=click.Choice(LANGUAGES),
     callback=_language,
     is_eager=True,
     expose_value=False,

@@ -41,7 +41,3 @@ class OverridesError(ExtractorError):
 
 class CrosswalkError(ExtractorError):
     """A crosswalk of years is unreadable or does not match the datasets it is used with."""
-
-
-class WorkerError(ExtractorError):
-    """A worker process reading a file went past a cap (time, memory) or stopped."""

@@ -12,9 +12,9 @@ from extractor.normalize.dates import (
     YearRange,
     find_dates,
     fiscal_year_of,
-    parse_schedule,
-    parse_year_number,
     parse_year_range,
+    resolve_year,
+    year_token,
 )
 
 FY2011 = DateContext(fiscal_year=2011, era="平成")
@@ -173,6 +173,18 @@ def test_month_only() -> None:
 )
 def test_not_dates(text: str) -> None:
     assert find_dates(text, FY2011) == []
+
+
+def parse_schedule(raw: str, era: str | None) -> tuple[int | None, int | None]:
+    """A 年次計画 read in the document era alone (no reference year)."""
+    found = parse_year_range(raw, None, era)
+    return (found.start, found.end) if found else (None, None)
+
+
+def parse_year_number(text: str, era: str | None, reference: int | None = None) -> int | None:
+    """A sub-header year as the table stage reads it: nearest the reference year, if any."""
+    token = year_token(text)
+    return resolve_year(token, reference, era) if token else None
 
 
 def test_schedule_ranges() -> None:

@@ -436,13 +436,6 @@ def parse_year_range(raw: str, reference: int | None, era: str | None) -> YearRa
     return resolve_range(first, last, reference, era)
 
 
-def parse_schedule(raw: str, era: str | None) -> tuple[int | None, int | None]:
-    """Given a 年次計画 cell such as 21~25 and the document era, return its first and last
-    fiscal years (no reference year: bare years are read in the document era)."""
-    found = parse_year_range(raw, None, era)
-    return (found.start, found.end) if found else (None, None)
-
-
 def is_schedule(text: str) -> bool:
     """Given cell text, return whether it reads like a 年次計画 range such as 21~25."""
     return len(text) <= MAX_SCHEDULE_CHARS and bool(SCHEDULE.match(nfkc(text)))
@@ -452,9 +445,3 @@ def year_token(text: str) -> YearToken | None:
     """Given a sub-header year such as 21, 平成21, R4, 元 or 2009, return it as written."""
     match = YEAR_ONLY.match(nfkc(text))
     return _token(match.group("era"), match.group("n")) if match else None
-
-
-def parse_year_number(text: str, era: str | None, reference: int | None = None) -> int | None:
-    """Given a sub-header year such as 21 or 平成21 or 2009, return the western year."""
-    token = year_token(text)
-    return resolve_year(token, reference, era) if token else None
