@@ -85,61 +85,25 @@ def quote(text: object, language: Language | None = None) -> str:
 
 # --- years as people write them ---------------------------------------------------------------
 
-# First day of each era (the era of a fiscal year is the era of most of its days).
-_ERAS = (("令和", 2019), ("平成", 1989), ("昭和", 1926))
-
-
-def era_year(year: int) -> tuple[str, str] | None:
-    """Given a western year, return its era and year in the era, 元 for the first."""
-    for era, first in _ERAS:
-        if year >= first:
-            number = year - first + 1
-            return era, "元" if number == 1 else str(number)
-    return None
-
 
 def fiscal_year_text(year: int | None, language: Language | None = None) -> str:
-    """Given a fiscal year, return it as people write it: 平成23年度（2011年度） or FY2011.
+    """Given a fiscal year, return it as people write it: 平成23年度（2011年度） or FY2011."""
+    from extractor.eras import fiscal_year_label
 
-    A fiscal year takes the era of its first of May onward: 2019 is 令和元年度.
-    """
     language = language or current_language()
     if year is None:
         return "—" if language == "ja" else "FY?"
-    if language != "ja":
-        return f"FY{year}"
-    era = era_year(year)
-    return f"{era[0]}{era[1]}年度（{year}年度）" if era else f"{year}年度"
-
-
-def era_fiscal_year(year: int) -> str:
-    """Given a fiscal year, return its short Japanese form without the western year: 平成23年度."""
-    era = era_year(year)
-    return f"{era[0]}{era[1]}年度" if era else f"{year}年度"
-
-
-_ERA_STARTS = (
-    ("令和", (2019, 5, 1)),
-    ("平成", (1989, 1, 8)),
-    ("昭和", (1926, 12, 25)),
-)
+    return fiscal_year_label(year, language)
 
 
 def date_text(date: object, language: Language | None = None) -> str:
     """Given a date, return it as people write it: 令和元年5月1日（2019年5月1日） or 2019-05-01."""
     import datetime as dt
 
+    from extractor.eras import date_label
+
     assert isinstance(date, dt.date)
-    language = language or current_language()
-    if language != "ja":
-        return date.isoformat()
-    western = f"{date.year}年{date.month}月{date.day}日"
-    for era, start in _ERA_STARTS:
-        if (date.year, date.month, date.day) >= start:
-            number = date.year - start[0] + 1
-            year = "元" if number == 1 else str(number)
-            return f"{era}{year}年{date.month}月{date.day}日（{western}）"
-    return western
+    return date_label(date, language or current_language())
 
 
 class using:

@@ -11,13 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from extractor import eras
 from extractor.normalize.text import nfkc, nfkc_with_offsets
 
-ERA_BASE = {"明治": 1867, "大正": 1911, "昭和": 1925, "平成": 1988, "令和": 2018}
-ERA_ABBREVIATIONS = {"M": "明治", "T": "大正", "S": "昭和", "H": "平成", "R": "令和"}
 WEEKDAYS = "月火水木金土日"
 
-_ERA = "明治|大正|昭和|平成|令和"
+_ERA = eras.names_pattern()
+_LETTER = f"[{eras.letters()}]"
 # One or two digits, optionally spaced out as in 平成 2 4 年 6 月 2 6 日.
 _N = r"\d(?:[ ]?\d)?"
 _WEEKDAY = r"(?:\s*\(\s*(?P<wd>[月火水木金土日])(?:曜日?)?\s*\))?"
@@ -32,11 +32,11 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s*(?P<m>{_N})\s*月(?:\s*(?P<d>{_N})\s*日{_WEEKDAY})?)?"
         ),
     ),
-    ("abbr_fy", re.compile(r"(?<![A-Za-z])(?P<era>[MTSHR])\.?\s?(?P<ys>元|\d{1,2})\s?年度")),
+    ("abbr_fy", re.compile(rf"(?<![A-Za-z])(?P<era>{_LETTER})\.?\s?(?P<ys>元|\d{{1,2}})\s?年度")),
     (
         "abbr_date",
         re.compile(
-            r"(?<![A-Za-z])(?P<era>[MTSHR])\.?\s?(?P<y>元|\d{1,2})\s?(?:[./]|年(?!度))\s?"
+            rf"(?<![A-Za-z])(?P<era>{_LETTER})\.?\s?(?P<y>元|\d{{1,2}})\s?(?:[./]|年(?!度))\s?"
             rf"(?P<m>\d{{1,2}})(?:\s?(?:[./]|月)\s?(?P<d>\d{{1,2}})日?{_WEEKDAY})?月?(?![\d.])"
         ),
     ),
@@ -97,11 +97,6 @@ class FoundDate:
     day: int | None = None
 
 
-def era_to_western(era: str, year: int) -> int:
-    """Given an era name (平成 or H) and a year in it, return the western year."""
-    return ERA_BASE[ERA_ABBREVIATIONS.get(era, era)] + year
-
-
 def fiscal_year_of(day: dt.date) -> int:
     """Given a date, return the Japanese fiscal year (April–March) it belongs to."""
     return day.year if day.month >= 4 else day.year - 1
@@ -130,13 +125,10 @@ def _bare_year(number: int, context: DateContext) -> tuple[int | None, str | Non
     reading nearest the context's reference year, else the document era's."""
     reference = context.fiscal_year or context.reference_year
     if reference is None:
-        return (era_to_western(context.era, number), context.era) if context.era else (None, None)
+        return (eras.to_western(context.era, number), context.era) if context.era else (None, None)
     year = resolve_year(YearToken(None, number), reference, context.era)
-    era = next(
-        (name for name, first, _ in BARE_ERAS if year is not None and first + number - 1 == year),
-        context.era,
-    )
-    return year, era
+    era = next((e.name for e, western in eras.bare_readings(number) if western == year), None)
+    return year, era or context.era
 
 
 def _safe_date(year: int, month: int, day: int) -> dt.date | None:
@@ -168,7 +160,7 @@ def _resolve(
     """Given a pattern match, return (date, end, precision, fy, era, inferred) entries."""
     groups = match.groupdict()
     era_group = groups.get("era")
-    era = ERA_ABBREVIATIONS.get(era_group, era_group) if era_group else None
+    era = eras.canonical(era_group)
     if name.endswith("_fy"):
         results = []
         for number in _year_numbers(groups["ys"]):
@@ -176,7 +168,7 @@ def _resolve(
             if name == "western_fy":
                 fiscal_year: int | None = number
             elif era:
-                fiscal_year = era_to_western(era, number)
+                fiscal_year = eras.to_western(era, number)
             else:
                 fiscal_year, year_era = _bare_year(number, context)
             first, last = fiscal_year_bounds(fiscal_year) if fiscal_year else (None, None)
@@ -192,7 +184,7 @@ def _resolve(
         year_number = _digits(groups["y"])
         year: int | None = year_number if name == "western_date" else None
         if year is None and era:
-            year = era_to_western(era, year_number)
+            year = eras.to_western(era, year_number)
     elif month is not None and context.fiscal_year is not None:
         year = year_in_fiscal_year(context.fiscal_year, month)
         inferred = True
@@ -332,13 +324,11 @@ def _as_range(
 
 # The longest 年次計画 cell worth trying, e.g. 平成21年度~平成25年度 with spaces.
 MAX_SCHEDULE_CHARS = 24
-_YEAR = rf"(?P<{{e}}>{_ERA}|[MTSHR])?\.?\s*(?P<{{n}}>元|\d{{{{1,4}}}})\s*(?:年度?)?"
+_YEAR = rf"(?P<{{e}}>{_ERA}|{_LETTER})?\.?\s*(?P<{{n}}>元|\d{{{{1,4}}}})\s*(?:年度?)?"
 SCHEDULE = re.compile(
     rf"^\s*{_YEAR.format(e='e1', n='a')}\s*[~〜\-ー–]\s*{_YEAR.format(e='e2', n='b')}\s*$"
 )
 YEAR_ONLY = re.compile(rf"^\s*{_YEAR.format(e='era', n='n')}\s*$")
-# Eras a year number without an era may be in: first western year, last year number.
-BARE_ERAS = (("昭和", 1926, 64), ("平成", 1989, 31), ("令和", 2019, None))
 # A plan or schedule range longer than this is not what a bare pair of years means.
 MAX_RANGE_YEARS = 15
 
@@ -354,21 +344,16 @@ class YearToken:
         """The western year when the writing fixes it (western digits or an era)."""
         if self.number >= 1000:
             return self.number
-        return era_to_western(self.era, self.number) if self.era else None
+        return eras.to_western(self.era, self.number) if self.era else None
 
 
 def _token(era: str | None, number: str) -> YearToken:
-    era_name = ERA_ABBREVIATIONS.get(era, era) if era else None
-    return YearToken(era_name, 1 if number == "元" else int(number))
+    return YearToken(eras.canonical(era), 1 if number == "元" else int(number))
 
 
 def bare_year_candidates(number: int) -> list[int]:
     """Given a year number written without an era, return the western years it can be."""
-    return [
-        first + number - 1
-        for _, first, last in BARE_ERAS
-        if number >= 1 and (last is None or number <= last)
-    ]
+    return [western for _, western in eras.bare_readings(number)]
 
 
 def _candidates(token: YearToken, reference: int | None, era: str | None) -> list[int]:
@@ -376,7 +361,7 @@ def _candidates(token: YearToken, reference: int | None, era: str | None) -> lis
     if fixed is not None:
         return [fixed]
     if reference is None:
-        return [era_to_western(era, token.number)] if era else []
+        return [eras.to_western(era, token.number)] if era else []
     return bare_year_candidates(token.number)
 
 

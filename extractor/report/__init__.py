@@ -16,12 +16,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from extractor.eras import axis_label, fiscal_year_short
 from extractor.i18n import (
     Language,
     _,
     current_language,
-    era_fiscal_year,
-    era_year,
     fiscal_year_text,
     ngettext,
     using,
@@ -59,20 +58,12 @@ STATUS = {"continuing": "継続", "new": "新規"}
 
 def year_label(year: int) -> str:
     """Given a fiscal year, return its short label for a chart axis: H21 / R1, or 2009."""
-    if current_language() != "ja":
-        return str(year)
-    era = era_year(year)
-    if era is None:
-        return str(year)
-    letter = {"令和": "R", "平成": "H", "昭和": "S"}[era[0]]
-    return f"{letter}{1 if era[1] == '元' else era[1]}"
+    return axis_label(year, current_language())
 
 
 def short_year(year: int | None) -> str:
     """Given a fiscal year, return its short form for a table cell: 平成21年度, or FY2009."""
-    if year is None:
-        return "—"
-    return era_fiscal_year(year) if current_language() == "ja" else f"FY{year}"
+    return "—" if year is None else fiscal_year_short(year, current_language())
 
 
 def verdict_words(judgement: Judgement) -> tuple[str, str]:

@@ -13,14 +13,8 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-# Era letters and names by first day (an era's year 1 is its first calendar year).
-ERAS = (
-    (dt.date(2019, 5, 1), "R", "令和"),
-    (dt.date(1989, 1, 8), "H", "平成"),
-    (dt.date(1926, 12, 25), "S", "昭和"),
-    (dt.date(1912, 7, 30), "T", "大正"),
-    (dt.date(1868, 1, 25), "M", "明治"),
-)
+from extractor.eras import era_of_day
+
 WEEKDAYS_JA = "月火水木金土日"
 WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -132,10 +126,11 @@ def _number(value: float | int, section: str, signed: bool) -> str:
 
 
 def _era(day: dt.date) -> tuple[str, str, int]:
-    for start, letter, name in ERAS:
-        if day >= start:
-            return letter, name, day.year - start.year + 1
-    return "", "", day.year
+    found = era_of_day(day)
+    if found is None:
+        return "", "", day.year
+    era, number = found
+    return era.letter, era.name, number
 
 
 def _date(value: dt.date | dt.datetime, section: str) -> str:

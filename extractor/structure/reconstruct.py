@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from extractor import eras
 from extractor.errors import MalformedPacketError, NotAPacketError
 from extractor.i18n import _, ngettext, quote
 from extractor.models import ExtractionWarning
@@ -39,7 +40,8 @@ from extractor.structure.layout import (
 BASIC_GOAL = re.compile(r"^基本目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 ACTIVITY_GOAL = re.compile(r"^活動目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 REPORT_TITLE = re.compile(r"(実施状況報告|報告書?|[(（].*年度.*実績[)）])")
-ERA_MENTION = re.compile(r"(明治|大正|昭和|平成|令和)")
+ERA_MENTION = re.compile(rf"({eras.names_pattern()})")
+ERA_LETTER_YEAR = re.compile(rf"(?<![A-Za-z])([{eras.letters()}])\s?\d{{1,2}}[.年]")
 
 
 @dataclass
@@ -92,8 +94,9 @@ def _document_era(rows: Iterable[SourceRow]) -> str | None:
             match = ERA_MENTION.search(text)
             if match:
                 return match.group(1)
-            if re.search(r"(?<![A-Za-z])H\s?\d{1,2}[.年]", nfkc(text)):
-                return "平成"
+            letter = ERA_LETTER_YEAR.search(nfkc(text))
+            if letter:
+                return eras.canonical(letter.group(1))
     return None
 
 
