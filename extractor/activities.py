@@ -41,9 +41,6 @@ from extractor.normalize.text import (
 from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
 from extractor.structure.layout import (
-    CITY_ROLES,
-    COUNCIL_ROLES,
-    TARGET_ROLES,
     ActivityRecord,
     Cell,
     GoalRef,
@@ -51,26 +48,8 @@ from extractor.structure.layout import (
     Role,
     TableLayout,
 )
+from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, DATED_ROLES, TARGET_AREA
 from extractor.years.keys import activity_key, next_key
-
-ITEM_FIELDS = {
-    Role.ROLES: "roles",
-    Role.COUNCIL_EFFORTS: "council.efforts",
-    Role.COUNCIL_RESULTS: "council.results",
-    Role.COUNCIL_PLANS: "council.plans",
-    Role.CITY_EFFORTS: "city.efforts",
-    Role.CITY_RESULTS: "city.results",
-    Role.CITY_PLANS: "city.plans",
-}
-DATED_ROLES = {
-    Role.NAME: "name",
-    Role.DESCRIPTION: "description",
-    **ITEM_FIELDS,
-    Role.PLAN: "targets",
-    Role.TARGET: "targets",
-    Role.ACTUAL: "targets",
-    Role.EXTRA: "extra",
-}
 
 
 @dataclass
@@ -270,10 +249,10 @@ class ActivityBuilder:
         targets: list[Target] = []
         for part in self.record.parts:
             cells = [
-                TargetCell(cell.text, TARGET_ROLES[role], row_index, cell.line, cell.column)
+                TargetCell(cell.text, TARGET_AREA[role], row_index, cell.line, cell.column)
                 for row_index, row in enumerate(part)
                 for role, cell in row.cells
-                if role in TARGET_ROLES and not cell.spanned
+                if role in TARGET_AREA and not cell.spanned
             ]
             if not cells:
                 continue
@@ -291,9 +270,9 @@ class ActivityBuilder:
         seen: set[tuple[str, str]] = set()
         for row in self.record.rows:
             for role, cell in row.cells:
-                field_name = DATED_ROLES.get(role)
-                if field_name is None or (field_name, cell.text) in seen:
+                if role not in DATED_ROLES or (role.field, cell.text) in seen:
                     continue
+                field_name = role.field
                 seen.add((field_name, cell.text))
                 context = _date_context(role, table, self.layout)
                 for found in find_dates(cell.text, context):

@@ -12,10 +12,10 @@ from typing import Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from extractor.problems import WarningArg, WarningCode, render
+from extractor.vocabulary import Role, Status
 
 SCHEMA_VERSION = "2.0"
 
-Status = Literal["continuing", "new"]
 TargetKind = Literal["numeric", "qualitative", "none"]
 DateKind = Literal["date", "range"]
 DatePrecision = Literal["day", "month", "year", "fiscal_year"]
@@ -270,32 +270,11 @@ class UnmappedCell(Model):
     page: int | None = None
 
 
-ColumnRole = Literal[
-    "name",
-    "description",
-    "roles",
-    "council.efforts",
-    "council.results",
-    "council.plans",
-    "city.efforts",
-    "city.department",
-    "city.results",
-    "city.plans",
-    "schedule",
-    "targets.plan",
-    "targets.target",
-    "targets.actual",
-    "extra",
-    "other",
-    "unknown",
-]
-
-
 class Column(Model):
     index: int
     header: str
     subheader: str | None = Field(default=None, description="Second header row, e.g. 21 / 25")
-    role: ColumnRole = Field(
+    role: Role = Field(
         description="What the column holds: `extra` for target cells past 実績 under no "
         "header, `other` for a header the tool does not know (kept under `extra`), `unknown` "
         "for a column with no header"

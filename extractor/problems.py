@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from extractor.i18n import N_, Language, current_language, date_text, quote, translation_for
+from extractor.vocabulary import label
 
 
 class WarningCode(StrEnum):
@@ -61,6 +62,8 @@ class Spec:
     # Arguments quoted as packet text ('…' / 「…」) and arguments that are words to translate.
     quoted: tuple[str, ...] = ()
     terms: tuple[str, ...] = ()
+    # Arguments that hold a weekday as written in the packet (金), shown as a weekday's name.
+    weekdays: tuple[str, ...] = ()
 
 
 JA_QUOTE_SPACES = re.compile(r" ?(「[^」]*」) ?")
@@ -219,12 +222,13 @@ SPECS: dict[WarningCode, Spec] = {
         quoted=("cell", "text"),
     ),
     C.WEEKDAY_MISMATCH: Spec(
-        N_("{raw} in {field}: {date} ({how}) is a {actual}曜日, not {written}; the weekday "
+        N_("{raw} in {field}: {date} ({how}) is a {actual}, not a {written}; the weekday "
            "fits {fits}"),
         N_("Check the date: the weekday written with it does not fit, so the year or the "
            "weekday may be wrong."),
         quoted=("raw",),
         terms=("how", "fits"),
+        weekdays=("actual", "written"),
     ),
     C.DATE_YEAR_UNKNOWN: Spec(
         N_("{raw} in {field} has no year and its column names no fiscal year"),
@@ -260,20 +264,8 @@ TERMS = (
 )
 
 
-# The activity fields a warning names (as in the dataset), and the headers people know them by.
-FIELDS = {
-    "name": N_("name"),
-    "description": N_("description"),
-    "roles": N_("roles"),
-    "council.efforts": N_("council.efforts"),
-    "council.results": N_("council.results"),
-    "council.plans": N_("council.plans"),
-    "city.efforts": N_("city.efforts"),
-    "city.results": N_("city.results"),
-    "city.plans": N_("city.plans"),
-    "targets": N_("targets"),
-    "extra": N_("extra"),
-}
+WEEKDAYS = "月火水木金土日"
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Arguments that hold an ISO date, shown as people write dates in the language.
 DATE_ARGUMENTS = ("date", "fits")
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -287,8 +279,10 @@ def _argument(name: str, value: WarningArg, spec: Spec, language: Language) -> o
         return quote(value, language)
     if not isinstance(value, str):
         return value
-    if name == "field" and value in FIELDS:
-        return gettext(FIELDS[value])
+    if name == "field":
+        return label(value, language)
+    if name in spec.weekdays and len(value) == 1 and value in WEEKDAYS:
+        return f"{value}曜日" if language == "ja" else WEEKDAY_NAMES[WEEKDAYS.index(value)]
     if name in DATE_ARGUMENTS and ISO_DATE.fullmatch(value):
         return date_text(dt.date.fromisoformat(value), language)
     return gettext(value) if name in spec.terms else value

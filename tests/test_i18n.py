@@ -136,8 +136,8 @@ def test_a_warning_names_fields_by_their_header_and_dates_by_era_in_japanese() -
         fits="2012-03-30",
     )
     assert warning.message == (
-        "'3月30日(金)' in council.plans: 2013-03-30 (year taken from the column's fiscal year) "
-        "is a 土曜日, not 金; the weekday fits 2012-03-30"
+        "'3月30日(金)' in the council's plans: 2013-03-30 (year taken from the column's fiscal "
+        "year) is a Saturday, not a Friday; the weekday fits 2012-03-30"
     )
     with using("ja"):
         assert warning.text() == (

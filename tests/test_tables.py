@@ -181,12 +181,3 @@ def test_a_cell_without_any_header_lands_in_unmapped(tmp_path: Path) -> None:
         ("unmapped_cell", 21)
     ]
     assert "unknown_column" not in {w.code for w in result.warnings}
-
-
-def test_column_roles_are_one_vocabulary() -> None:
-    """The roles the table stage gives columns are the ones the dataset's schema lists."""
-    from typing import get_args
-
-    from extractor.models import ColumnRole
-
-    assert {role.value for role in Role} == set(get_args(ColumnRole))

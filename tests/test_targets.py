@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from extractor.models import Target
-from extractor.normalize.targets import CellSlot, SlotYears, TargetCell, build_targets, read_cell
+from extractor.normalize.targets import SlotYears, TargetCell, build_targets, read_cell
 from extractor.settings import ExtractSettings
+from extractor.vocabulary import CellSlot
 
 SETTINGS = ExtractSettings()
 YEARS = SlotYears(plan=2009, target=2013, actual=2011)

@@ -32,10 +32,8 @@ from extractor.normalize.text import (
 )
 from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
+from extractor.vocabulary import CellSlot, Slot
 
-Slot = Literal["plan", "target", "actual"]
-# Where a target cell's column puts it: a slot, or past the 実績 column ("extra").
-CellSlot = Literal["plan", "target", "actual", "extra"]
 SLOTS: tuple[Slot, ...] = ("plan", "target", "actual")
 ReadingKind = Literal["dash", "values", "label_values", "label", "text"]
 # Unit fallback: a short run of kanji/katakana after a number (no hiragana: 3年で統一 is prose).

@@ -28,6 +28,7 @@ from extractor.i18n import (
 from extractor.models import Activity, Dataset, ExtractionWarning, Number, Target
 from extractor.problems import WarningCode, check_sentence
 from extractor.report.charts import BarChart, LineChart, Point, bar_chart, line_chart
+from extractor.vocabulary import Status, label
 from extractor.years.crosswalk import Crosswalk, pairs_between
 from extractor.years.diff import (
     ActualMoved,
@@ -53,7 +54,6 @@ if TYPE_CHECKING:
 
 TEMPLATES = Path(__file__).parent / "templates"
 VERDICTS = ("achieved", "on_track", "behind", "undetermined")
-STATUS = {"continuing": "継続", "new": "新規"}
 
 
 def year_label(year: int) -> str:
@@ -264,7 +264,7 @@ def _moved(m: Match, c: Moved) -> ChangeRow:
 
 
 def _status(m: Match, c: StatusChanged) -> ChangeRow:
-    old, new = STATUS.get(c.old or "", "—"), STATUS.get(c.new or "", "—")
+    old, new = label(c.old, current_language()), label(c.new, current_language())
     return ChangeRow(_("Status changed"), m.new.name or "", f"{old} → {new}", group="status")
 
 
@@ -299,9 +299,7 @@ def _actual(m: Match, c: ActualMoved) -> ChangeRow:
 
 
 def _work(m: Match, c: WorkChanged) -> ChangeRow:
-    from extractor.years.diff_text import PART_WORDS
-
-    part = PART_WORDS[c.part] + (f"（{c.department}）" if c.department else "")
+    part = label(c.part, current_language()) + (f"（{c.department}）" if c.department else "")
     lines = [f"+ {item}" for item in c.added] + [f"− {item}" for item in c.removed]
     detail = part + "\n" + "\n".join(lines)
     return ChangeRow(_("Work changed"), m.new.name or "", detail, group="work")
@@ -462,6 +460,6 @@ def _render(datasets: list[Dataset], crosswalk: Crosswalk) -> str:
         cards=cards,
         titles=titles,
         sub_titles=sub_titles,
-        status=STATUS,
+        status={s: label(s, current_language()) for s in Status},
         verdicts=[(v, _(VERDICT_WORDS[v])) for v in VERDICTS],  # type: ignore[index]
     )

@@ -4,43 +4,12 @@ the cover, each cell with the place it came from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Literal
 
 from extractor.models import ExtractionWarning
 from extractor.sources import Box
+from extractor.vocabulary import Role
 
-
-class Role(StrEnum):
-    """What a column holds, read from its header text."""
-
-    NAME = "name"
-    DESCRIPTION = "description"
-    ROLES = "roles"
-    COUNCIL_EFFORTS = "council.efforts"
-    COUNCIL_RESULTS = "council.results"
-    COUNCIL_PLANS = "council.plans"
-    CITY_EFFORTS = "city.efforts"
-    DEPARTMENT = "city.department"
-    CITY_RESULTS = "city.results"
-    CITY_PLANS = "city.plans"
-    SCHEDULE = "schedule"
-    PLAN = "targets.plan"
-    TARGET = "targets.target"
-    ACTUAL = "targets.actual"
-    EXTRA = "extra"  # target cells past the 実績 column, under no header
-    OTHER = "other"  # a column whose header the tool does not know: kept in `extra`
-    UNKNOWN = "unknown"  # a column with no header, outside the target area
-
-
-TARGET_ROLES: dict[Role, Literal["plan", "target", "actual", "extra"]] = {
-    Role.PLAN: "plan",
-    Role.TARGET: "target",
-    Role.ACTUAL: "actual",
-    Role.EXTRA: "extra",
-}
-COUNCIL_ROLES = (Role.COUNCIL_EFFORTS, Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS)
-CITY_ROLES = (Role.CITY_EFFORTS, Role.CITY_RESULTS, Role.CITY_PLANS)
+__all__ = ["Role"]
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,19 +11,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from extractor.models import Activity, Dataset, Number, Schedule, Status, Target
+from extractor.models import Activity, Dataset, Number, Schedule, Target, Work
+from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, Role, Status
 from extractor.years.link import Band, Linkage, match_form
 from extractor.years.progress import Judgement, judge
 from extractor.years.targets import pair_targets
-
-WorkPart = Literal[
-    "council.efforts",
-    "council.results",
-    "council.plans",
-    "city.efforts",
-    "city.results",
-    "city.plans",
-]
 
 
 class ActivityRef(BaseModel):
@@ -119,7 +111,7 @@ class ActualMoved(BaseModel):
 
 class WorkChanged(BaseModel):
     kind: Literal["work"] = "work"
-    part: WorkPart
+    part: Role = Field(description="Which part of the work: council.results, city.plans, …")
     department: str | None = Field(default=None, description="For the city's work: 担当課")
     added: list[str]
     removed: list[str]
@@ -245,27 +237,23 @@ def _lines_changed(old: list[str], new: list[str]) -> tuple[list[str], list[str]
 
 
 def _work_changes(old: Activity, new: Activity) -> list[Change]:
-    changes: list[Change] = []
-    for part in ("efforts", "results", "plans"):
-        before = getattr(old.council, part) if old.council else []
-        after = getattr(new.council, part) if new.council else []
-        added, removed = _lines_changed(before, after)
-        if added or removed:
-            changes.append(WorkChanged(part=f"council.{part}", added=added, removed=removed))
+    """Given an activity in two years, return how each actor's efforts, results and plans
+    changed: the council's, then each department's of the city."""
     old_city = {c.department: c for c in old.city}
-    for entry in new.city:
-        previous = old_city.get(entry.department)
-        for part in ("efforts", "results", "plans"):
-            before = getattr(previous, part) if previous else []
-            added, removed = _lines_changed(before, getattr(entry, part))
+    sides: list[tuple[tuple[Role, ...], Work | None, Work | None, str | None]] = [
+        (COUNCIL_ROLES, old.council, new.council, None)
+    ]
+    sides += [(CITY_ROLES, old_city.get(e.department), e, e.department) for e in new.city]
+    changes: list[Change] = []
+    for roles, before, after, department in sides:
+        for role in roles:
+            part = role.value.split(".")[1]
+            added, removed = _lines_changed(
+                getattr(before, part) if before else [], getattr(after, part) if after else []
+            )
             if added or removed:
                 changes.append(
-                    WorkChanged(
-                        part=f"city.{part}",
-                        department=entry.department,
-                        added=added,
-                        removed=removed,
-                    )
+                    WorkChanged(part=role, department=department, added=added, removed=removed)
                 )
     return changes
 

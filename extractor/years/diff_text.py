@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from extractor.i18n import _, fiscal_year_text
+from extractor.i18n import _, current_language, fiscal_year_text
 from extractor.models import Number
+from extractor.vocabulary import label
 from extractor.years.diff import (
     ActivityRef,
     ActualMoved,
@@ -25,16 +26,6 @@ from extractor.years.diff import (
     WorkChanged,
 )
 from extractor.years.progress import REASON_WORDS, VERDICT_WORDS, Judgement
-
-STATUS_WORDS: dict[str | None, str] = {"new": "新規", "continuing": "継続", None: "—"}
-PART_WORDS = {
-    "council.efforts": "市社協の取り組み",
-    "council.results": "市社協の実施状況",
-    "council.plans": "市社協の実施予定",
-    "city.efforts": "市の取り組み",
-    "city.results": "市の実施状況",
-    "city.plans": "市の実施予定",
-}
 
 
 def band_word(band: str) -> str:
@@ -126,7 +117,7 @@ def _target(match: Match, change: Change) -> str:
 
 
 def _work(match: Match, change: WorkChanged) -> list[str]:
-    part = PART_WORDS[change.part]
+    part = label(change.part, current_language())
     where = f"{part}（{change.department}）" if change.department else part
     lines = [f"  {activity_name(match.new)} — {where}"]
     lines += [f"      + {item}" for item in change.added]
@@ -225,7 +216,8 @@ def render_text(result: Diff) -> str:
     section(
         _("Status changed"),
         [
-            f"  {activity_name(m.new)}: {STATUS_WORDS[c.old]} → {STATUS_WORDS[c.new]}"
+            f"  {activity_name(m.new)}: {label(c.old, current_language())} → "
+            f"{label(c.new, current_language())}"
             for m, c in _each(result, StatusChanged)
         ],
     )
