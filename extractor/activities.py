@@ -28,6 +28,7 @@ from extractor.normalize.dates import (
     find_dates,
     parse_year_range,
 )
+from extractor.normalize.keys import activity_key, unique_key
 from extractor.normalize.targets import SlotYears, TargetCell, build_targets
 from extractor.normalize.text import (
     clean,
@@ -49,7 +50,6 @@ from extractor.structure.layout import (
     TableLayout,
 )
 from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, DATED_ROLES, TARGET_AREA
-from extractor.years.keys import activity_key, next_key
 
 
 @dataclass
@@ -354,7 +354,7 @@ def build_activities(
     activities: list[Activity] = []
     warnings: list[ExtractionWarning] = []
     positions: dict[tuple[int, int], int] = {}
-    keys: dict[str, int] = {}
+    keys: set[str] = set()
     shared = Shared()
     # Each record is let go once built, so its cells are freed while the models grow.
     records, layout.records = layout.records, []
@@ -370,7 +370,7 @@ def build_activities(
         ident = f"{goal_key[0]}.{goal_key[1]}.{positions[goal_key]}"
         builder = ActivityBuilder(record, layout, settings, ident, shared)
         activity = builder.build()
-        activity.key = next_key(activity_key(activity), keys)
+        activity.key = unique_key(activity_key(activity), keys)
         activities.append(activity)
         warnings.extend(builder.warnings)
     return activities, warnings

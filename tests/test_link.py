@@ -11,17 +11,9 @@ import pytest
 from benchmarks.linking import look_alike_packets
 from extractor.errors import OverridesError
 from extractor.models import Activity, Dataset, Goal
+from extractor.normalize.matching import holds, kanji_number, match_form, name_numbers
 from extractor.pipeline import extract
-from extractor.years.link import (
-    LinkSettings,
-    _Scorer,
-    features,
-    holds,
-    kanji_number,
-    link,
-    match_form,
-    name_numbers,
-)
+from extractor.years.link import LinkSettings, _Scorer, features, link
 from extractor.years.overrides import (
     Overrides,
     Pair,

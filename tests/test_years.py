@@ -15,10 +15,10 @@ import pytest
 
 from extractor.errors import CrosswalkError
 from extractor.models import Activity, Dataset
+from extractor.normalize.keys import activity_key, unique_key
 from extractor.output import load_dataset
 from extractor.pipeline import extract
 from extractor.years.crosswalk import Year, build, digest, load, pairs_between
-from extractor.years.keys import activity_key, next_key
 from extractor.years.overrides import Overrides
 from tests.conftest import run
 from tests.packets import H23
@@ -79,8 +79,8 @@ def activity(template: Activity, name: str, ident: str) -> Activity:
 
 def unique_keys(activities: list[Activity]) -> list[Activity]:
     """Given activities, return them keyed as extraction keys them (the name's key, -2, -3…)."""
-    seen: dict[str, int] = {}
-    return [a.model_copy(update={"key": next_key(activity_key(a), seen)}) for a in activities]
+    seen: set[str] = set()
+    return [a.model_copy(update={"key": unique_key(activity_key(a), seen)}) for a in activities]
 
 
 def test_series_are_unique_with_suffixed_keys_carried_over(h24: Dataset) -> None:

@@ -116,12 +116,6 @@ def parse_name(raw: str) -> tuple[str | None, Status | None]:
     return (name or None), status
 
 
-def match_key(text: str) -> str:
-    """Given a name, return a comparison key: NFKC, no whitespace, status mark removed."""
-    name, _ = parse_name(text)
-    return WHITESPACE_RUN.sub("", unicodedata.normalize("NFKC", name or ""))
-
-
 # NFKC would split ˜ (how pdfminer reads a tilde printed in a non-embedded CID font) into a
 # space and a combining mark; read it as the ~ it was printed as.
 BEFORE_NFKC = str.maketrans({"˜": "~"})

@@ -19,7 +19,8 @@ from extractor.errors import MalformedPacketError, NotAPacketError
 from extractor.i18n import _, ngettext, quote
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import find_dates, resolve_range, resolve_year, year_token
-from extractor.normalize.text import clean, match_key, nfkc
+from extractor.normalize.matching import match_key
+from extractor.normalize.text import clean, nfkc
 from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, SourceRow

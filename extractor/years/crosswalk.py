@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,9 @@ from pydantic import BaseModel, Field, ValidationError
 from extractor.errors import CrosswalkError
 from extractor.i18n import _
 from extractor.models import Activity, Dataset
-from extractor.years.link import Band, Link, Linkage, LinkSettings, link, match_form
+from extractor.normalize.keys import unique_key
+from extractor.normalize.matching import match_form
+from extractor.years.link import Band, Link, Linkage, LinkSettings, link
 from extractor.years.order import packet_year
 from extractor.years.overrides import Overrides, StepOverrides, resolve
 from extractor.years.year import CROSSWALK_FILE, Year, digest
@@ -120,8 +121,11 @@ def build(
             key = _key(activity)
             item = incoming.get(index)
             previous = _key(before[item.old]) if item is not None else None
-            series = previous_series[previous] if previous is not None else _fresh(key, used)
-            used.add(series)
+            if previous is not None:
+                series = previous_series[previous]
+                used.add(series)
+            else:
+                series = unique_key(key, used)
             current[key] = series
             members.append(
                 Member(
@@ -154,17 +158,6 @@ def build(
 
 def _key(activity: Activity) -> str:
     return activity.key or activity.id
-
-
-def _fresh(key: str, used: set[str]) -> str:
-    """Given a key and the series already taken, return the key or, if taken, key-2, key-3…"""
-    if key not in used:
-        return key
-    base = re.sub(r"-\d+$", "", key)
-    number = 2
-    while f"{base}-{number}" in used:
-        number += 1
-    return f"{base}-{number}"
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -12,8 +12,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from extractor.models import Activity, Dataset, Number, Schedule, Target, Work
+from extractor.normalize.matching import match_form
 from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, Role, Status
-from extractor.years.link import Band, Linkage, match_form
+from extractor.years.link import Band, Linkage
 from extractor.years.progress import Judgement, judge
 from extractor.years.targets import pair_targets
 

@@ -5,7 +5,7 @@ the exports alike."""
 from __future__ import annotations
 
 from extractor.models import Target
-from extractor.years.link import match_form
+from extractor.normalize.matching import match_form
 
 
 def target_key(target: Target) -> str:
