@@ -1,0 +1,192 @@
+"""A table's header: which column holds what (from the header text alone), the fiscal
+years the header names, and the 計画目標 sub-header with the plan's start and target years."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from extractor.errors import MalformedPacketError
+from extractor.i18n import _, quote
+from extractor.models import ExtractionWarning
+from extractor.normalize.dates import resolve_range, resolve_year, year_token
+from extractor.normalize.text import clean
+from extractor.problems import WarningArg, WarningCode
+from extractor.sources import SourceRow
+from extractor.structure.headers import fiscal_year_in, header_role
+from extractor.structure.layout import Cell, GoalRef, HeaderColumn, Role, TableLayout
+
+# Columns whose header names a fiscal year with its era: (平成23年度実施状況).
+YEAR_ROLES = (Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS, Role.CITY_RESULTS, Role.CITY_PLANS)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What reading a header needs from the rest of the packet."""
+
+    path: str
+    era: str | None
+    reference_year: int | None  # the year the packet is about, for years without an era
+    strict: bool = False
+
+
+@dataclass
+class Header:
+    """A table read from its header row, with the warnings reading it gave."""
+
+    table: TableLayout
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+
+
+def _warning(
+    row_line: int, page: int | None, code: WarningCode, **args: WarningArg
+) -> ExtractionWarning:
+    return ExtractionWarning.make(code, args, line=row_line, page=page)
+
+
+def _roles(
+    row: SourceRow, texts: list[str], context: Context, header: Header
+) -> list[HeaderColumn]:
+    """Given a header row's texts, return its columns: a role from each header text, an
+    unknown header kept as OTHER, and empty headers read from their neighbours (the second
+    計画目標 column, cells past 実績)."""
+    last_named = max((i for i, text in enumerate(texts) if text.strip()), default=-1)
+    columns: list[HeaderColumn] = []
+    for index, raw in enumerate(texts):
+        text = clean(raw)
+        role = header_role(text) if text else None
+        if role is None and text:
+            role = _unknown_column(row, index, text, context, header)
+        if role is None:
+            previous = columns[-1].role if columns else None
+            if previous == Role.PLAN and index <= last_named:
+                role = Role.TARGET
+            elif index > last_named or previous in (Role.ACTUAL, Role.EXTRA):
+                role = Role.EXTRA
+            else:
+                role = Role.UNKNOWN
+        columns.append(HeaderColumn(index, text, role))
+    return columns
+
+
+def _unknown_column(
+    row: SourceRow, index: int, text: str, context: Context, header: Header
+) -> Role:
+    """Given a header the tool does not know, keep its column (or refuse it when strict)."""
+    if context.strict:
+        raise MalformedPacketError(
+            _(
+                "{path}: {where}: column {column} header {header} is not one this tool knows "
+                "(--strict); without --strict its cells are kept with each activity under "
+                "`extra`"
+            ).format(path=context.path, where=row.where(), column=index + 1, header=quote(text))
+        )
+    header.warnings.append(
+        _warning(row.line, row.page, WarningCode.UNKNOWN_COLUMN, column=index + 1, header=text)
+    )
+    return Role.OTHER
+
+
+def read_header(
+    row: SourceRow,
+    texts: list[str],
+    goals: tuple[GoalRef | None, GoalRef | None],
+    context: Context,
+) -> Header:
+    """Given a header row (its own texts, not those merged down into it) and the goals it
+    sits under, return the table it starts, with the fiscal years its header names."""
+    header = Header(TableLayout(row.line, row.page, goals[0], goals[1], []))
+    header.table.columns = _roles(row, texts, context, header)
+    _years(header, context)
+    return header
+
+
+def _years(header: Header, context: Context) -> None:
+    """Read the fiscal years the header names: results and plans first (they name their
+    era), then the 実績 column, whose bare 23年度 is read nearest the results year."""
+    table = header.table
+    for column in table.columns:
+        if column.role in YEAR_ROLES:
+            column.fiscal_year = fiscal_year_in(column.header, context.era, context.reference_year)
+    by_role: dict[Role, int | None] = {
+        c.role: c.fiscal_year for c in table.columns if c.fiscal_year
+    }
+    table.results_fiscal_year = by_role.get(Role.COUNCIL_RESULTS) or by_role.get(Role.CITY_RESULTS)
+    table.plans_fiscal_year = by_role.get(Role.COUNCIL_PLANS) or by_role.get(Role.CITY_PLANS)
+    reference = table.results_fiscal_year or context.reference_year
+    for column in table.columns:
+        if column.role == Role.ACTUAL:
+            column.fiscal_year = fiscal_year_in(column.header, context.era, reference)
+            by_role[Role.ACTUAL] = column.fiscal_year
+    table.actual_fiscal_year = by_role.get(Role.ACTUAL) or table.results_fiscal_year
+    pairs = (
+        (Role.COUNCIL_RESULTS, Role.CITY_RESULTS, "the results of 市社協 and 市"),
+        (Role.COUNCIL_PLANS, Role.CITY_PLANS, "the plans of 市社協 and 市"),
+        (Role.ACTUAL, None, "the actual and the results"),
+    )
+    for first, second, what in pairs:
+        a = by_role.get(first)
+        b = by_role.get(second) if second else table.results_fiscal_year
+        if a and b and a != b:
+            header.warnings.append(
+                _warning(
+                    table.line,
+                    table.page,
+                    WarningCode.HEADER_YEAR_MISMATCH,
+                    what=what,
+                    years=f"{a}, {b}",
+                    used=a,
+                )
+            )
+
+
+@dataclass
+class Subheader:
+    """A table with the years of its 計画目標 sub-header read, and what did not fit."""
+
+    table: TableLayout
+    placed: int  # sub-header cells read as years
+    unmapped: list[Cell] = field(default_factory=list)
+    warnings: list[ExtractionWarning] = field(default_factory=list)
+
+
+def read_subheader(table: TableLayout, cells: list[Cell], context: Context) -> Subheader | None:
+    """Given a table and the cells of the row after its header, return the table with the
+    計画目標 years (21 / 25) if that row holds them, else None. The two years are read as
+    one range, in the eras that make it run forward."""
+    start = table.targets_start
+    tokens = [year_token(c.text) for c in cells]
+    if start is None or any(t is None for t in tokens) or any(c.column < start for c in cells):
+        return None
+    ordered = sorted(zip(cells, tokens, strict=True), key=lambda item: item[0].column)
+    reference = table.results_fiscal_year or table.actual_fiscal_year or context.reference_year
+    found = [token for _, token in ordered[:2] if token is not None]
+    years: list[int | None] = [None, None]
+    result = Subheader(replace(table, columns=[replace(c) for c in table.columns]), 0)
+    if len(found) == 2:
+        span = resolve_range(found[0], found[1], reference, context.era)
+        years = [span.start, span.end]
+        if span.reversed:
+            raw = "~".join(clean(cell.text) for cell, _ in ordered[:2])
+            result.warnings.append(
+                _warning(cells[0].line, cells[0].page, WarningCode.YEAR_RANGE_REVERSED, raw=raw)
+            )
+    elif found:
+        years[0] = resolve_year(found[0], reference, context.era)
+    new = result.table
+    new.subheader_line = cells[0].line
+    for position, (cell, _token) in enumerate(ordered):
+        if position > 1:
+            result.unmapped.append(cell)
+            result.warnings.append(
+                _warning(cell.line, cell.page, WarningCode.UNEXPECTED_SUBHEADER, text=cell.text)
+            )
+            continue
+        column = new.columns[cell.column]
+        column.role = (Role.PLAN, Role.TARGET)[position]
+        column.fiscal_year, column.subheader = years[position], clean(cell.text)
+        result.placed += 1
+    new.plan_fiscal_year, new.target_fiscal_year = years
+    for column in new.columns:
+        if column.role == Role.ACTUAL:
+            column.fiscal_year = column.fiscal_year or new.actual_fiscal_year
+    return result

@@ -1,0 +1,175 @@
+"""The steps of the table stage, each on its own: cover lines, headings, a header and its
+years, the 計画目標 sub-header, a data row's cells and the record a row belongs to."""
+
+from __future__ import annotations
+
+import pytest
+
+from extractor.errors import MalformedPacketError
+from extractor.sources import SourceRow
+from extractor.structure.cover import document_era, read_cover, read_heading
+from extractor.structure.layout import ActivityRecord, Cell, MappedRow, Role
+from extractor.structure.records import group_row, map_row
+from extractor.structure.tables import Context, read_header, read_subheader
+
+H24_HEADER = [
+    "活動名",
+    "実施内容",
+    "住民、地域、関係機関の役割",
+    "市社協の取り組み",
+    "市社協の取り組み (平成23年度実施状況)",
+    "市社協の取り組み (平成24年度実施予定)",
+    "市の取り組み",
+    "担当課",
+    "市の取り組み (平成23年度実施状況)",
+    "市の取り組み (平成24年度実施予定)",
+    "年次計画",
+    "計画目標",
+    "",
+    "23年度 実績",
+]
+CONTEXT = Context(path="p.txt", era="平成", reference_year=2012)
+
+
+def cell(text: str, line: int = 1, column: int = 0) -> Cell:
+    return Cell(text, line, column)
+
+
+def test_the_cover_files_each_line_by_what_it_says() -> None:
+    lines = [
+        cell("平成 2 4 年度", 3),
+        cell("山口市地域福祉計画・山口市地域福祉活動計画", 5),
+        cell("評 価 委 員 会 資 料", 6),
+        cell("平成 2 4 年 6 月 2 6 日", 8),
+        cell("山口市健康福祉部社会課", 10),
+        cell("山口市社会福祉協議会", 11),
+    ]
+    cover = read_cover(lines)
+    assert cover.fiscal_year is not None and cover.fiscal_year.line == 3
+    assert cover.date is not None and cover.date.line == 8
+    assert [c.line for c in cover.title_parts] == [5, 6]
+    assert [c.line for c in cover.issuers] == [10, 11]
+    assert cover.report_title is None
+
+
+def test_headings_keep_their_title_as_written() -> None:
+    basic = read_heading(cell("基本目標１　地域でふれあい、支え合う仕組みづくり"))
+    assert basic is not None and basic.level == "basic"
+    assert (basic.goal.number, basic.goal.title) == (1, "地域でふれあい、支え合う仕組みづくり")
+    activity = read_heading(cell("活動目標 12：情報提供の充実"))
+    assert activity is not None and activity.level == "activity"
+    assert (activity.goal.number, activity.goal.title) == (12, "情報提供の充実")
+    assert read_heading(cell("目標を達成する")) is None
+
+
+def test_the_document_era_is_the_first_one_written() -> None:
+    assert document_era([SourceRow(1, ("R2.4.1 開催",)), SourceRow(2, ("平成30年",))]) == "令和"
+    assert document_era([SourceRow(1, ("第3回",))]) is None
+
+
+def test_a_header_gives_roles_and_years() -> None:
+    header = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT)
+    table = header.table
+    assert [c.role for c in table.columns][10:] == [
+        Role.SCHEDULE,
+        Role.PLAN,
+        Role.TARGET,
+        Role.ACTUAL,
+    ]
+    assert (table.results_fiscal_year, table.plans_fiscal_year) == (2011, 2012)
+    assert table.actual_fiscal_year == 2011
+    assert header.warnings == []
+
+
+def test_an_unknown_header_is_kept_or_refused_when_strict() -> None:
+    texts = [*H24_HEADER, "備考"]
+    header = read_header(SourceRow(19, tuple(texts)), texts, (None, None), CONTEXT)
+    assert header.table.columns[-1].role == Role.OTHER
+    assert [(w.code, w.args["column"]) for w in header.warnings] == [("unknown_column", 15)]
+    strict = Context(path="p.txt", era="平成", reference_year=2012, strict=True)
+    with pytest.raises(MalformedPacketError, match="column 15 header '備考'"):
+        read_header(SourceRow(19, tuple(texts)), texts, (None, None), strict)
+
+
+def test_headers_that_name_different_years_are_warned_about() -> None:
+    texts = list(H24_HEADER)
+    texts[8] = "市の取り組み (平成22年度実施状況)"
+    header = read_header(SourceRow(19, tuple(texts)), texts, (None, None), CONTEXT)
+    assert [(w.code, w.args["years"]) for w in header.warnings] == [
+        ("header_year_mismatch", "2011, 2010")
+    ]
+
+
+def test_the_subheader_gives_the_plan_period_read_forward_across_eras() -> None:
+    table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
+    read = read_subheader(table, [cell("30", 20, 11), cell("4", 20, 12)], CONTEXT)
+    assert read is not None
+    assert (read.table.plan_fiscal_year, read.table.target_fiscal_year) == (2018, 2022)
+    assert read.table.subheader_line == 20 and read.placed == 2
+    assert table.plan_fiscal_year is None  # the table given is left as it was
+    assert read_subheader(table, [cell("ボランティア", 20, 0)], CONTEXT) is None
+
+
+def test_a_third_year_under_the_plan_goes_to_unmapped() -> None:
+    table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
+    cells = [cell("21", 20, 11), cell("25", 20, 12), cell("23", 20, 13)]
+    read = read_subheader(table, cells, CONTEXT)
+    assert read is not None
+    assert [c.text for c in read.unmapped] == ["23"]
+    assert [w.code for w in read.warnings] == ["unexpected_subheader"]
+
+
+def test_a_data_row_maps_its_cells_to_their_columns() -> None:
+    table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
+    values = [
+        "座談会の開催(継続活動)",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "社会課",
+        "",
+        "",
+        "21~25",
+        "",
+        "",
+        "1回",
+    ]
+    read = map_row(table, SourceRow(21, tuple(values)))
+    assert read.row is not None
+    assert [(role, c.text) for role, c in read.row.cells] == [
+        (Role.NAME, "座談会の開催(継続活動)"),
+        (Role.DEPARTMENT, "社会課"),
+        (Role.SCHEDULE, "21~25"),
+        (Role.ACTUAL, "1回"),
+    ]
+    assert (read.placed, read.unmapped, read.warnings) == (4, [], [])
+
+
+def named(line: int, name: str | None) -> MappedRow:
+    cells = [(Role.NAME, cell(name, line))] if name else []
+    return MappedRow(line, None, [*cells, (Role.DESCRIPTION, cell("内容", line, 1))])
+
+
+def test_rows_group_into_records_by_name() -> None:
+    table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
+    first = group_row(None, table, named(21, "サロンの開催"))
+    assert first.new and first.warning is None
+    continued = group_row(first.record, table, named(22, None))
+    assert not continued.new and continued.record is first.record
+    repeated = group_row(first.record, table, named(23, "サロンの 開催"))
+    assert not repeated.new and repeated.warning is not None
+    assert repeated.warning.code == "duplicate_row_merged"
+    assert [[r.line for r in part] for part in first.record.parts] == [[21, 22], [23]]
+    other = group_row(first.record, table, named(24, "防災訓練"))
+    assert other.new and other.record is not first.record
+
+
+def test_a_continuation_row_at_a_tables_start_is_kept_and_warned_about() -> None:
+    table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
+    grouped = group_row(None, table, named(21, None))
+    assert grouped.new and isinstance(grouped.record, ActivityRecord)
+    assert grouped.warning is not None
+    assert grouped.warning.code == "continuation_without_activity"
