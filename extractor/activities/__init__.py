@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-
+from extractor.activities.dates import date_mentions
+from extractor.activities.work import city_work, council_work, extend
 from extractor.models import (
     Activity,
     CellBox,
-    CityWork,
-    DateMention,
     ExtractionWarning,
     Goal,
     Provenance,
@@ -18,16 +14,8 @@ from extractor.models import (
     Schedule,
     Shared,
     Target,
-    Work,
 )
-from extractor.normalize.dates import (
-    WEEKDAYS,
-    DateContext,
-    FoundDate,
-    YearRange,
-    find_dates,
-    parse_year_range,
-)
+from extractor.normalize.dates import YearRange, parse_year_range
 from extractor.normalize.keys import activity_key, unique_key
 from extractor.normalize.targets import SlotYears, TargetCell, build_targets
 from extractor.normalize.text import (
@@ -36,36 +24,12 @@ from extractor.normalize.text import (
     parse_name,
     remove_wrap_spaces,
     split_bullets,
-    split_departments,
     unique,
 )
 from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
-from extractor.structure.layout import (
-    ActivityRecord,
-    Cell,
-    GoalRef,
-    Layout,
-    Role,
-    TableLayout,
-)
-from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, DATED_ROLES, TARGET_AREA
-
-
-@dataclass
-class _CityEntry:
-    department: str | None
-    departments: list[str]
-    lists: dict[Role, list[str]] = field(default_factory=lambda: {r: [] for r in CITY_ROLES})
-
-    def model(self) -> CityWork:
-        return CityWork(
-            department=self.department,
-            departments=self.departments,
-            efforts=self.lists[Role.CITY_EFFORTS],
-            results=self.lists[Role.CITY_RESULTS],
-            plans=self.lists[Role.CITY_PLANS],
-        )
+from extractor.structure.layout import ActivityRecord, Cell, GoalRef, Layout, Role
+from extractor.vocabulary import TARGET_AREA
 
 
 def _goal(ref: GoalRef | None, shared: Shared) -> Goal:
@@ -74,76 +38,6 @@ def _goal(ref: GoalRef | None, shared: Shared) -> Goal:
     return shared.get(
         Goal, number=ref.number, title=ref.title, raw=ref.raw, line=ref.line, page=ref.page
     )
-
-
-def _extend(target: list[str], items: Iterable[str]) -> None:
-    for item in items:
-        if item not in target:
-            target.append(item)
-
-
-def _city(record: ActivityRecord) -> list[CityWork]:
-    """Given a record, return its city entries: one per department cell, rows below it joined."""
-    entries: list[_CityEntry] = []
-    for row in record.rows:
-        department = row.first(Role.DEPARTMENT)
-        content = [(role, cell) for role, cell in row.cells if role in CITY_ROLES]
-        meaningful = [(r, c) for r, c in content if not is_dash(c.text)]
-        if department is not None and not is_dash(department.text):
-            names = split_departments(department.text)
-            text = "、".join(names)
-            entry = next((e for e in entries if e.department == text), None)
-            if entry is None:
-                entry = _CityEntry(text, names)
-                entries.append(entry)
-        elif meaningful:
-            entry = entries[-1] if entries else None
-            if entry is None:
-                entry = _CityEntry(None, [])
-                entries.append(entry)
-        else:
-            continue
-        for role, cell in content:
-            _extend(entry.lists[role], split_bullets(cell.text))
-    return [entry.model() for entry in entries]
-
-
-def _work(record: ActivityRecord) -> Work | None:
-    if not set(COUNCIL_ROLES) & record.table.has:
-        return None
-    lists: dict[Role, list[str]] = {role: [] for role in COUNCIL_ROLES}
-    for row in record.rows:
-        for role, cell in row.cells:
-            if role in lists:
-                _extend(lists[role], split_bullets(cell.text))
-    return Work(
-        efforts=lists[Role.COUNCIL_EFFORTS],
-        results=lists[Role.COUNCIL_RESULTS],
-        plans=lists[Role.COUNCIL_PLANS],
-    )
-
-
-def _date_context(role: Role, table: TableLayout, layout: Layout) -> DateContext:
-    reference = table.results_fiscal_year or layout.reference_year
-    if role in (Role.COUNCIL_RESULTS, Role.CITY_RESULTS):
-        return DateContext(table.results_fiscal_year, layout.era, reference)
-    if role in (Role.COUNCIL_PLANS, Role.CITY_PLANS):
-        return DateContext(table.plans_fiscal_year, layout.era, reference)
-    if role == Role.ACTUAL:
-        return DateContext(table.actual_fiscal_year, layout.era, reference)
-    return DateContext(None, layout.era, reference)
-
-
-def _weekday_fit(month: int, day: int, weekday: str, around: int) -> str | None:
-    """Given a month, day and written weekday, return the nearby date the weekday fits."""
-    for year in (around - 1, around + 1, around - 2, around + 2):
-        try:
-            candidate = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if WEEKDAYS[candidate.weekday()] == weekday:
-            return candidate.isoformat()
-    return None
 
 
 class ActivityBuilder:
@@ -196,8 +90,8 @@ class ActivityBuilder:
         )
         roles: list[str] = []
         for cell in self.cells(Role.ROLES):
-            _extend(roles, split_bullets(cell.text))
-        city = _city(record)
+            extend(roles, split_bullets(cell.text))
+        city = city_work(record)
         return Activity(
             id=self.id,
             basic_goal=_goal(table.basic_goal, self.shared),
@@ -210,12 +104,12 @@ class ActivityBuilder:
                 heading=remove_wrap_spaces(table.role_heading) if table.role_heading else None,
                 items=roles,
             ),
-            council=_work(record),
+            council=council_work(record),
             city=city,
             departments=unique(d for entry in city for d in entry.departments),
             schedule=self.schedule(),
             targets=self.targets(),
-            dates=self.dates(),
+            dates=date_mentions(record, self.layout, self.warn),
             extra=self.extra(),
             source=self.provenance(),
         )
@@ -264,66 +158,13 @@ class ActivityBuilder:
                 )
         return targets
 
-    def dates(self) -> list[DateMention]:
-        table = self.record.table
-        mentions: list[DateMention] = []
-        seen: set[tuple[str, str]] = set()
-        for row in self.record.rows:
-            for role, cell in row.cells:
-                if role not in DATED_ROLES or (role.field, cell.text) in seen:
-                    continue
-                field_name = role.field
-                seen.add((field_name, cell.text))
-                context = _date_context(role, table, self.layout)
-                for found in find_dates(cell.text, context):
-                    mentions.append(
-                        DateMention(
-                            raw=found.raw,
-                            kind=found.kind,
-                            date=found.date,
-                            end=found.end,
-                            precision=found.precision,
-                            fiscal_year=found.fiscal_year,
-                            era=found.era,
-                            year_inferred=found.year_inferred,
-                            weekday=found.weekday,
-                            weekday_matches=found.weekday_matches,
-                            field=field_name,
-                            line=cell.line,
-                            page=cell.page,
-                        )
-                    )
-                    self.check_date(found, field_name, cell)
-        return mentions
-
-    def check_date(self, found: FoundDate, field_name: str, cell: Cell) -> None:
-        if found.date is None and found.precision in ("day", "month"):
-            self.warn(WarningCode.DATE_YEAR_UNKNOWN, cell, raw=found.raw, field=field_name)
-        if found.weekday_matches is False and found.date is not None:
-            fits = None
-            if found.month and found.day and found.weekday:
-                fits = _weekday_fit(found.month, found.day, found.weekday, found.date.year)
-            self.warn(
-                WarningCode.WEEKDAY_MISMATCH,
-                cell,
-                raw=found.raw,
-                field=field_name,
-                date=found.date.isoformat(),
-                how="year taken from the column's fiscal year"
-                if found.year_inferred
-                else "year written",
-                actual=WEEKDAYS[found.date.weekday()],
-                written=found.weekday,
-                fits=fits or "no nearby year",
-            )
-
     def extra(self) -> dict[str, str]:
         """The cells of columns the tool does not know, by header in column order."""
         by_column: dict[int, tuple[str, list[str]]] = {}
         for cell in self.cells(Role.OTHER):
             header = remove_wrap_spaces(cell.header or "")
             _, texts = by_column.setdefault(cell.column, (header, []))
-            _extend(texts, [clean(cell.text)])
+            extend(texts, [clean(cell.text)])
         extra: dict[str, str] = {}
         for column, (header, texts) in sorted(by_column.items()):
             name = header if header not in extra else f"{header} ({column + 1})"
