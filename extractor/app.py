@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractor.errors import DatasetError, ExtractorError
-from extractor.i18n import Language, _
+from extractor.errors import DatasetError, ExtractorError, UsageError
+from extractor.i18n import N_, Language
 from extractor.models import Dataset
 from extractor.settings import ExtractSettings
 from extractor.years.year import CROSSWALK_FILE, Year, digest
@@ -38,8 +38,10 @@ class Outcome:
 
 
 def default_jobs(count: int) -> int:
-    """Given the number of inputs (or pages), return how many processes to use."""
-    return max(1, min(count, os.cpu_count() or 1))
+    """Given the number of inputs, return how many processes to use: one per core, no more
+    than there are inputs; a single input gets every core for its pages."""
+    cores = os.cpu_count() or 1
+    return cores if count <= 1 else max(1, min(count, cores))
 
 
 def _extract_one(job: tuple[Path, Path | None, ExtractSettings]) -> Outcome:
@@ -73,12 +75,118 @@ def extract_files(
         yield from pool.map(work)
 
 
-def write_outcome(outcome: Outcome) -> None:
-    """Given a successful outcome with an output file, write its JSON there atomically."""
+@dataclass
+class RunRequest:
+    """What `extract FILE...` is asked: the packets, where their datasets go ("-" for
+    standard output), how to read them, and how to link the years."""
+
+    files: list[Path]
+    output: str = "normalized"
+    settings: ExtractSettings = field(default_factory=ExtractSettings)
+    jobs: int | None = None
+    link: bool = True
+    link_to: Path | None = None
+    links_file: Path | None = None
+
+
+@dataclass
+class RunResult:
+    """What extracting gave: an outcome per packet in input order, and the years linked."""
+
+    outcomes: list[Outcome]
+    linked: Linked | None = None
+
+    @property
+    def failed(self) -> int:
+        return sum(1 for outcome in self.outcomes if not outcome.ok)
+
+
+def targets_of(request: RunRequest) -> list[tuple[Path, Path | None]]:
+    """Given a request, return each packet with the file its dataset goes to (None for
+    standard output), refusing two packets that would write one file."""
+    stdout = request.output == "-"
+    if stdout and len(request.files) > 1:
+        raise UsageError(N_("-o - and --debug-stage take one input file"))
+    pairs = [
+        (path, None if stdout else Path(request.output) / f"{path.stem}.json")
+        for path in request.files
+    ]
+    seen: set[Path] = set()
+    for _path, target in pairs:
+        if target is not None and target in seen:
+            raise UsageError(
+                N_(
+                    "several inputs would write {path}; extract them into different folders with -o"
+                ),
+                path=target.as_posix(),
+            )
+        if target is not None:
+            seen.add(target)
+    return pairs
+
+
+def extract_packets(
+    request: RunRequest, seen: Callable[[Outcome], None] | None = None
+) -> RunResult:
+    """Given packets to extract, extract them (in parallel), link the years, and write every
+    dataset and the crosswalk, all or none; return the outcomes. `seen` is told of each
+    outcome as it comes (for progress and early errors). Nothing is written before every
+    packet is read and the years are linked: a links.toml that names nothing, or a
+    --link-to of a later year, stops the run with no output at all."""
+    from extractor.output import write_files
+
+    jobs = targets_of(request)
+    processes = request.jobs or default_jobs(len(jobs))
+    outcomes = []
+    for outcome in extract_files(jobs, request.settings, processes):
+        outcomes.append(outcome)
+        if seen is not None:
+            seen(outcome)
+    to_write = [o for o in outcomes if o.ok and o.target is not None]
+    linked = None
+    if to_write and request.link:
+        folder = Path(request.output)
+        linked = plan_crosswalk(
+            [year_of(o.target, o.json, o.dataset) for o in to_write],  # type: ignore[arg-type]
+            folder,
+            request.link_to,
+            request.links_file,
+        )
+    files: dict[Path, str | bytes | list[bytes]] = {}
+    for outcome in to_write:
+        assert outcome.target is not None and outcome.json is not None
+        files[outcome.target] = outcome.json
+    if linked is not None:
+        from extractor.output import to_json
+
+        files[linked.path] = to_json(linked.crosswalk)
+    if files:
+        write_files(files)
+    return RunResult(outcomes, linked)
+
+
+def debug_stage(path: Path, stage: str, settings: ExtractSettings) -> str:
+    """Given a packet and a stage name, return that stage's intermediate result as JSON."""
+    import json
+
+    from extractor.pipeline import debug_dump
+
+    dump = debug_dump(path, stage, settings)
+    return json.dumps(dump, ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_text() -> str:
+    """Return the dataset's JSON Schema."""
+    from extractor.schema import schema_json
+
+    return schema_json()
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write text to a file, atomically."""
     from extractor.output import write_atomic
 
-    assert outcome.target is not None and outcome.json is not None
-    write_atomic(outcome.target, outcome.json)
+    write_atomic(path, text)
 
 
 # --- years -----------------------------------------------------------------------------------
@@ -125,9 +233,11 @@ def write_links(linked: Linked) -> None:
     write_atomic(linked.path, to_json(linked.crosswalk))
 
 
-def link_files(years: list[Year], output: Path, links_file: Path | None) -> Linked:
-    """Given years, build their crosswalk and write it to `output`."""
-    linked = plan_links(years, output, links_file)
+def link_files(paths: list[Path], output: Path | None, links_file: Path | None) -> Linked:
+    """Given dataset files, build their crosswalk and write it to `output` (by default
+    crosswalk.json beside the first)."""
+    years = load_years(paths)
+    linked = plan_links(years, output or paths[0].parent / CROSSWALK_FILE, links_file)
     write_links(linked)
     return linked
 
@@ -169,15 +279,14 @@ def check_link_to(earlier: Year, new: list[Year]) -> None:
     for year in new:
         if packet_year(earlier.dataset) >= packet_year(year.dataset):
             raise DatasetError(
-                _(
+                N_(
                     "--link-to {path} is the FY{old} packet, not earlier than {new} (FY{year}); "
                     "link a new year to an earlier one"
-                ).format(
-                    path=earlier.path,
-                    old=packet_year(earlier.dataset),
-                    new=year.path,
-                    year=packet_year(year.dataset),
-                )
+                ),
+                path=earlier.path,
+                old=packet_year(earlier.dataset),
+                new=year.path,
+                year=packet_year(year.dataset),
             )
 
 
@@ -208,9 +317,11 @@ def diff_files(
     old, new = load_years([old_path, new_path])
     if packet_year(old.dataset) > packet_year(new.dataset):
         raise DatasetError(
-            _("{old} (FY{a}) is newer than {new} (FY{b}); give the older dataset first").format(
-                old=old_path, a=packet_year(old.dataset), new=new_path, b=packet_year(new.dataset)
-            )
+            N_("{old} (FY{a}) is newer than {new} (FY{b}); give the older dataset first"),
+            old=old_path,
+            a=packet_year(old.dataset),
+            new=new_path,
+            b=packet_year(new.dataset),
         )
     crosswalk = crosswalk_for([old, new], crosswalk_path, links_file)
     linkage = pairs_between(crosswalk, old.dataset, new.dataset)

@@ -1,94 +1,131 @@
 """The `extract` command: a thin click layer over the library (`extractor.app`).
 
-`extract FILE...` runs the default command (`run`); `extract link`, `diff`, `export`,
-`report` and `schema` are subcommands. Data goes to stdout, people's messages to stderr,
-in Japanese or English (`--lang`). Every error of the tool reaches the user the same way:
-one line, exit code 1 (`--verbose` adds the traceback); usage errors exit with 2.
+Each command parses its options, calls one library function, and renders what it returns:
+data on stdout, messages for people on stderr, in the language asked for (`--lang`) or the
+locale's. Every error of the tool reaches the user the same way: one line, exit code 1
+(`--verbose` adds the traceback); usage errors exit with 2. `extract FILE...` runs the
+default command (`run`); a first word close to a command's name is taken for a typo.
 """
 
 from __future__ import annotations
 
 import contextlib
+import difflib
 import gc
 import signal
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
-from click_default_group import DefaultGroup
 
-from extractor.errors import ExtractorError, OutputError
+from extractor.clickwords import Command, Group, Option, language_of, peek_language, speak
+from extractor.errors import ExtractorError, OutputError, UsageError
 from extractor.export import FORMATS
-from extractor.i18n import LANGUAGES, Language, _, locale_language, set_language
+from extractor.i18n import LANGUAGES, N_, Language, Words, locale_language
+from extractor.terminal import safe
 
 if TYPE_CHECKING:
-    from extractor.app import Outcome
+    from extractor.app import Outcome, RunResult
     from extractor.settings import ExtractSettings
-    from extractor.years.year import Year
 
 MB = 1024 * 1024
+COMMANDS = ("run", "link", "diff", "export", "report", "schema")
+
+
+def language() -> Language:
+    """The language of messages: as asked with --lang, else the locale's."""
+    context = click.get_current_context(silent=True)
+    asked = context.find_root().meta.get("lang") if context else None
+    return "ja" if (asked or locale_language()) == "ja" else "en"
+
+
+def words() -> Words:
+    return Words(language())
 
 
 def _language(context: click.Context, parameter: click.Parameter, value: str | None) -> None:
-    """Set the language of messages as soon as --lang is read: as asked, else the locale's."""
-    context.meta["lang"] = value
-    set_language("ja" if (value or locale_language()) == "ja" else "en")
+    """Note --lang as soon as it is read, so that even usage errors follow it."""
+    if value is not None:
+        context.find_root().meta["lang"] = value
+    speak(language())
 
 
-def lang_option(what: str = "messages for people") -> Callable[[Any], Any]:
+def lang_option(what: str = N_("messages for people")) -> Callable[[Any], Any]:
     """The --lang option: Japanese or English."""
     return click.option(
         "--lang",
+        cls=Option,
         type=click.Choice(LANGUAGES),
         callback=_language,
         is_eager=True,
         expose_value=False,
-        help=f"Language of {what} [default: the locale's, Japanese or English].",
+        help=N_("Language of {what} [default: the locale's, Japanese or English]."),
+        help_args={"what": what},
     )
 
 
-verbose_option = click.option("-v", "--verbose", is_flag=True, help="Show tracebacks for errors.")
-quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-links_option = click.option(
+def option(*names: str, **attrs: Any) -> Callable[[Any], Any]:
+    """A click option whose help is translated when shown."""
+    return click.option(*names, cls=Option, **attrs)
+
+
+verbose_option = option("-v", "--verbose", is_flag=True, help=N_("Show tracebacks for errors."))
+quiet_option = option("-q", "--quiet", is_flag=True, help=N_("Print nothing but errors."))
+links_option = option(
     "--links",
     "links_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Overrides that force or forbid links [default: ./links.toml if present].",
+    help=N_("Overrides that force or forbid links [default: ./links.toml if present]."),
 )
-crosswalk_option = click.option(
+crosswalk_option = option(
     "--crosswalk",
     "crosswalk_file",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The crosswalk of years to use [default: crosswalk.json beside the datasets, or "
-    "one built now].",
+    help=N_(
+        "The crosswalk of years to use [default: crosswalk.json beside the datasets, or one "
+        "built now]."
+    ),
 )
+
+
+def say(text: str) -> None:
+    """Print a line for people on stderr, made safe for the terminal; a closed stderr is
+    not an error (there is no one to tell)."""
+    stream = sys.stderr
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(safe(text), err=True)
 
 
 def fail(message: str) -> None:
     """Print one error line for people on stderr."""
-    click.echo(_("Error: {message}").format(message=message), err=True)
+    say(words()._("Error: {message}").format(message=message))
 
 
 def _internal(exc: BaseException) -> str:
-    return _("internal error ({kind}: {detail}); rerun with --verbose and report it").format(
-        kind=type(exc).__name__, detail=exc
+    return (
+        words()
+        ._("internal error ({kind}: {detail}); rerun with --verbose and report it")
+        .format(kind=type(exc).__name__, detail=exc)
     )
 
 
 @contextlib.contextmanager
 def handled(verbose: bool) -> Iterator[None]:
-    """Turn the tool's errors into one line and exit code 1 (the traceback with --verbose);
-    a bug of ours is said to be one."""
+    """Turn the tool's errors into one line and exit code 1 (2 for usage; the traceback
+    with --verbose); a bug of ours is said to be one."""
     try:
         yield
+    except UsageError as exc:
+        raise click.UsageError(exc.render(language())) from exc
     except ExtractorError as exc:
         if verbose:
             traceback.print_exception(exc, file=sys.stderr)
-        fail(str(exc))
+        fail(exc.render(language()))
         sys.exit(1)
     except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
         raise
@@ -100,19 +137,35 @@ def handled(verbose: bool) -> Iterator[None]:
 
 
 def to_stdout(text: str | list[bytes]) -> None:
-    """Write data to stdout, turning a full disk or a closed pipe into one line."""
+    """Write data to stdout. A reader that stopped reading (`| head`) ends the command
+    quietly, as any filter does; a full disk or a closed stdout is one line."""
+    stream = sys.stdout
     try:
+        if stream is None:
+            raise OSError(9, "standard output is closed")
         if isinstance(text, list):
-            sys.stdout.flush()
+            stream.flush()
             for piece in text:
-                sys.stdout.buffer.write(piece)
+                stream.buffer.write(piece)
         else:
-            click.echo(text, nl=False)
-        sys.stdout.flush()
+            stream.write(text)
+        stream.flush()
+    except BrokenPipeError:
+        _quiet_exit()
     except OSError as exc:
         raise OutputError(
-            _("cannot write to standard output ({reason})").format(reason=exc.strerror or exc)
+            N_("cannot write to standard output ({reason})"), reason=exc.strerror or str(exc)
         ) from exc
+
+
+def _quiet_exit() -> NoReturn:
+    """Leave after the reader of stdout went away: nothing more to say to it."""
+    import os
+
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
 
 
 def _terminate(signum: int, frame: object) -> NoReturn:
@@ -126,22 +179,107 @@ def collecting() -> None:
     gc.enable()
 
 
-@click.group(
-    cls=DefaultGroup, default="run", context_settings={"help_option_names": ["-h", "--help"]}
-)
-@click.version_option(package_name="packet-extractor")
-def main() -> None:
-    """Turn Yamaguchi City's welfare-plan committee packets into a validated JSON dataset.
+# What each command says of itself in --help (a catalog message each, translated when shown).
+HELP = {
+    "run": N_(
+        "Extract each packet FILE (.txt export, .pdf or .xlsx) into OUTPUT_DIR/<name>.json.\n"
+        "\n"
+        "\b\n"
+        "extract raw/h24.txt\n"
+        "extract raw/h24.pdf -o out/\n"
+        "extract raw/h25.xlsx --link-to normalized/h24.json"
+    ),
+    "link": N_(
+        "Link datasets of several years (normalized/*.json) into their crosswalk.\n"
+        "\n"
+        "\b\n"
+        "extract link normalized/*.json\n"
+        "extract link normalized/h23.json normalized/h24.json --links links.toml"
+    ),
+    "schema": N_(
+        "Print the JSON Schema of the dataset (generated from the models).\n"
+        "\n"
+        "\b\n"
+        "extract schema -o schema/dataset.schema.json"
+    ),
+    "diff": N_(
+        "Compare two years' datasets (OLD.json NEW.json, older first): renamed, added, not\n"
+        "found, moved activities, changed targets, and how the actual figures moved (判定).\n"
+        "\n"
+        "\b\n"
+        "extract diff normalized/h23.json normalized/h24.json\n"
+        "extract diff normalized/h23.json normalized/h24.json --json --lang en"
+    ),
+    "export": N_(
+        "Export datasets (normalized/*.json, one per fiscal year) for other tools.\n"
+        "\n"
+        "\b\n"
+        "extract export normalized/*.json -f csv -o export/\n"
+        "extract export normalized/*.json -f sqlite -o data.db"
+    ),
+    "report": N_(
+        "Write a self-contained HTML report of the datasets (normalized/*.json) for people:\n"
+        "達成状況 of every numeric target, then every activity by goal.\n"
+        "\n"
+        "\b\n"
+        "extract report normalized/*.json -o report.html\n"
+        "extract report normalized/h24.json --lang en"
+    ),
+    "main": N_(
+        "Turn Yamaguchi City's welfare-plan committee packets into a validated JSON dataset.\n"
+        "\n"
+        "\b\n"
+        "extract raw/h24.txt                  writes normalized/h24.json\n"
+        "extract raw/h23.txt raw/h24.txt      several years, linked in normalized/crosswalk.json\n"
+        "extract link normalized/*.json       link years you extracted apart\n"
+        "extract diff OLD.json NEW.json       what changed between two years\n"
+        "extract export normalized/*.json -f sqlite -o data.db\n"
+        "extract report normalized/*.json -o report.html\n"
+        "extract schema                       the dataset's JSON Schema"
+    ),
+}
 
-    \b
-    extract raw/h24.txt                  writes normalized/h24.json
-    extract raw/h23.txt raw/h24.txt      several years, linked in normalized/crosswalk.json
-    extract link normalized/*.json       link years you extracted apart
-    extract diff OLD.json NEW.json       what changed between two years
-    extract export normalized/*.json -f sqlite -o data.db
-    extract report normalized/*.json -o report.html
-    extract schema                       the dataset's JSON Schema
-    """
+
+class Extract(Group):
+    """The `extract` group: `extract FILE...` runs `run`; a first word that is no file but
+    close to a command's name is a typo, said as such."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The default command's options may come first: `extract -q raw/h24.txt`.
+        self.ignore_unknown_options = True
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        asked = peek_language(args)
+        if asked in LANGUAGES:
+            ctx.meta["lang"] = asked
+        speak(language_of(ctx))
+        return super().parse_args(ctx, args)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else None
+        if name is None or name in self.commands:
+            return super().resolve_command(ctx, args)
+        close = difflib.get_close_matches(name, list(self.commands), n=1, cutoff=0.75)
+        if close and not name.startswith("-") and not Path(name).exists():
+            message = Words(language())._("no such command {name} — did you mean {command}?")
+            raise click.UsageError(
+                message.format(name=Words(language()).quote(name), command=close[0]), ctx
+            )
+        command = self.commands["run"]
+        return "", command, args
+
+
+@click.group(
+    cls=Extract, help=HELP["main"], context_settings={"help_option_names": ["-h", "--help"]}
+)
+@click.version_option(
+    package_name="packet-extractor", cls=Option, help=N_("Show the version and exit.")
+)
+def main() -> None:
+    """The `extract` group of commands."""
     # SIGTERM unwinds like Ctrl-C: temporary files are removed, workers stopped at once.
     signal.signal(signal.SIGTERM, _terminate)
 
@@ -152,59 +290,63 @@ def _settings(**options: Any) -> ExtractSettings:
     return ExtractSettings(**{k: v for k, v in options.items() if v is not None})
 
 
-@main.command("run")
+@main.command("run", cls=Command, help=HELP["run"])
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
+@option(
     "-o",
     "--output-dir",
     default="normalized",
     show_default=True,
-    help="Folder for the JSON files; '-' writes the JSON to stdout (one input only).",
+    help=N_("Folder for the JSON files; '-' writes the JSON to stdout (one input only)."),
 )
-@click.option("--encoding", help="Force the text encoding (e.g. cp932) instead of detecting it.")
-@click.option(
-    "--max-bytes", type=click.IntRange(min=1), help="Refuse inputs larger than this [50 MB]."
+@option("--encoding", help=N_("Force the text encoding (e.g. cp932) instead of detecting it."))
+@option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    help=N_("Refuse inputs larger than this [50 MB]."),
 )
-@click.option("--max-pages", type=click.IntRange(min=1), help="Refuse longer PDFs [1000].")
-@click.option("--max-cell-chars", type=click.IntRange(min=1), help="Refuse longer cells [20000].")
-@click.option(
+@option("--max-pages", type=click.IntRange(min=1), help=N_("Refuse longer PDFs [1000]."))
+@option("--max-cell-chars", type=click.IntRange(min=1), help=N_("Refuse longer cells [20000]."))
+@option(
     "--page-seconds",
     type=click.FloatRange(min=0.1),
-    help="Stop reading a PDF page after this many seconds [10].",
+    help=N_("Stop reading a PDF page after this many seconds [10]."),
 )
-@click.option(
+@option(
     "--max-memory",
     type=click.IntRange(min=16),
-    help="Megabytes a PDF page reader may use [1024].",
+    help=N_("Megabytes a PDF page reader may use [1024]."),
 )
-@click.option(
+@option(
     "--max-stream-bytes",
     type=click.IntRange(min=1),
-    help="Refuse a PDF stream that inflates past this many bytes [64 MB].",
+    help=N_("Refuse a PDF stream that inflates past this many bytes [64 MB]."),
 )
-@click.option(
+@option(
     "--strict",
     is_flag=True,
-    help="Refuse a packet with a column header the tool does not know (by default its cells "
-    "are kept with each activity under `extra`).",
+    help=N_(
+        "Refuse a packet with a column header the tool does not know (by default its cells "
+        "are kept with each activity under `extra`)."
+    ),
 )
-@click.option(
+@option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
-    help="Processes for several inputs, or for one PDF's pages [default: one per core].",
+    help=N_("Processes for several inputs, or for one PDF's pages [default: one per core]."),
 )
-@click.option(
+@option(
     "--link-to",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="An earlier year's dataset (JSON) to link the new year to in the crosswalk.",
+    help=N_("An earlier year's dataset (JSON) to link the new year to in the crosswalk."),
 )
 @links_option
-@click.option("--no-link", is_flag=True, help="Do not link the years in a crosswalk.")
-@click.option(
+@option("--no-link", is_flag=True, help=N_("Do not link the years in a crosswalk."))
+@option(
     "--debug-stage",
     type=click.Choice(["source", "tables"]),
-    help="Print one stage's intermediate result as JSON on stdout instead of extracting.",
+    help=N_("Print one stage's intermediate result as JSON on stdout instead of extracting."),
 )
 @quiet_option
 @verbose_option
@@ -228,13 +370,9 @@ def run(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Extract each packet FILE (.txt export, .pdf or .xlsx) into OUTPUT_DIR/<name>.json.
+    """The `run` command."""
+    from extractor import app
 
-    \b
-    extract raw/h24.txt
-    extract raw/h24.pdf -o out/
-    extract raw/h25.xlsx --link-to normalized/h24.json
-    """
     with handled(verbose):
         settings = _settings(
             encoding=encoding,
@@ -246,123 +384,73 @@ def run(
             max_stream_bytes=max_stream_bytes,
             strict=strict,
         )
-    collecting()
-    stdout = output_dir == "-"
-    if (stdout or debug_stage) and len(files) > 1:
-        raise click.UsageError(_("-o - and --debug-stage take one input file"))
-    if debug_stage:
-        from extractor.pipeline import debug_dump
-
-        with handled(verbose):
-            import json
-
-            dump = debug_dump(files[0], debug_stage, settings)
-            to_stdout(json.dumps(dump, ensure_ascii=False, indent=2) + "\n")
-        return
-    targets = {path: None if stdout else Path(output_dir) / f"{path.stem}.json" for path in files}
-    clashes = [t for t, n in Counter(targets.values()).items() if n > 1 and t is not None]
-    if clashes:
-        raise click.UsageError(
-            _(
-                "several inputs would write {path}; extract them into different folders with -o"
-            ).format(path=clashes[0].as_posix())
+        collecting()
+        if debug_stage:
+            if len(files) > 1:
+                raise UsageError(N_("-o - and --debug-stage take one input file"))
+            to_stdout(app.debug_stage(files[0], debug_stage, settings))
+            return
+        request = app.RunRequest(
+            list(files), output_dir, settings, jobs, not no_link, link_to, links_file
         )
-    failed = _extract(list(targets.items()), settings, jobs, link_to, quiet, verbose)
-    if failed:
+        with _progress(len(files), quiet) as seen:
+            result = app.extract_packets(request, seen)
+    with handled(verbose):
+        _render_run(result, quiet, verbose)
+    if result.failed:
         sys.exit(1)
 
 
-def _extract(
-    jobs_list: list[tuple[Path, Path | None]],
-    settings: ExtractSettings,
-    jobs: int | None,
-    link_to: Path | None,
-    quiet: bool,
-    verbose: bool,
-) -> int:
-    """Extract, write and summarize each packet; link the years; return how many failed."""
-    from extractor import app
+@contextlib.contextmanager
+def _progress(count: int, quiet: bool) -> Iterator[Callable[[Outcome], None] | None]:
+    """A callback told of each packet as it is read, moving a progress bar on stderr when
+    it is a terminal and there are several packets."""
+    if count < 2 or quiet or sys.stderr is None or not sys.stderr.isatty():
+        yield None
+        return
+    with click.progressbar(length=count, label=words()._("extracting"), file=sys.stderr) as bar:
+        yield lambda outcome: bar.update(1)
 
-    context = click.get_current_context()
-    no_link: bool = context.params["no_link"]
-    links_file: Path | None = context.params["links_file"]
-    processes = jobs or app.default_jobs(len(jobs_list) if len(jobs_list) > 1 else 64)
-    failed = 0
-    done: list[Outcome] = []
-    show_progress = len(jobs_list) > 1 and not quiet and sys.stderr.isatty()
-    with handled(verbose):
-        outcomes = app.extract_files(jobs_list, settings, processes)
-        with contextlib.ExitStack() as stack:
-            if show_progress:
-                outcomes = stack.enter_context(
-                    click.progressbar(
-                        outcomes, length=len(jobs_list), label=_("extracting"), file=sys.stderr
-                    )
-                )
-            for outcome in outcomes:
-                if outcome.ok:
-                    done.append(outcome)
-                    continue
-                failed += 1
-                if verbose and outcome.internal:
-                    click.echo(outcome.internal, err=True, nl=False)
-                fail(str(outcome.error) if outcome.error else _internal_outcome(outcome))
-        # The years are linked before anything is written: a links.toml that names nothing
-        # or a --link-to of a later year stops the run with no output at all.
-        files = [o for o in done if o.target is not None]
-        linked = None
-        if files and not no_link:
-            folder = files[0].target.parent  # type: ignore[union-attr]
-            linked = app.plan_crosswalk([_year(o) for o in files], folder, link_to, links_file)
-        for outcome in done:
-            _emit(outcome, quiet)
-        if linked is not None:
-            app.write_links(linked)
-            if not quiet:
-                from extractor.summary import link_lines
 
-                for line in link_lines(linked.steps):
-                    click.echo(line, err=True)
-    return failed
+def _render_run(result: RunResult, quiet: bool, verbose: bool) -> None:
+    """Say what each packet gave: its error, or its summary (the JSON itself on stdout)."""
+    from extractor.summary import link_lines, summarize
+
+    w = words()
+    for outcome in result.outcomes:
+        if not outcome.ok:
+            if verbose and outcome.internal:
+                say(outcome.internal.rstrip("\n"))
+            fail(outcome.error.render(w.language) if outcome.error else _internal_outcome(outcome))
+            continue
+        assert outcome.dataset is not None and outcome.json is not None
+        if outcome.target is None:
+            to_stdout(outcome.json)
+        if not quiet:
+            shown = w._("stdout") if outcome.target is None else outcome.target.as_posix()
+            for line in summarize(outcome.dataset, shown, w):
+                say(line)
+    if result.linked is not None and not quiet:
+        for line in link_lines(result.linked.steps, w):
+            say(line)
 
 
 def _internal_outcome(outcome: Outcome) -> str:
     last = (outcome.internal or "").strip().splitlines()[-1:] or ["?"]
-    return _("{path}: internal error ({detail}); rerun with --verbose and report it").format(
-        path=outcome.path, detail=last[0]
+    return (
+        words()
+        ._("{path}: internal error ({detail}); rerun with --verbose and report it")
+        .format(path=outcome.path, detail=last[0])
     )
 
 
-def _year(outcome: Outcome) -> Year:
-    from extractor.app import year_of
-
-    assert outcome.dataset is not None and outcome.json is not None
-    return year_of(outcome.target or outcome.path, outcome.json, outcome.dataset)
-
-
-def _emit(outcome: Outcome, quiet: bool) -> None:
-    """Write one outcome (or print it on stdout) and its summary."""
-    from extractor.app import write_outcome
-    from extractor.summary import summarize
-
-    assert outcome.dataset is not None and outcome.json is not None
-    if outcome.target is None:
-        to_stdout(outcome.json)
-    else:
-        write_outcome(outcome)
-    if not quiet:
-        shown = _("stdout") if outcome.target is None else outcome.target.as_posix()
-        for line in summarize(outcome.dataset, shown):
-            click.echo(line, err=True)
-
-
-@main.command("link")
+@main.command("link", cls=Command, help=HELP["link"])
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Where to write the crosswalk [default: crosswalk.json beside the first dataset].",
+    help=N_("Where to write the crosswalk [default: crosswalk.json beside the first dataset]."),
 )
 @links_option
 @quiet_option
@@ -375,54 +463,42 @@ def link(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Link datasets of several years (normalized/*.json) into their crosswalk.
-
-    \b
-    extract link normalized/*.json
-    extract link normalized/h23.json normalized/h24.json --links links.toml
-    """
+    """The `link` command."""
     from extractor import app
     from extractor.summary import link_lines
-    from extractor.years.year import CROSSWALK_FILE
 
     collecting()
     with handled(verbose):
-        years = app.load_years(list(files))
-        target = output or files[0].parent / CROSSWALK_FILE
-        linked = app.link_files(years, target, links_file)
+        linked = app.link_files(list(files), output, links_file)
     if not quiet:
-        for line in link_lines(linked.steps):
-            click.echo(line, err=True)
-        click.echo(_("wrote {path}").format(path=linked.path), err=True)
+        w = words()
+        for line in link_lines(linked.steps, w):
+            say(line)
+        say(w._("wrote {path}").format(path=linked.path))
 
 
-@main.command("schema")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file.")
+@main.command("schema", cls=Command, help=HELP["schema"])
+@option("-o", "--output", type=click.Path(path_type=Path), help=N_("Write to this file."))
 @verbose_option
 @lang_option()
 def schema(output: Path | None, verbose: bool) -> None:
-    """Print the JSON Schema of the dataset (generated from the models).
-
-    \b
-    extract schema -o schema/dataset.schema.json
-    """
-    from extractor.output import write_atomic
-    from extractor.schema import schema_json
+    """The `schema` command."""
+    from extractor import app
 
     collecting()
     with handled(verbose):
-        text = schema_json()
+        text = app.schema_text()
         if output is None:
             to_stdout(text)
         else:
-            write_atomic(output, text)
+            app.write_text(output, text)
 
 
-@main.command("diff")
+@main.command("diff", cls=Command, help=HELP["diff"])
 @click.argument("old", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("new", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON for tools.")
-@click.option("--exit-code", is_flag=True, help="Exit 1 when there are differences, as git diff.")
+@option("--json", "as_json", is_flag=True, help=N_("Print the diff as JSON for tools."))
+@option("--exit-code", is_flag=True, help=N_("Exit 1 when there are differences, as git diff."))
 @crosswalk_option
 @links_option
 @verbose_option
@@ -436,13 +512,7 @@ def diff(
     links_file: Path | None,
     verbose: bool,
 ) -> None:
-    """Compare two years' datasets (OLD.json NEW.json, older first): renamed, added, not
-    found, moved activities, changed targets, and how the actual figures moved (判定).
-
-    \b
-    extract diff normalized/h23.json normalized/h24.json
-    extract diff normalized/h23.json normalized/h24.json --json --lang en
-    """
+    """The `diff` command."""
     from extractor import app
     from extractor.output import to_json
     from extractor.years.diff_text import render_text
@@ -450,38 +520,42 @@ def diff(
     collecting()
     with handled(verbose):
         result = app.diff_files(old, new, crosswalk_file, links_file)
-        to_stdout(to_json(result) if as_json else render_text(result))
+        to_stdout(to_json(result) if as_json else safe(render_text(result, words())))
     if exit_code and result.has_differences():
         sys.exit(1)
 
 
-@main.command("export")
+@main.command("export", cls=Command, help=HELP["export"])
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
+@option(
     "-f",
     "--format",
     "export_format",
     type=click.Choice(list(FORMATS)),
     required=True,
-    help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()) + ".",
+    help=N_("The format: {formats}."),
+    help_args={"formats": lambda _: "; ".join(f"{f.name}: {_(f.help)}" for f in FORMATS.values())},
 )
-@click.option(
+@option(
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="A folder for "
-    + " and ".join(f.name for f in FORMATS.values() if f.writes == "folder")
-    + ", a file for "
-    + " and ".join(f.name for f in FORMATS.values() if f.writes == "file")
-    + " [default: "
-    + ", ".join(f.default + ("/" if f.writes == "folder" else "") for f in FORMATS.values())
-    + "].",
+    help=N_("A folder for {folders}, a file for {files} [default: {defaults}]."),
+    help_args={
+        "folders": " / ".join(f.name for f in FORMATS.values() if f.writes == "folder"),
+        "files": " / ".join(f.name for f in FORMATS.values() if f.writes == "file"),
+        "defaults": ", ".join(
+            f.default + ("/" if f.writes == "folder" else "") for f in FORMATS.values()
+        ),
+    },
 )
-@click.option(
+@option(
     "--raw-cells",
     is_flag=True,
-    help="csv: keep cells starting with = + - @ as they are (by default a ' is put before "
-    "them so that spreadsheets show text, never a formula).",
+    help=N_(
+        "csv: keep cells starting with = + - @ as they are (by default a ' is put before "
+        "them so that spreadsheets show text, never a formula)."
+    ),
 )
 @crosswalk_option
 @links_option
@@ -498,12 +572,7 @@ def export(
     quiet: bool,
     verbose: bool,
 ) -> None:
-    """Export datasets (normalized/*.json, one per fiscal year) for other tools.
-
-    \b
-    extract export normalized/*.json -f csv -o export/
-    extract export normalized/*.json -f sqlite -o data.db
-    """
+    """The `export` command."""
     from extractor import app
 
     collecting()
@@ -513,25 +582,29 @@ def export(
         )
     if not quiet:
         for path in written:
-            click.echo(_("wrote {path}").format(path=path), err=True)
+            say(words()._("wrote {path}").format(path=path))
 
 
-@main.command("report")
+@main.command("report", cls=Command, help=HELP["report"])
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
-@click.option(
-    "-o", "--output", type=click.Path(path_type=Path), default="report.html", show_default=True
+@option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default="report.html",
+    show_default=True,
+    help=N_("Where to write the report."),
 )
 @crosswalk_option
 @links_option
 @quiet_option
 @verbose_option
-@click.option(
+@option(
     "--lang",
     type=click.Choice(LANGUAGES),
     callback=_language,
     is_eager=True,
-    expose_value=False,
-    help="Language of the report [default: Japanese] and of messages [default: the locale's].",
+    help=N_("Language of the report [default: Japanese] and of messages [default: the locale's]."),
 )
 def report(
     files: tuple[Path, ...],
@@ -540,19 +613,14 @@ def report(
     links_file: Path | None,
     quiet: bool,
     verbose: bool,
+    lang: str | None,
 ) -> None:
-    """Write a self-contained HTML report of the datasets (normalized/*.json) for people:
-    達成状況 of every numeric target, then every activity by goal.
-
-    \b
-    extract report normalized/*.json -o report.html
-    extract report normalized/h24.json --lang en
-    """
+    """The `report` command."""
     from extractor import app
 
     collecting()
     with handled(verbose):
-        language: Language = "en" if click.get_current_context().meta.get("lang") == "en" else "ja"
-        written = app.report_files(list(files), output, crosswalk_file, links_file, language)
+        report_language: Language = "en" if lang == "en" else "ja"
+        written = app.report_files(list(files), output, crosswalk_file, links_file, report_language)
     if not quiet:
-        click.echo(_("wrote {path}").format(path=written), err=True)
+        say(words()._("wrote {path}").format(path=written))

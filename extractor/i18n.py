@@ -1,9 +1,11 @@
 """Messages for people in Japanese or English, through gettext catalogs.
 
-Everything a person reads (errors, the stderr summary, warnings, the diff, the report) goes
-through `_()`; the dataset itself (field names, warning codes, JSON keys) stays English.
-The catalogs live in `extractor/locale/<lang>/LC_MESSAGES/extractor.po` (compiled to `.mo`
-with `make catalogs`). English is the source language and needs no catalog.
+Everything a person reads (errors, the stderr summary, warnings, the diff, the report) is
+written in the language passed to whatever writes it (`Words`), or kept as data until it is
+shown (`Message`, as errors carry theirs); nothing holds a current language. The dataset
+itself (field names, warning codes, JSON keys) stays English. The catalog lives in
+`extractor/locale/ja/LC_MESSAGES/extractor.po` (compiled to `.mo` with `make catalogs`);
+English is the source language and needs no catalog.
 """
 
 from __future__ import annotations
@@ -20,11 +22,6 @@ LANGUAGES: tuple[Language, ...] = ("ja", "en")
 DOMAIN = "extractor"
 LOCALE_DIR = Path(__file__).parent / "locale"
 
-_state: dict[str, gettext.NullTranslations | str] = {
-    "translation": gettext.NullTranslations(),
-    "language": "en",
-}
-
 
 @cache
 def translation_for(language: Language) -> gettext.NullTranslations:
@@ -34,34 +31,9 @@ def translation_for(language: Language) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language])
 
 
-def set_language(language: Language) -> None:
-    """Given a language, make every later message for people use it."""
-    _state["translation"] = translation_for(language)
-    _state["language"] = language
-
-
-def current_language() -> Language:
-    """Return the language messages are written in now."""
-    return "ja" if _state["language"] == "ja" else "en"
-
-
-def _(message: str) -> str:
-    """Given an English message, return it in the current language."""
-    translation = _state["translation"]
-    assert isinstance(translation, gettext.NullTranslations)
-    return translation.gettext(message)
-
-
 def N_(message: str) -> str:
     """Mark an English message for the catalog without translating it yet."""
     return message
-
-
-def ngettext(singular: str, plural: str, count: int) -> str:
-    """Given English singular and plural forms and a count, return the right translated form."""
-    translation = _state["translation"]
-    assert isinstance(translation, gettext.NullTranslations)
-    return translation.ngettext(singular, plural, count)
 
 
 def locale_language(environ: Mapping[str, str] | None = None) -> Language:
@@ -78,45 +50,131 @@ def locale_language(environ: Mapping[str, str] | None = None) -> Language:
     return "en"
 
 
-def quote(text: object, language: Language | None = None) -> str:
+def quote(text: object, language: Language) -> str:
     """Given a value from a packet, return it quoted for a language: 「…」 or '…'."""
-    return f"「{text}」" if (language or current_language()) == "ja" else repr(str(text))
+    return f"「{text}」" if language == "ja" else repr(str(text))
+
+
+# --- messages put into words where they are shown ------------------------------------------------
+
+
+class Message:
+    """A sentence for people, kept as its English template (the catalog's msgid) and its
+    arguments until it is shown: `render(language)` puts it into words; `str()` is English.
+    Arguments may be messages themselves, packet text to quote (`Quoted`), words to
+    translate (`Term`) or fiscal years (`FiscalYear`)."""
+
+    def __init__(self, template: str, /, **args: object) -> None:
+        self.template, self.args = template, args
+
+    def render(self, language: Language) -> str:
+        """Given a language, return the sentence in it."""
+        values = {name: shown(value, language) for name, value in self.args.items()}
+        return translation_for(language).gettext(self.template).format(**values)
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.template!r}, **{self.args!r})"
+
+
+class Plural(Message):
+    """A sentence whose words depend on a count (`count` is one of its arguments)."""
+
+    def __init__(self, singular: str, plural: str, /, count: int, **args: object) -> None:
+        super().__init__(singular, count=count, **args)
+        self.plural = plural
+
+    def render(self, language: Language) -> str:
+        values = {name: shown(value, language) for name, value in self.args.items()}
+        count = self.args["count"]
+        assert isinstance(count, int)
+        template = translation_for(language).ngettext(self.template, self.plural, count)
+        return template.format(**values)
+
+
+class Quoted:
+    """Text from a packet inside a message: 「…」 in Japanese, '…' in English."""
+
+    def __init__(self, text: object) -> None:
+        self.text = text
+
+    def render(self, language: Language) -> str:
+        return quote(self.text, language)
+
+
+class Term:
+    """A word inside a message that is translated with it (marked for the catalog)."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    def render(self, language: Language) -> str:
+        return translation_for(language).gettext(self.word)
+
+
+class FiscalYear:
+    """A fiscal year inside a message: 平成25年度（2013年度） or FY2013."""
+
+    def __init__(self, year: int | None) -> None:
+        self.year = year
+
+    def render(self, language: Language) -> str:
+        return fiscal_year_text(self.year, language)
+
+
+def shown(value: object, language: Language) -> object:
+    """Given a message's argument, return it as shown in a language."""
+    if isinstance(value, Message | Quoted | Term | FiscalYear):
+        return value.render(language)
+    return value
 
 
 # --- years as people write them ---------------------------------------------------------------
 
 
-def fiscal_year_text(year: int | None, language: Language | None = None) -> str:
+def fiscal_year_text(year: int | None, language: Language) -> str:
     """Given a fiscal year, return it as people write it: 平成23年度（2011年度） or FY2011."""
     from extractor.eras import fiscal_year_label
 
-    language = language or current_language()
     if year is None:
         return "—" if language == "ja" else "FY?"
     return fiscal_year_label(year, language)
 
 
-def date_text(date: object, language: Language | None = None) -> str:
+def date_text(date: object, language: Language) -> str:
     """Given a date, return it as people write it: 令和元年5月1日（2019年5月1日） or 2019-05-01."""
     import datetime as dt
 
     from extractor.eras import date_label
 
     assert isinstance(date, dt.date)
-    return date_label(date, language or current_language())
+    return date_label(date, language)
 
 
-class using:
-    """Write messages in a language within a block, then go back to the one before."""
+class Words:
+    """The words of one language, passed to whatever writes for people: `_` and `ngettext`
+    translate, the rest write years, dates, packet text and terms as the language does."""
 
-    def __init__(self, language: Language | None) -> None:
-        self.language = language
-        self.before: Language = current_language()
+    def __init__(self, language: Language) -> None:
+        self.language: Language = language
+        translation = translation_for(language)
+        self._ = translation.gettext
+        self.ngettext = translation.ngettext
 
-    def __enter__(self) -> None:
-        self.before = current_language()
-        if self.language is not None:
-            set_language(self.language)
+    def year(self, year: int | None) -> str:
+        """A fiscal year: 平成23年度（2011年度） or FY2011."""
+        return fiscal_year_text(year, self.language)
 
-    def __exit__(self, *exc: object) -> None:
-        set_language(self.before)
+    def date(self, date: object) -> str:
+        """A date: 平成24年3月8日（2012年3月8日） or 2012-03-08."""
+        return date_text(date, self.language)
+
+    def quote(self, text: object) -> str:
+        """Text from a packet: 「…」 or '…'."""
+        return quote(text, self.language)
+
+    def message(self, message: Message) -> str:
+        """A message kept as data (an error's, say), in this language."""
+        return message.render(self.language)

@@ -1,6 +1,7 @@
 """The `extract` command's entry point: a light start before the click layer.
 
-`extract --help` prints the committed help text without importing click; every other
+`extract --help` prints the committed help text (English or Japanese, by the locale)
+without importing click; every other
 command runs the click layer (`extractor.cli`) with the garbage collector paused while the
 modules load, and without pydantic's plugin scan (no plugins are used here).
 """
@@ -14,7 +15,10 @@ import sys
 import types
 from pathlib import Path
 
-HELP_TEXT = Path(__file__).with_name("help.txt")
+HELP_TEXTS = {
+    "en": Path(__file__).with_name("help.txt"),
+    "ja": Path(__file__).with_name("help.ja.txt"),
+}
 HELP_WIDTH = 80  # click writes help at most this wide
 LOADER = "pydantic.plugin._loader"
 
@@ -51,7 +55,9 @@ def _quiet_pydantic_plugins() -> None:
 def main() -> None:
     """Run the `extract` command."""
     if sys.argv[1:] in (["--help"], ["-h"]) and _terminal_width() >= HELP_WIDTH:
-        sys.stdout.write(HELP_TEXT.read_text(encoding="utf-8"))
+        from extractor.i18n import locale_language
+
+        sys.stdout.write(HELP_TEXTS[locale_language()].read_text(encoding="utf-8"))
         return
     gc.disable()  # loading the modules makes many objects and no garbage
     _quiet_pydantic_plugins()

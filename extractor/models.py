@@ -11,6 +11,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from extractor.i18n import Language
 from extractor.problems import WarningArg, WarningCode, render
 from extractor.vocabulary import Role, Status
 
@@ -258,9 +259,9 @@ class ExtractionWarning(Model):
             args=args,
         )
 
-    def text(self) -> str:
-        """Return the message in the current language."""
-        return render(self.code, self.args)
+    def text(self, language: Language) -> str:
+        """Return the message in a language."""
+        return render(self.code, self.args, language)
 
 
 class UnmappedCell(Model):

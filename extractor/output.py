@@ -23,7 +23,7 @@ from typing import IO
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import DatasetError, OutputError
-from extractor.i18n import _
+from extractor.i18n import N_
 from extractor.models import SCHEMA_VERSION, Dataset
 
 try:
@@ -76,20 +76,19 @@ def _check_target(path: Path) -> Path:
         return target  # a new file; its folder is created (or refused) when it is written
     except OSError as exc:
         raise OutputError(
-            _("{path}: cannot write there ({reason}); choose another output").format(
-                path=path, reason=_reason(exc)
-            )
+            N_("{path}: cannot write there ({reason}); choose another output"),
+            path=path,
+            reason=_reason(exc),
         ) from exc
     if stat.S_ISDIR(mode):
-        raise OutputError(
-            _("{path}: is a folder; give a file name as the output").format(path=path)
-        )
+        raise OutputError(N_("{path}: is a folder; give a file name as the output"), path=path)
     if not stat.S_ISREG(mode):
         raise OutputError(
-            _(
+            N_(
                 "{path}: is not a regular file (a pipe or device); choose another output, or "
                 "-o - for standard output"
-            ).format(path=path)
+            ),
+            path=path,
         )
     return target
 
@@ -140,9 +139,9 @@ class _Staged:
             handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         except OSError as exc:
             raise OutputError(
-                _("{folder}: cannot write there ({reason}); choose another folder with -o").format(
-                    folder=folder, reason=_reason(exc)
-                )
+                N_("{folder}: cannot write there ({reason}); choose another folder with -o"),
+                folder=folder,
+                reason=_reason(exc),
             ) from exc
         self.path = Path(name)
         self.handle = handle
@@ -175,14 +174,12 @@ class _Staged:
 def _write_error(path: Path, exc: OSError) -> OutputError:
     if exc.errno == errno.ENOSPC:
         return OutputError(
-            _("{path}: cannot write: the disk is full; free some space and try again").format(
-                path=path
-            )
+            N_("{path}: cannot write: the disk is full; free some space and try again"), path=path
         )
     return OutputError(
-        _("{path}: cannot write ({reason}); check free space and permissions").format(
-            path=path, reason=_reason(exc)
-        )
+        N_("{path}: cannot write ({reason}); check free space and permissions"),
+        path=path,
+        reason=_reason(exc),
     )
 
 
@@ -246,9 +243,7 @@ def write_folder(folder: Path, files: Mapping[str, Content]) -> list[Path]:
     before any is replaced (its other files are left alone)."""
     if folder.exists() and not folder.is_dir():
         raise OutputError(
-            _("{path}: is a file, but this export writes a folder; choose another -o").format(
-                path=folder
-            )
+            N_("{path}: is a file, but this export writes a folder; choose another -o"), path=folder
         )
     paths = [folder / name for name in files]
     if folder.is_dir():
@@ -283,13 +278,13 @@ def read_dataset_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except FileNotFoundError as exc:
         raise DatasetError(
-            _("{path}: no such file; run `extract` on the packet first").format(path=path)
+            N_("{path}: no such file; run `extract` on the packet first"), path=path
         ) from exc
     except IsADirectoryError as exc:
-        raise DatasetError(_("{path}: is a folder, not a dataset file").format(path=path)) from exc
+        raise DatasetError(N_("{path}: is a folder, not a dataset file"), path=path) from exc
     except OSError as exc:
         raise DatasetError(
-            _("{path}: cannot read it ({reason})").format(path=path, reason=_reason(exc))
+            N_("{path}: cannot read it ({reason})"), path=path, reason=_reason(exc)
         ) from exc
 
 
@@ -301,17 +296,19 @@ def parse_dataset(path: Path, data: bytes) -> Dataset:
         raw = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise DatasetError(
-            _(
-                "{path}: not a dataset written by this tool (not UTF-8 JSON); re-run `extract`"
-            ).format(path=path)
+            N_("{path}: not a dataset written by this tool (not UTF-8 JSON); re-run `extract`"),
+            path=path,
         ) from exc
     version = raw.get("schema_version") if isinstance(raw, dict) else None
     if isinstance(version, str) and version != SCHEMA_VERSION:
         raise DatasetError(
-            _(
+            N_(
                 "{path}: dataset schema version {found}, but this tool reads version {known}; "
                 "re-run `extract` on the packet with this version"
-            ).format(path=path, found=version, known=SCHEMA_VERSION)
+            ),
+            path=path,
+            found=version,
+            known=SCHEMA_VERSION,
         )
     try:
         return Dataset.model_validate(raw)
@@ -319,8 +316,11 @@ def parse_dataset(path: Path, data: bytes) -> Dataset:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise DatasetError(
-            _(
+            N_(
                 "{path}: not a dataset written by this tool ({where}: {reason}); re-run "
                 "`extract` on the packet"
-            ).format(path=path, where=where, reason=first["msg"])
+            ),
+            path=path,
+            where=where,
+            reason=first["msg"],
         ) from exc

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from extractor.i18n import N_, Language, current_language, date_text, quote, translation_for
+from extractor.i18n import N_, Language, date_text, quote, translation_for
 from extractor.vocabulary import label
 
 
@@ -288,10 +288,8 @@ def _argument(name: str, value: WarningArg, spec: Spec, language: Language) -> o
     return gettext(value) if name in spec.terms else value
 
 
-def render(code: WarningCode, args: dict[str, WarningArg], language: Language | None = None) -> str:
-    """Given a warning's code and arguments, return its message in a language (the current
-    one by default)."""
-    language = language or current_language()
+def render(code: WarningCode, args: dict[str, WarningArg], language: Language) -> str:
+    """Given a warning's code and arguments, return its message in a language."""
     spec = SPECS[code]
     values = {name: _argument(name, value, spec, language) for name, value in args.items()}
     text = translation_for(language).gettext(spec.template).format(**values)
@@ -300,6 +298,6 @@ def render(code: WarningCode, args: dict[str, WarningArg], language: Language | 
     return text
 
 
-def check_sentence(code: WarningCode, language: Language | None = None) -> str:
+def check_sentence(code: WarningCode, language: Language) -> str:
     """Given a warning code, return what a person should check, in a language."""
-    return translation_for(language or current_language()).gettext(SPECS[code].check)
+    return translation_for(language).gettext(SPECS[code].check)

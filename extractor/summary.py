@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from extractor.i18n import N_, _, ngettext
+from extractor.i18n import N_, Words
 from extractor.models import Dataset
 from extractor.problems import check_sentence
 
@@ -22,25 +22,25 @@ DESTINATIONS = {
 }
 
 
-def _where(dataset: Dataset, line: int | None, page: int | None, cell: str | None) -> str:
+def _where(dataset: Dataset, line: int | None, page: int | None, cell: str | None, w: Words) -> str:
     if cell:
         return cell
     if page and dataset.source.format == "pdf":
-        return _("page {page}, row {line}").format(page=page, line=line)
-    return _("line {line}").format(line=line) if line else "-"
+        return w._("page {page}, row {line}").format(page=page, line=line)
+    return w._("line {line}").format(line=line) if line else "-"
 
 
-def summarize(dataset: Dataset, target: str) -> list[str]:
+def summarize(dataset: Dataset, target: str, w: Words) -> list[str]:
     """Given a dataset and where it was written, return the lines of its stderr summary."""
     activities = dataset.activities
     coverage = dataset.coverage
-    where = _(", ").join(
-        f"{_(DESTINATIONS.get(name, name))} {count}"
+    where = w._(", ").join(
+        f"{w._(DESTINATIONS.get(name, name))} {count}"
         for name, count in coverage.by_destination.items()
         if name != "unmapped"
     )
     lines = [
-        _(
+        w._(
             "{source} → {target}: {activities} activities, {targets} targets, {dates} dates; "
             "{mapped}/{cells} cells mapped ({where}), {unmapped} unmapped; {warnings}"
         ).format(
@@ -53,7 +53,7 @@ def summarize(dataset: Dataset, target: str) -> list[str]:
             cells=coverage.cells,
             where=where,
             unmapped=coverage.unmapped,
-            warnings=ngettext("{n} warning", "{n} warnings", len(dataset.warnings)).format(
+            warnings=w.ngettext("{n} warning", "{n} warnings", len(dataset.warnings)).format(
                 n=len(dataset.warnings)
             ),
         )
@@ -64,27 +64,28 @@ def summarize(dataset: Dataset, target: str) -> list[str]:
     shown = 0
     for code, indexes in groups.items():
         first = dataset.warnings[indexes[0]]
-        lines.append(f"  {code} ×{len(indexes)}: {check_sentence(first.code)}")
+        lines.append(f"  {code} ×{len(indexes)}: {check_sentence(first.code, w.language)}")
         for index in indexes:
             if shown >= MAX_WARNINGS_SHOWN:
                 break
-            w = dataset.warnings[index]
-            lines.append(f"    {_where(dataset, w.line, w.page, w.cell):>14}  {w.text()}")
+            warning = dataset.warnings[index]
+            where = _where(dataset, warning.line, warning.page, warning.cell, w)
+            lines.append(f"    {where:>14}  {warning.text(w.language)}")
             shown += 1
     hidden = len(dataset.warnings) - shown
     if hidden > 0:
-        lines.append(_("  … {count} more in the JSON's warnings list").format(count=hidden))
+        lines.append(w._("  … {count} more in the JSON's warnings list").format(count=hidden))
     return lines
 
 
-def link_lines(steps: list[Step]) -> list[str]:
+def link_lines(steps: list[Step], w: Words) -> list[str]:
     """Given the steps between consecutive years, return a line each, and the pairs to review."""
     lines = []
     for step in steps:
         linkage = step.linkage
         review = [item for item in linkage.links if item.band == "review"]
         lines.append(
-            _(
+            w._(
                 "linked {old} → {new}: {pairs} pairs ({review} to review), {added} added, "
                 "{removed} not found"
             ).format(
@@ -98,7 +99,7 @@ def link_lines(steps: list[Step]) -> list[str]:
         )
         for item in review:
             lines.append(
-                _("  to review: {old} ↔ {new} (score {score:.1f})").format(
+                w._("  to review: {old} ↔ {new} (score {score:.1f})").format(
                     old=step.old.dataset.activities[item.old].name,
                     new=step.new.dataset.activities[item.new].name,
                     score=item.score,

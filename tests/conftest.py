@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -80,14 +79,3 @@ settings.register_profile(
     "thorough", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
-
-
-@pytest.fixture(autouse=True)
-def english_messages() -> Iterator[None]:
-    """Each test starts with messages in English (a command run with --lang ja sets Japanese
-    for the rest of its process, as it should)."""
-    from extractor.i18n import set_language
-
-    set_language("en")
-    yield
-    set_language("en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -86,14 +87,17 @@ def test_the_committed_help_text_is_what_click_prints() -> None:
 
     from extractor.cli import main
 
-    printed = CliRunner(env={"COLUMNS": "80"}).invoke(main, ["--help"], prog_name="extract")
-    committed = (ROOT / "extractor" / "help.txt").read_text(encoding="utf-8")
-    assert printed.output == committed, "extractor/help.txt is stale: run `make help-text`"
-    fast = subprocess.run(
-        [sys.executable, "-m", "extractor", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
-    assert fast.stdout == committed
+    for name, locale in (("help.txt", "C.UTF-8"), ("help.ja.txt", "ja_JP.UTF-8")):
+        env = {"COLUMNS": "80", "LANG": locale, "LC_ALL": "", "LANGUAGE": ""}
+        printed = CliRunner(env=env).invoke(main, ["--help"], prog_name="extract")
+        committed = (ROOT / "extractor" / name).read_text(encoding="utf-8")
+        assert printed.output == committed, f"extractor/{name} is stale: run `make help-text`"
+        fast = subprocess.run(
+            [sys.executable, "-m", "extractor", "--help"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            env={**os.environ, **env},
+        )
+        assert fast.stdout == committed

@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "extractor.settings": 0,
     "extractor.workers": 0,
     "extractor.schema": 0,
+    "extractor.terminal": 0,
     "extractor.normalize": 1,  # text, dates, targets, matching forms, keys
     "extractor.sources": 2,  # stage 1: file → rows of cells
     "extractor.structure": 3,  # stage 2: rows → tables and records
@@ -32,6 +33,7 @@ LAYERS: dict[str, int] = {
     "extractor.summary": 8,  # what people read on stderr
     "extractor.app": 8,
     "extractor.cli": 9,
+    "extractor.clickwords": 9,
     "extractor.launch": 9,
     "extractor": 9,
 }

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from extractor.errors import DatasetError
-from extractor.i18n import _
+from extractor.i18n import N_
 from extractor.models import Activity, Dataset
 from extractor.years.order import by_year, packet_year
 
@@ -297,9 +297,10 @@ def build_rows(datasets: list[Dataset], series: Callable[[Dataset], dict[str, st
         year = packet_year(dataset)
         if year in seen:
             raise DatasetError(
-                _(
-                    "{a} and {b} are both the FY{year} packet; export one dataset per fiscal year"
-                ).format(a=dataset.source.path, b=seen[year], year=year)
+                N_("{a} and {b} are both the FY{year} packet; export one dataset per fiscal year"),
+                a=dataset.source.path,
+                b=seen[year],
+                year=year,
             )
         seen[year] = dataset.source.path
         p = dataset.packet

@@ -17,14 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.eras import axis_label, fiscal_year_short
-from extractor.i18n import (
-    Language,
-    _,
-    current_language,
-    fiscal_year_text,
-    ngettext,
-    using,
-)
+from extractor.i18n import Language, Words
 from extractor.models import Activity, Dataset, ExtractionWarning, Number, Target
 from extractor.problems import WarningCode, check_sentence
 from extractor.report.charts import BarChart, LineChart, Point, bar_chart, line_chart
@@ -56,20 +49,15 @@ TEMPLATES = Path(__file__).parent / "templates"
 VERDICTS = ("achieved", "on_track", "behind", "undetermined")
 
 
-def year_label(year: int) -> str:
-    """Given a fiscal year, return its short label for a chart axis: H21 / R1, or 2009."""
-    return axis_label(year, current_language())
-
-
-def short_year(year: int | None) -> str:
+def short_year(year: int | None, w: Words) -> str:
     """Given a fiscal year, return its short form for a table cell: 平成21年度, or FY2009."""
-    return "—" if year is None else fiscal_year_short(year, current_language())
+    return "—" if year is None else fiscal_year_short(year, w.language)
 
 
-def verdict_words(judgement: Judgement) -> tuple[str, str]:
+def verdict_words(judgement: Judgement, w: Words) -> tuple[str, str]:
     """Given a 判定, return its word (達成…) and its reason (empty when there is none)."""
-    reason = _(REASON_WORDS[judgement.reason]) if judgement.reason else ""
-    return _(VERDICT_WORDS[judgement.verdict]), reason
+    reason = w._(REASON_WORDS[judgement.reason]) if judgement.reason else ""
+    return w._(VERDICT_WORDS[judgement.verdict]), reason
 
 
 @dataclass
@@ -139,12 +127,12 @@ TARGET_CODES = {
 }
 
 
-def _check(target: Target, warnings: list[ExtractionWarning]) -> str:
+def _check(target: Target, warnings: list[ExtractionWarning], w: Words) -> str:
     """The sentence of the warning about a target the tool could not place."""
     for warning in warnings:
         if warning.code in TARGET_CODES and warning.line in target.lines:
-            return check_sentence(warning.code)
-    return check_sentence(WarningCode.TARGET_AMBIGUOUS)
+            return check_sentence(warning.code, w.language)
+    return check_sentence(WarningCode.TARGET_AMBIGUOUS, w.language)
 
 
 def _target_view(
@@ -154,11 +142,12 @@ def _target_view(
     history: History | None,
     years: list[int],
     warnings: list[ExtractionWarning],
+    w: Words,
 ) -> TargetView:
     judgement = judge(target)
-    word, reason = verdict_words(judgement)
+    word, reason = verdict_words(judgement, w)
     needs_check = unplaced(target)
-    check = _check(target, warnings) if needs_check else ""
+    check = _check(target, warnings, w) if needs_check else ""
     unit = target.unit
     actuals = history.actuals if history else {}
     written = _unplaced_text(target) if needs_check else ""
@@ -169,38 +158,46 @@ def _target_view(
     plan_year = target.plan.fiscal_year
     target_year = target.target.fiscal_year
     plan_point = (
-        Point(plan_year, target.plan.value, figure(target.plan.value, unit), _("plan"))
+        Point(plan_year, target.plan.value, figure(target.plan.value, unit), w._("plan"))
         if plan_year and target.plan.value is not None
         else None
     )
     goal_point = (
-        Point(target_year, target.target.value, figure(target.target.value, unit), _("target"))
+        Point(target_year, target.target.value, figure(target.target.value, unit), w._("target"))
         if target_year and target.target.value is not None
         else None
     )
     actual_points = [
-        Point(y, v, figure(v, unit), _("actual {year}").format(year=fiscal_year_text(y)))
+        Point(y, v, figure(v, unit), w._("actual {year}").format(year=w.year(y)))
         for y, v in sorted(actuals.items())
     ]
-    label = target.label or target.text or _("target")
+    label = target.label or target.text or w._("target")
     chart = None
     if plan_point or goal_point or actual_points:
         first = plan_year or min(p.year for p in [*actual_points, goal_point] if p)
         last = target_year or max(p.year for p in [plan_point, *actual_points] if p)
-        chart = line_chart(first, last, plan_point, goal_point, actual_points, year_label, label)
+        chart = line_chart(
+            first,
+            last,
+            plan_point,
+            goal_point,
+            actual_points,
+            lambda y: axis_label(y, w.language),
+            label,
+        )
     actual_part = (
-        "、".join(f"{p.text}（{short_year(p.year)}）" for p in actual_points)
+        "、".join(f"{p.text}（{short_year(p.year, w)}）" for p in actual_points)
         if actual_points
-        else (_("to check: {written}").format(written=written) if needs_check else "—")
+        else (w._("to check: {written}").format(written=written) if needs_check else "—")
     )
-    caption = _(
+    caption = w._(
         "plan {plan} ({plan_year}) → actual {actual} → target {target} ({target_year})"
     ).format(
         plan=_slot_text(target.plan.value, target.plan.raw, unit),
-        plan_year=short_year(plan_year),
+        plan_year=short_year(plan_year, w),
         actual=actual_part,
         target=_slot_text(target.target.value, target.target.raw, unit),
-        target_year=short_year(target_year),
+        target_year=short_year(target_year, w),
     )
     return TargetView(
         activity=activity,
@@ -208,9 +205,9 @@ def _target_view(
         target=target,
         label=label,
         plan=_slot_text(target.plan.value, target.plan.raw, unit),
-        plan_year=short_year(plan_year),
+        plan_year=short_year(plan_year, w),
         target_value=_slot_text(target.target.value, target.target.raw, unit),
-        target_year=short_year(target_year),
+        target_year=short_year(target_year, w),
         actuals=shown,
         progress=percent(judgement.share),
         verdict=judgement.verdict,
@@ -247,65 +244,65 @@ CHANGE_ORDER = (
 )  # fmt: skip
 
 
-def _renamed(m: Match, c: Renamed) -> ChangeRow:
+def _renamed(m: Match, c: Renamed, w: Words) -> ChangeRow:
     from extractor.years.diff_text import band_word
 
     if c.spelling_only:
         return ChangeRow(
-            _("Spelled otherwise"), m.new.name or "", f"{c.old} → {c.new}", group="spelling"
+            w._("Spelled otherwise"), m.new.name or "", f"{c.old} → {c.new}", group="spelling"
         )
-    detail = f"{c.old} → {c.new}（{_('score')} {m.score:.1f}、{band_word(m.band)}）"
-    return ChangeRow(_("Renamed"), m.new.name or "", detail, group="renamed")
+    detail = f"{c.old} → {c.new}（{w._('score')} {m.score:.1f}、{band_word(m.band, w)}）"
+    return ChangeRow(w._("Renamed"), m.new.name or "", detail, group="renamed")
 
 
-def _moved(m: Match, c: Moved) -> ChangeRow:
+def _moved(m: Match, c: Moved, w: Words) -> ChangeRow:
     detail = f"{c.old.title} → {c.new.title}"
-    return ChangeRow(_("Moved to another goal"), m.new.name or "", detail, group="moved")
+    return ChangeRow(w._("Moved to another goal"), m.new.name or "", detail, group="moved")
 
 
-def _status(m: Match, c: StatusChanged) -> ChangeRow:
-    old, new = label(c.old, current_language()), label(c.new, current_language())
-    return ChangeRow(_("Status changed"), m.new.name or "", f"{old} → {new}", group="status")
+def _status(m: Match, c: StatusChanged, w: Words) -> ChangeRow:
+    old, new = label(c.old, w.language), label(c.new, w.language)
+    return ChangeRow(w._("Status changed"), m.new.name or "", f"{old} → {new}", group="status")
 
 
-def _target_changed(m: Match, c: TargetChanged) -> ChangeRow:
+def _target_changed(m: Match, c: TargetChanged, w: Words) -> ChangeRow:
     detail = (
         f"{c.new.label or c.new.text}: {figure(c.old.plan, c.old.unit)} → "
         f"{figure(c.old.target, c.old.unit)} ⇒ {figure(c.new.plan, c.new.unit)} → "
         f"{figure(c.new.target, c.new.unit)}"
     )
-    return ChangeRow(_("Targets changed"), m.new.name or "", detail, group="targets")
+    return ChangeRow(w._("Targets changed"), m.new.name or "", detail, group="targets")
 
 
-def _target_added(m: Match, c: TargetAdded) -> ChangeRow:
+def _target_added(m: Match, c: TargetAdded, w: Words) -> ChangeRow:
     detail = f"+ {c.new.label or c.new.text}"
-    return ChangeRow(_("Targets changed"), m.new.name or "", detail, group="targets")
+    return ChangeRow(w._("Targets changed"), m.new.name or "", detail, group="targets")
 
 
-def _target_removed(m: Match, c: TargetRemoved) -> ChangeRow:
+def _target_removed(m: Match, c: TargetRemoved, w: Words) -> ChangeRow:
     detail = f"− {c.old.label or c.old.text}"
-    return ChangeRow(_("Targets changed"), m.new.name or "", detail, group="targets")
+    return ChangeRow(w._("Targets changed"), m.new.name or "", detail, group="targets")
 
 
-def _actual(m: Match, c: ActualMoved) -> ChangeRow:
+def _actual(m: Match, c: ActualMoved, w: Words) -> ChangeRow:
     from extractor.years.diff_text import verdict_text
 
     unit = c.new.unit or c.old.unit
     detail = (
         f"{c.new.label or c.new.text}: {figure(c.old.actual, unit)} → "
-        f"{figure(c.new.actual, unit)}（{verdict_text(c.judgement)}）"
+        f"{figure(c.new.actual, unit)}（{verdict_text(c.judgement, w)}）"
     )
-    return ChangeRow(_("Actuals"), m.new.name or "", detail, c.judgement.verdict, "actual")
+    return ChangeRow(w._("Actuals"), m.new.name or "", detail, c.judgement.verdict, "actual")
 
 
-def _work(m: Match, c: WorkChanged) -> ChangeRow:
-    part = label(c.part, current_language()) + (f"（{c.department}）" if c.department else "")
+def _work(m: Match, c: WorkChanged, w: Words) -> ChangeRow:
+    part = label(c.part, w.language) + (f"（{c.department}）" if c.department else "")
     lines = [f"+ {item}" for item in c.added] + [f"− {item}" for item in c.removed]
     detail = part + "\n" + "\n".join(lines)
-    return ChangeRow(_("Work changed"), m.new.name or "", detail, group="work")
+    return ChangeRow(w._("Work changed"), m.new.name or "", detail, group="work")
 
 
-CHANGE_ROWS: dict[type, Callable[[Match, Any], ChangeRow]] = {
+CHANGE_ROWS: dict[type, Callable[[Match, Any, Words], ChangeRow]] = {
     Renamed: _renamed,
     Moved: _moved,
     StatusChanged: _status,
@@ -317,21 +314,21 @@ CHANGE_ROWS: dict[type, Callable[[Match, Any], ChangeRow]] = {
 }
 
 
-def _change_rows(result: Diff) -> list[ChangeRow]:
+def _change_rows(result: Diff, w: Words) -> list[ChangeRow]:
     """The diff as rows of the changes table, in the order a committee member reads it."""
     groups: dict[str, list[ChangeRow]] = {kind: [] for kind in CHANGE_ORDER}
     for m in result.matched:
         if m.band == "review":
-            detail = f"{m.old.name} ↔ {m.new.name}（{_('score')} {m.score:.1f}）"
-            groups["review"].append(ChangeRow(_("To review"), m.new.name or "", detail, "check"))
+            detail = f"{m.old.name} ↔ {m.new.name}（{w._('score')} {m.score:.1f}）"
+            groups["review"].append(ChangeRow(w._("To review"), m.new.name or "", detail, "check"))
         for change in m.changes:
             format_row = CHANGE_ROWS.get(type(change))
             if format_row is not None:
-                row = format_row(m, change)
+                row = format_row(m, change, w)
                 groups[row.group].append(row)
     for group, kind, refs in (
-        ("added", _("New in the newer packet"), result.added),
-        ("removed", _("Not found in the newer packet"), result.removed),
+        ("added", w._("New in the newer packet"), result.added),
+        ("removed", w._("Not found in the newer packet"), result.removed),
     ):
         for r in refs:
             where = f"{r.basic_goal}.{r.activity_goal} {r.goal_title}"
@@ -346,23 +343,24 @@ class WarningGroup:
     items: list[tuple[str, str]]  # where, message
 
 
-def _warnings(dataset: Dataset) -> list[WarningGroup]:
+def _warnings(dataset: Dataset, w: Words) -> list[WarningGroup]:
     groups: dict[str, WarningGroup] = {}
     unit = "row" if dataset.source.format != "tsv" else "line"
-    for w in dataset.warnings:
-        group = groups.setdefault(w.code, WarningGroup(w.code, check_sentence(w.code), []))
-        if w.cell:
-            where = w.cell
-        elif w.page and unit == "row":
-            where = _("page {page}, row {row}").format(page=w.page, row=w.line)
+    for warning in dataset.warnings:
+        code = warning.code
+        group = groups.setdefault(code, WarningGroup(code, check_sentence(code, w.language), []))
+        if warning.cell:
+            where = warning.cell
+        elif warning.page and unit == "row":
+            where = w._("page {page}, row {row}").format(page=warning.page, row=warning.line)
         else:
-            where = _("line {line}").format(line=w.line) if w.line else "—"
-        group.items.append((where, w.text()))
+            where = w._("line {line}").format(line=warning.line) if warning.line else "—"
+        group.items.append((where, warning.text(w.language)))
     return list(groups.values())
 
 
-@lru_cache(maxsize=1)
-def environment() -> Environment:
+@lru_cache(maxsize=2)
+def environment(language: Language) -> Environment:
     """The Jinja2 environment: templates of this package, auto-escaping on for everything."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -374,8 +372,9 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    words = Words(language)
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        gettext=_, ngettext=ngettext, newstyle=True
+        gettext=words._, ngettext=words.ngettext, newstyle=True
     )
     return env
 
@@ -386,11 +385,10 @@ def render_report(
     """Given one or more years' datasets and their crosswalk, return the HTML report of the
     latest year: each target's history across all of them, and the changes since the year
     before, in Japanese unless another language is asked for (None: the current one)."""
-    with using(language):
-        return _render(datasets, crosswalk)
+    return _render(datasets, crosswalk, Words(language or "ja"))
 
 
-def _render(datasets: list[Dataset], crosswalk: Crosswalk) -> str:
+def _render(datasets: list[Dataset], crosswalk: Crosswalk, w: Words) -> str:
     ordered = by_year(datasets)
     latest = ordered[-1]
     series = crosswalk.series(latest)
@@ -409,7 +407,7 @@ def _render(datasets: list[Dataset], crosswalk: Crosswalk) -> str:
             if target.kind == "numeric":
                 history = found.get((anchor, target_key(target)))
                 mine = [w for w in latest.warnings if w.activity == activity.id]
-                view = _target_view(activity, anchor, target, history, actual_years, mine)
+                view = _target_view(activity, anchor, target, history, actual_years, mine, w)
                 rows.append(view)
                 views.append(view)
             elif target.kind == "qualitative":
@@ -424,7 +422,7 @@ def _render(datasets: list[Dataset], crosswalk: Crosswalk) -> str:
     goal_counts = []
     for number, title in titles.items():
         counted = Counter(v.verdict for v in rows if v.activity.basic_goal.number == number)
-        counts = [(v, _(VERDICT_WORDS[v]), counted.get(v, 0)) for v in VERDICTS]  # type: ignore[index]
+        counts = [(v, w._(VERDICT_WORDS[v]), counted.get(v, 0)) for v in VERDICTS]  # type: ignore[index]
         description = "、".join(f"{word} {n}" for _v, word, n in counts)
         goal_counts.append(
             GoalCounts(
@@ -436,30 +434,28 @@ def _render(datasets: list[Dataset], crosswalk: Crosswalk) -> str:
     if len(ordered) > 1:
         previous = ordered[-2]
         changes = _change_rows(
-            diff_datasets(previous, latest, pairs_between(crosswalk, previous, latest))
+            diff_datasets(previous, latest, pairs_between(crosswalk, previous, latest)), w
         )
     packet = latest.packet
-    template = environment().get_template("report.html")
+    template = environment(w.language).get_template("report.html")
     return template.render(
-        lang=current_language(),
-        title=packet.title or _("Evaluation committee packet"),
-        packet_year=fiscal_year_text(packet_year(latest)),
-        report_year=fiscal_year_text(packet.report_fiscal_year),
-        plan_period=(
-            f"{fiscal_year_text(packet.plan_fiscal_year)}～{fiscal_year_text(packet.target_fiscal_year)}"
-        ),
-        years=[fiscal_year_text(packet_year(d)) for d in ordered],
-        actual_years=[short_year(y) for y in actual_years],
+        lang=w.language,
+        title=packet.title or w._("Evaluation committee packet"),
+        packet_year=w.year(packet_year(latest)),
+        report_year=w.year(packet.report_fiscal_year),
+        plan_period=(f"{w.year(packet.plan_fiscal_year)}～{w.year(packet.target_fiscal_year)}"),
+        years=[w.year(packet_year(d)) for d in ordered],
+        actual_years=[short_year(y, w) for y in actual_years],
         activities=len(latest.activities),
         goal_counts=goal_counts,
         rows=rows,
         qualitative=qualitative,
         changes=changes,
-        previous_year=fiscal_year_text(packet_year(previous)) if previous else "",
-        warnings=_warnings(latest),
+        previous_year=w.year(packet_year(previous)) if previous else "",
+        warnings=_warnings(latest, w),
         cards=cards,
         titles=titles,
         sub_titles=sub_titles,
-        status={s: label(s, current_language()) for s in Status},
-        verdicts=[(v, _(VERDICT_WORDS[v])) for v in VERDICTS],  # type: ignore[index]
+        status={s: label(s, w.language) for s in Status},
+        verdicts=[(v, w._(VERDICT_WORDS[v])) for v in VERDICTS],  # type: ignore[index]
     )

@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from extractor.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
-from extractor.i18n import _
+from extractor.i18n import N_
 from extractor.settings import ExtractSettings
 from extractor.sources.document import (
     Box,
@@ -33,16 +33,16 @@ __all__ = ["Box", "SourceDocument", "SourceRow", "display_path", "read_source"]
 
 def _too_large(path: Path, limit: int, size: int | None = None) -> InputTooLargeError:
     if size is None:
-        message = _(
+        template = N_(
             "{path}: reads on past the {limit:,}-byte limit; raise it with --max-bytes if the "
             "file is right"
         )
     else:
-        message = _(
+        template = N_(
             "{path}: {size:,} bytes is over the {limit:,}-byte limit; raise it with "
             "--max-bytes if the file is right"
         )
-    return InputTooLargeError(message.format(path=path, limit=limit, size=size))
+    return InputTooLargeError(template, path=path, limit=limit, size=size)
 
 
 def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
@@ -51,27 +51,22 @@ def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
     try:
         info = os.stat(path)
     except FileNotFoundError as exc:
-        raise InputNotFoundError(
-            _("{path}: no such file; check the path").format(path=path)
-        ) from exc
+        raise InputNotFoundError(N_("{path}: no such file; check the path"), path=path) from exc
     except OSError as exc:
         raise UnreadableInputError(
-            _("{path}: cannot read ({reason}); check permissions").format(
-                path=path, reason=exc.strerror
-            )
+            N_("{path}: cannot read ({reason}); check permissions"), path=path, reason=exc.strerror
         ) from exc
     if stat.S_ISDIR(info.st_mode):
         raise InputNotFoundError(
-            _("{path}: is a folder, not a packet file; give the .txt, .pdf or .xlsx").format(
-                path=path
-            )
+            N_("{path}: is a folder, not a packet file; give the .txt, .pdf or .xlsx"), path=path
         )
     if not stat.S_ISREG(info.st_mode):
         raise UnreadableInputError(
-            _(
+            N_(
                 "{path}: is not a regular file (a pipe, socket or device); save the packet to "
                 "a file and give that"
-            ).format(path=path)
+            ),
+            path=path,
         )
     limit = settings.max_input_bytes
     if info.st_size > limit:
@@ -87,9 +82,7 @@ def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
                     raise _too_large(path, limit)
     except OSError as exc:
         raise UnreadableInputError(
-            _("{path}: cannot read ({reason}); check permissions").format(
-                path=path, reason=exc.strerror
-            )
+            N_("{path}: cannot read ({reason}); check permissions"), path=path, reason=exc.strerror
         ) from exc
     return b"".join(chunks)
 

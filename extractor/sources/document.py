@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from extractor.i18n import _
+from extractor.i18n import N_, Message
 from extractor.models import ExtractionWarning
 
 
@@ -38,14 +38,14 @@ class SourceRow:
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)
 
-    def where(self) -> str:
+    def where(self) -> Message:
         """Where the row is, as a user finds it: sheet and row in a workbook, page and row
         in a PDF, line in a text file."""
         if self.sheet is not None:
-            return _("sheet {sheet}, row {row}").format(sheet=self.sheet, row=self.sheet_row)
+            return Message(N_("sheet {sheet}, row {row}"), sheet=self.sheet, row=self.sheet_row)
         if self.page:
-            return _("page {page}, row {row}").format(page=self.page, row=self.line)
-        return _("line {line}").format(line=self.line)
+            return Message(N_("page {page}, row {row}"), page=self.page, row=self.line)
+        return Message(N_("line {line}"), line=self.line)
 
     def reference(self, column: int | None = None) -> str | None:
         """For a workbook row, return its cell reference (基本目標1!E12), or the whole row's
@@ -91,10 +91,17 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def cell_too_long(path: str, where: str, column: int, length: int, limit: int) -> str:
+def cell_too_long(path: str, where: Message, column: int, length: int, limit: int) -> Message:
     """Given where a cell is and its length, return the message refusing it."""
-    return _(
-        "{path}: {where}, column {column}: a cell of {length:,} characters is over the "
-        "{limit:,}-character limit; is this the right file? Raise the limit with "
-        "--max-cell-chars"
-    ).format(path=path, where=where, column=column + 1, length=length, limit=limit)
+    return Message(
+        N_(
+            "{path}: {where}, column {column}: a cell of {length:,} characters is over the "
+            "{limit:,}-character limit; is this the right file? Raise the limit with "
+            "--max-cell-chars"
+        ),
+        path=path,
+        where=where,
+        column=column + 1,
+        length=length,
+        limit=limit,
+    )

@@ -22,7 +22,7 @@ from extractor.errors import (
     NotAPacketError,
     UnreadableInputError,
 )
-from extractor.i18n import _
+from extractor.i18n import N_, Message
 from extractor.normalize.text import is_wide
 from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import Box, SourceDocument, SourceRow, display_path
@@ -52,15 +52,17 @@ def _explain_open_error(path: Path, exc: BaseException) -> UnreadableInputError:
     names = {type(e).__name__ for e in _cause_chain(exc)}
     if names & {"PDFPasswordIncorrect", "PDFEncryptionError", "PDFEncryptionWarning"}:
         return UnreadableInputError(
-            _(
+            N_(
                 "{path}: the PDF is encrypted (password-protected); save an unprotected copy "
                 "or use the text export"
-            ).format(path=path)
+            ),
+            path=path,
         )
     return UnreadableInputError(
-        _(
+        N_(
             "{path}: the PDF is corrupt and cannot be read; get a fresh copy or use the text export"
-        ).format(path=path)
+        ),
+        path=path,
     )
 
 
@@ -305,9 +307,8 @@ class _PageReader:
 def _check_complete(path: Path, data: bytes) -> None:
     if EOF_MARKER not in data[-2048:]:
         raise UnreadableInputError(
-            _(
-                "{path}: the PDF is truncated (no %%EOF at its end); download or copy it again"
-            ).format(path=path)
+            N_("{path}: the PDF is truncated (no %%EOF at its end); download or copy it again"),
+            path=path,
         )
 
 
@@ -315,43 +316,55 @@ def _worker_error(
     path: Path, page: int, error: BaseException, settings: ExtractSettings
 ) -> Exception:
     """Given what stopped a page's worker, return the error to tell the user."""
-    where = _("page {page}").format(page=page) if page else _("opening it")
+    where = Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
     if isinstance(error, TaskTimeout):
         return InputTooLargeError(
-            _(
+            N_(
                 "{path}: {where} took more than {seconds:g} s to read; a PDF built to stall "
                 "readers? Raise --page-seconds if the file is right"
-            ).format(path=path, where=where, seconds=settings.page_seconds)
+            ),
+            path=path,
+            where=where,
+            seconds=settings.page_seconds,
         )
     if isinstance(error, TaskOutOfMemory):
         return InputTooLargeError(
-            _(
+            N_(
                 "{path}: {where} needed more than {limit:,} MB of memory to read; raise "
                 "--max-memory if the file is right"
-            ).format(path=path, where=where, limit=settings.max_memory // MB)
+            ),
+            path=path,
+            where=where,
+            limit=settings.max_memory // MB,
         )
     if isinstance(error, TaskFailed) and isinstance(error.error, StreamTooLarge):
         return InputTooLargeError(
-            _(
+            N_(
                 "{path}: {where}: a compressed stream inflates past {limit:,} MB; a PDF built "
                 "to exhaust memory? Raise --max-stream-bytes if the file is right"
-            ).format(path=path, where=where, limit=settings.max_stream_bytes // MB)
+            ),
+            path=path,
+            where=where,
+            limit=settings.max_stream_bytes // MB,
         )
     if isinstance(error, TaskFailed) and isinstance(error.error, DamagedPage):
         return UnreadableInputError(
-            _(
+            N_(
                 "{path}: page {page} cannot be read; the PDF may be damaged: get a fresh copy "
                 "or use the text export"
-            ).format(path=path, page=error.error.page)
+            ),
+            path=path,
+            page=error.error.page,
         )
     if isinstance(error, TaskFailed) and isinstance(error.error, ExtractorError):
         return error.error
     if isinstance(error, TaskFailed):
         return error.error if isinstance(error.error, Exception) else RuntimeError(str(error))
     return UnreadableInputError(
-        _("{path}: the reader of {where} stopped ({reason}); get a fresh copy of the PDF").format(
-            path=path, where=where, reason=error
-        )
+        N_("{path}: the reader of {where} stopped ({reason}); get a fresh copy of the PDF"),
+        path=path,
+        where=where,
+        reason=error,
     )
 
 
@@ -378,10 +391,13 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
         assert isinstance(page_count, int)
         if page_count > settings.max_pdf_pages:
             raise InputTooLargeError(
-                _(
+                N_(
                     "{path}: {count} pages is over the {limit}-page limit; raise it with "
                     "--max-pages if the file is right"
-                ).format(path=path, count=page_count, limit=settings.max_pdf_pages)
+                ),
+                path=path,
+                count=page_count,
+                limit=settings.max_pdf_pages,
             )
         pool.processes = max(1, min(settings.jobs or 1, page_count))
         pages = range(1, page_count + 1)
@@ -397,18 +413,22 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
             raise _worker_error(path, index + 1, exc, settings) from exc
     if chars == 0:
         raise NotAPacketError(
-            _(
+            N_(
                 "{path}: the PDF has no text layer (scanned images?); run OCR on it or use the "
                 "text export"
-            ).format(path=path)
+            ),
+            path=path,
         )
     if cid_chars > MAX_CID_SHARE * chars:
         raise UnreadableInputError(
-            _(
+            N_(
                 "{path}: the PDF's fonts have no Unicode map ({cid} of {chars} characters come "
                 "out as (cid:N)); use the text export or a PDF printed with embedded Unicode "
                 "fonts"
-            ).format(path=path, cid=cid_chars, chars=chars)
+            ),
+            path=path,
+            cid=cid_chars,
+            chars=chars,
         )
     return SourceDocument(
         path=display_path(path),

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
-from extractor.i18n import _
+from extractor.i18n import N_, Message
 from extractor.models import ExtractionWarning
 from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
@@ -80,15 +80,14 @@ def _mixed_error(path: Path, mixed: tuple[int, str, str]) -> UnreadableInputErro
     line, file_encoding, line_encoding = mixed
     names = {"utf-8": "UTF-8"}
     return UnreadableInputError(
-        _(
+        N_(
             "{path}: mixed encodings: line {line} is {line_encoding} but the rest of the file "
             "is {file_encoding}; re-save the whole file in one encoding"
-        ).format(
-            path=path,
-            line=line,
-            line_encoding=names.get(line_encoding, line_encoding),
-            file_encoding=names.get(file_encoding, file_encoding),
-        )
+        ),
+        path=path,
+        line=line,
+        line_encoding=names.get(line_encoding, line_encoding),
+        file_encoding=names.get(file_encoding, file_encoding),
     )
 
 
@@ -97,9 +96,10 @@ def _decode_forced(path: Path, data: bytes, encoding: str) -> tuple[str, str]:
         return data.decode(encoding), encoding
     except (UnicodeDecodeError, LookupError) as exc:
         raise UnreadableInputError(
-            _("{path}: cannot decode as {encoding} ({reason}); try another --encoding").format(
-                path=path, encoding=encoding, reason=exc
-            )
+            N_("{path}: cannot decode as {encoding} ({reason}); try another --encoding"),
+            path=path,
+            encoding=encoding,
+            reason=exc,
         ) from exc
 
 
@@ -109,20 +109,23 @@ def _decode_bom(path: Path, data: bytes) -> tuple[str, str] | None:
             return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
             raise UnreadableInputError(
-                _(
+                N_(
                     "{path}: has a UTF-8 byte-order mark but invalid UTF-8 at byte {byte}; "
                     "re-save it in one encoding or try --encoding"
-                ).format(path=path, byte=exc.start)
+                ),
+                path=path,
+                byte=exc.start,
             ) from exc
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
         except UnicodeDecodeError as exc:
             raise UnreadableInputError(
-                _(
+                N_(
                     "{path}: has a UTF-16 byte-order mark but cannot be decoded as UTF-16; "
                     "try --encoding"
-                ).format(path=path)
+                ),
+                path=path,
             ) from exc
     return None
 
@@ -139,9 +142,8 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
         if utf16:
             return utf16
         raise NotAPacketError(
-            _("{path}: is a binary file, not a text export; give the packet's .txt or .pdf").format(
-                path=path
-            )
+            N_("{path}: is a binary file, not a text export; give the packet's .txt or .pdf"),
+            path=path,
         )
     legacy = tuple(e for e in settings.encodings_to_try if e != "utf-8")
     decoded: list[tuple[str, str]] = []
@@ -157,10 +159,12 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
         if mixed:
             raise _mixed_error(path, mixed)
         raise UnreadableInputError(
-            _(
+            N_(
                 "{path}: cannot decode as {encodings} or UTF-16; try --encoding (e.g. "
                 "--encoding cp932)"
-            ).format(path=path, encodings=", ".join(settings.encodings_to_try))
+            ),
+            path=path,
+            encodings=", ".join(settings.encodings_to_try),
         )
     text, encoding = next(
         ((t, e) for t, e in decoded if any(m in t for m in PACKET_MARKERS)), decoded[0]
@@ -179,10 +183,13 @@ def _check_widths(path: Path, text: str, settings: ExtractSettings) -> None:
         return
     line = text.count("\n", 0, wide.start()) + 1
     raise InputTooLargeError(
-        _(
+        N_(
             "{path}: line {line} has more than {limit:,} cells; no packet is that wide: is this "
             "the right file?"
-        ).format(path=path, line=line, limit=settings.max_columns)
+        ),
+        path=path,
+        line=line,
+        limit=settings.max_columns,
     )
 
 
@@ -208,10 +215,13 @@ def split_rows(
             total += len(cells)
             if total > settings.max_cells:
                 raise InputTooLargeError(
-                    _(
+                    N_(
                         "{path}: more than {limit:,} cells by line {line}; no packet is that "
                         "large: is this the right file?"
-                    ).format(path=path, limit=settings.max_cells, line=start)
+                    ),
+                    path=path,
+                    limit=settings.max_cells,
+                    line=start,
                 )
             start = reader.line_num + 1
     except csv.Error as exc:
@@ -221,7 +231,7 @@ def split_rows(
     return rows, reader.line_num
 
 
-def _long_cell(text: str, line: int, path: Path | str, settings: ExtractSettings) -> str:
+def _long_cell(text: str, line: int, path: Path | str, settings: ExtractSettings) -> Message:
     """Given the line where the csv reader met a cell over the limit, return the message
     naming that cell's column and length."""
     start = 0
@@ -233,14 +243,14 @@ def _long_cell(text: str, line: int, path: Path | str, settings: ExtractSettings
     column, cell = next(
         ((i, c) for i, c in enumerate(cells) if len(c) > limit), (0, cells[0] if cells else "")
     )
-    return cell_too_long(str(path), _("line {line}").format(line=line), column, len(cell), limit)
+    return cell_too_long(str(path), Message(N_("line {line}"), line=line), column, len(cell), limit)
 
 
 def read_tsv(path: Path, data: bytes, digest: str, settings: ExtractSettings) -> SourceDocument:
     """Given a text export's bytes, return the document of rows, refusing empty input."""
     if not data.strip():
         raise NotAPacketError(
-            _("{path}: is empty; give the packet's exported .txt or its .pdf").format(path=path)
+            N_("{path}: is empty; give the packet's exported .txt or its .pdf"), path=path
         )
     text, encoding = decode(path, data, settings)
     _check_widths(path, text, settings)

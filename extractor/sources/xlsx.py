@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
-from extractor.i18n import _
+from extractor.i18n import N_
 from extractor.models import ExtractionWarning
 from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
@@ -38,16 +38,18 @@ def refuse_ole2(path: Path, data: bytes) -> None:
     """Given an OLE2 file (an .xls workbook or a password-protected .xlsx), refuse it."""
     if ENCRYPTED_STREAM in data:
         raise UnreadableInputError(
-            _(
+            N_(
                 "{path}: the workbook is password-protected; save a copy without a password "
                 "(or use the text export)"
-            ).format(path=path)
+            ),
+            path=path,
         )
     raise UnreadableInputError(
-        _(
+        N_(
             "{path}: is an Excel 97–2003 workbook (.xls); open it in Excel and save it as an "
             "Excel Workbook (.xlsx), then try again"
-        ).format(path=path)
+        ),
+        path=path,
     )
 
 
@@ -59,25 +61,31 @@ def _check_archive(path: Path, data: bytes, settings: ExtractSettings) -> None:
         inflated = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise UnreadableInputError(
-            _(
+            N_(
                 "{path}: the workbook is corrupt and cannot be opened; get a fresh copy or save "
                 "it again from Excel"
-            ).format(path=path)
+            ),
+            path=path,
         ) from exc
     if "xl/workbook.xml" not in names:
         raise NotAPacketError(
-            _(
+            N_(
                 "{path}: is a zip archive but not an Excel workbook; give the packet's .xlsx, "
                 ".txt or .pdf"
-            ).format(path=path)
+            ),
+            path=path,
         )
     limit = MAX_INFLATION * settings.max_input_bytes
     if inflated > limit:
         raise InputTooLargeError(
-            _(
+            N_(
                 "{path}: the workbook unpacks to {size:,} bytes, over the {limit:,}-byte limit "
                 "({times}× --max-bytes); is this the right file?"
-            ).format(path=path, size=inflated, limit=limit, times=MAX_INFLATION)
+            ),
+            path=path,
+            size=inflated,
+            limit=limit,
+            times=MAX_INFLATION,
         )
 
 
@@ -187,10 +195,11 @@ def read_xlsx(path: Path, data: bytes, digest: str, settings: ExtractSettings) -
         workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise UnreadableInputError(
-            _(
+            N_(
                 "{path}: the workbook is corrupt and cannot be opened; get a fresh copy or save "
                 "it again from Excel"
-            ).format(path=path)
+            ),
+            path=path,
         ) from exc
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from extractor.errors import MalformedPacketError, NotAPacketError
-from extractor.i18n import _, ngettext
+from extractor.i18n import N_, Plural
 from extractor.models import ExtractionWarning
 from extractor.normalize.text import clean
 from extractor.problems import WarningCode
@@ -96,9 +96,8 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
     found = walk.found
     if not found.records:
         raise NotAPacketError(
-            _("{path}: no activity rows under the table headers; is this the whole packet?").format(
-                path=document.path
-            )
+            N_("{path}: no activity rows under the table headers; is this the whole packet?"),
+            path=document.path,
         )
     return Layout(
         cover=found.cover,
@@ -273,27 +272,25 @@ def _require_header(document: SourceDocument) -> None:
     single_column = all(len(row.cells) <= 1 for row in rows)
     if document.format == "tsv" and single_column and any("," in "".join(r.cells) for r in rows):
         raise NotAPacketError(
-            _(
+            N_(
                 "{path}: no tab-separated columns (commas instead?); export the packet as "
                 "tab-delimited text"
-            ).format(path=document.path)
+            ),
+            path=document.path,
         )
     if document.pages:
-        count, extent = (
-            document.pages,
-            ngettext("its {count} page", "its {count} pages", document.pages),
-        )
+        extent = Plural("its {count} page", "its {count} pages", count=document.pages)
     elif document.sheets:
-        count = document.sheets
-        extent = ngettext("its {count} sheet", "its {count} sheets", count)
+        extent = Plural("its {count} sheet", "its {count} sheets", count=document.sheets)
     else:
-        count, extent = len(rows), ngettext("its {count} line", "its {count} lines", len(rows))
-    extent = extent.format(count=count)
+        extent = Plural("its {count} line", "its {count} lines", count=len(rows))
     raise NotAPacketError(
-        _(
+        N_(
             "{path}: not a committee packet: no 活動名 header row in {extent}; is this the "
             "right file?"
-        ).format(path=document.path, extent=extent)
+        ),
+        path=document.path,
+        extent=extent,
     )
 
 
@@ -307,16 +304,23 @@ def _check_width(
         return
     if row.line == last_line and len(row.cells) < width:
         raise MalformedPacketError(
-            _(
+            N_(
                 "{path}: the file ends mid-table: line {line} has {count} of {width} cells; it "
                 "looks cut off, so export or copy it again"
-            ).format(path=document.path, line=row.line, count=len(row.cells), width=width)
+            ),
+            path=document.path,
+            line=row.line,
+            count=len(row.cells),
+            width=width,
         )
     raise MalformedPacketError(
-        _(
+        N_(
             "{path}: line {line} has {count} cells but its table's header (line {header}) has "
             "{width}; a cell may hold an unquoted tab or line break: fix the export and try again"
-        ).format(
-            path=document.path, line=row.line, count=len(row.cells), header=table.line, width=width
-        )
+        ),
+        path=document.path,
+        line=row.line,
+        count=len(row.cells),
+        header=table.line,
+        width=width,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from extractor.errors import MalformedPacketError
-from extractor.i18n import _, quote
+from extractor.i18n import N_, Quoted
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import resolve_range, resolve_year, year_token
 from extractor.normalize.text import clean
@@ -74,11 +74,15 @@ def _unknown_column(
     """Given a header the tool does not know, keep its column (or refuse it when strict)."""
     if context.strict:
         raise MalformedPacketError(
-            _(
+            N_(
                 "{path}: {where}: column {column} header {header} is not one this tool knows "
                 "(--strict); without --strict its cells are kept with each activity under "
                 "`extra`"
-            ).format(path=context.path, where=row.where(), column=index + 1, header=quote(text))
+            ),
+            path=context.path,
+            where=row.where(),
+            column=index + 1,
+            header=Quoted(text),
         )
     header.warnings.append(
         _warning(row.line, row.page, WarningCode.UNKNOWN_COLUMN, column=index + 1, header=text)

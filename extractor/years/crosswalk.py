@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from extractor.errors import CrosswalkError
-from extractor.i18n import _
+from extractor.i18n import N_, Message
 from extractor.models import Activity, Dataset
 from extractor.normalize.keys import unique_key
 from extractor.normalize.matching import match_form
@@ -85,9 +85,10 @@ def ordered(years: list[Year]) -> list[Year]:
     for before, after in itertools.pairwise(result):
         if packet_year(before.dataset) == packet_year(after.dataset):
             raise CrosswalkError(
-                _(
-                    "{a} and {b} are both the {year} packet; give one dataset per fiscal year"
-                ).format(a=before.path, b=after.path, year=f"FY{packet_year(after.dataset)}")
+                N_("{a} and {b} are both the {year} packet; give one dataset per fiscal year"),
+                a=before.path,
+                b=after.path,
+                year=f"FY{packet_year(after.dataset)}",
             )
     return result
 
@@ -170,22 +171,24 @@ def load(path: Path) -> Crosswalk:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise CrosswalkError(
-            _("{path}: cannot read the crosswalk ({reason})").format(path=path, reason=exc)
+            N_("{path}: cannot read the crosswalk ({reason})"), path=path, reason=exc
         ) from exc
     try:
         crosswalk = Crosswalk.model_validate_json(text)
     except ValidationError as exc:
         raise CrosswalkError(
-            _(
-                "{path}: not a crosswalk written by this tool; rebuild it with `extract link`"
-            ).format(path=path)
+            N_("{path}: not a crosswalk written by this tool; rebuild it with `extract link`"),
+            path=path,
         ) from exc
     if crosswalk.crosswalk_version != CROSSWALK_VERSION:
         raise CrosswalkError(
-            _(
+            N_(
                 "{path}: crosswalk version {found}, but this tool reads version {known}; rebuild "
                 "it with `extract link`"
-            ).format(path=path, found=crosswalk.crosswalk_version, known=CROSSWALK_VERSION)
+            ),
+            path=path,
+            found=crosswalk.crosswalk_version,
+            known=CROSSWALK_VERSION,
         )
     return crosswalk
 
@@ -193,27 +196,31 @@ def load(path: Path) -> Crosswalk:
 def check_covers(crosswalk: Crosswalk, path: Path, years: list[Year], overrides: Overrides) -> None:
     """Refuse a crosswalk that was not built from exactly these datasets and overrides."""
     recorded = {y.fiscal_year: y for y in crosswalk.years}
-    rebuild = _("rebuild it with `extract link` on the datasets")
+    rebuild = Message(N_("rebuild it with `extract link` on the datasets"))
     for year in years:
         fiscal_year = packet_year(year.dataset)
         found = recorded.get(fiscal_year)
         if found is None:
             raise CrosswalkError(
-                _("{path}: has no FY{year} ({dataset}); {rebuild}").format(
-                    path=path, year=fiscal_year, dataset=year.path, rebuild=rebuild
-                )
+                N_("{path}: has no FY{year} ({dataset}); {rebuild}"),
+                path=path,
+                year=fiscal_year,
+                dataset=year.path,
+                rebuild=rebuild,
             )
         if found.sha256 != year.sha256:
             raise CrosswalkError(
-                _(
-                    "{path}: was built from another FY{year} dataset than {dataset}; {rebuild}"
-                ).format(path=path, year=fiscal_year, dataset=year.path, rebuild=rebuild)
+                N_("{path}: was built from another FY{year} dataset than {dataset}; {rebuild}"),
+                path=path,
+                year=fiscal_year,
+                dataset=year.path,
+                rebuild=rebuild,
             )
     if crosswalk.overrides != overrides and len(years) > 1:
         raise CrosswalkError(
-            _("{path}: the links file has changed since it was built; {rebuild}").format(
-                path=path, rebuild=rebuild
-            )
+            N_("{path}: the links file has changed since it was built; {rebuild}"),
+            path=path,
+            rebuild=rebuild,
         )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from extractor.errors import DatasetError
-from extractor.i18n import _
+from extractor.i18n import N_
 from extractor.models import Dataset
 
 
@@ -16,9 +16,8 @@ def packet_year(dataset: Dataset) -> int:
     if packet.report_fiscal_year is not None:
         return packet.report_fiscal_year + 1
     raise DatasetError(
-        _("{path}: the packet names no fiscal year; it cannot be placed among the years").format(
-            path=dataset.source.path
-        )
+        N_("{path}: the packet names no fiscal year; it cannot be placed among the years"),
+        path=dataset.source.path,
     )
 
 

@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from extractor.errors import OverridesError
-from extractor.i18n import _, quote
+from extractor.i18n import N_, Quoted, quote
 from extractor.models import Activity, Dataset
 
 DEFAULT_FILE = Path("links.toml")
@@ -46,32 +46,29 @@ def load_overrides(path: Path) -> Overrides:
     try:
         text = path.read_bytes().decode("utf-8")
     except FileNotFoundError as exc:
-        raise OverridesError(_("{path}: no such links file").format(path=path)) from exc
+        raise OverridesError(N_("{path}: no such links file"), path=path) from exc
     except UnicodeDecodeError as exc:
         raise OverridesError(
-            _("{path}: the links file is not UTF-8; save it as UTF-8 and try again").format(
-                path=path
-            )
+            N_("{path}: the links file is not UTF-8; save it as UTF-8 and try again"), path=path
         ) from exc
     except OSError as exc:
         raise OverridesError(
-            _("{path}: cannot read the links file ({reason})").format(
-                path=path, reason=exc.strerror
-            )
+            N_("{path}: cannot read the links file ({reason})"), path=path, reason=exc.strerror
         ) from exc
     try:
         return Overrides.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise OverridesError(
-            _("{path}: not valid TOML ({reason}); fix the file").format(path=path, reason=exc)
+            N_("{path}: not valid TOML ({reason}); fix the file"), path=path, reason=exc
         ) from exc
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise OverridesError(
-            _('{path}: {where}: {reason}; entries look like [[force]] old = "…" new = "…"').format(
-                path=path, where=where, reason=first["msg"]
-            )
+            N_('{path}: {where}: {reason}; entries look like [[force]] old = "…" new = "…"'),
+            path=path,
+            where=where,
+            reason=first["msg"],
         ) from exc
 
 
@@ -94,7 +91,8 @@ class StepOverrides:
 
 
 def _entry(kind: Kind, pair: Pair) -> str:
-    return f"[[{kind}]] old = {quote(pair.old)}, new = {quote(pair.new)}"
+    # As written in links.toml, whatever the language of the message around it.
+    return f"[[{kind}]] old = {quote(pair.old, 'en')}, new = {quote(pair.new, 'en')}"
 
 
 def _matches(
@@ -137,17 +135,16 @@ def resolve(
                 if len(found) > 1:
                     ids = ", ".join(dataset.activities[i].id for i in found)
                     raise OverridesError(
-                        _(
+                        N_(
                             "{entry}: {side} = {reference} names {count} activities of "
                             "{path} ({ids}); name one by its id or key"
-                        ).format(
-                            entry=_entry(kind, pair),
-                            side=side,
-                            reference=quote(reference),
-                            count=len(found),
-                            path=dataset.source.path,
-                            ids=ids,
-                        )
+                        ),
+                        entry=_entry(kind, pair),
+                        side=side,
+                        reference=Quoted(reference),
+                        count=len(found),
+                        path=dataset.source.path,
+                        ids=ids,
                     )
             if not olds or not news:
                 continue
@@ -155,9 +152,9 @@ def resolve(
             key = (number, kind, olds[0], news[0])
             if key in origin:
                 raise OverridesError(
-                    _("{entry}: the same pair is given twice ({other})").format(
-                        entry=_entry(kind, pair), other=_entry(kind, origin[key])
-                    )
+                    N_("{entry}: the same pair is given twice ({other})"),
+                    entry=_entry(kind, pair),
+                    other=_entry(kind, origin[key]),
                 )
             origin[key] = pair
             if kind == "force":
@@ -166,10 +163,11 @@ def resolve(
                 resolved[number].forbidden.add((olds[0], news[0]))
         if not applied:
             raise OverridesError(
-                _(
+                N_(
                     "{entry}: names no pair of activities in consecutive years (old in the "
                     "older packet, new in the newer); check the names, or use an id or key"
-                ).format(entry=_entry(kind, pair))
+                ),
+                entry=_entry(kind, pair),
             )
     for number, step in enumerate(resolved):
         _check_contradictions(number, step, origin)
@@ -182,17 +180,15 @@ def _check_contradictions(
     for old, new in step.forced:
         if (old, new) in step.forbidden:
             raise OverridesError(
-                _("{entry} contradicts {other}: one pair is both forced and forbidden").format(
-                    entry=_entry("force", origin[(number, "force", old, new)]),
-                    other=_entry("forbid", origin[(number, "forbid", old, new)]),
-                )
+                N_("{entry} contradicts {other}: one pair is both forced and forbidden"),
+                entry=_entry("force", origin[(number, "force", old, new)]),
+                other=_entry("forbid", origin[(number, "forbid", old, new)]),
             )
     for position, (old, new) in enumerate(step.forced):
         for other_old, other_new in step.forced[position + 1 :]:
             if old == other_old or new == other_new:
                 raise OverridesError(
-                    _("{entry} contradicts {other}: one activity is forced to two").format(
-                        entry=_entry("force", origin[(number, "force", old, new)]),
-                        other=_entry("force", origin[(number, "force", other_old, other_new)]),
-                    )
+                    N_("{entry} contradicts {other}: one activity is forced to two"),
+                    entry=_entry("force", origin[(number, "force", old, new)]),
+                    other=_entry("force", origin[(number, "force", other_old, other_new)]),
                 )
