@@ -7,9 +7,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.packets import ROOT
 
 
+@pytest.mark.slow
 def test_quick_benchmark_runs() -> None:
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
@@ -56,6 +59,7 @@ def top(modules: set[str]) -> set[str]:
     return {module.split(".")[0] for module in modules}
 
 
+@pytest.mark.slow
 def test_heavy_modules_load_only_when_needed() -> None:
     heavy = {"pdfplumber", "pdfminer", "sudachipy", "scipy", "numpy", "rapidfuzz", "jinja2"}
     # --help prints its committed text: not even click is loaded.
@@ -82,6 +86,7 @@ def test_pydantic_plugins_are_not_scanned() -> None:
     assert json.loads(done.stdout)["activities"]
 
 
+@pytest.mark.slow
 def test_the_committed_help_text_is_what_click_prints() -> None:
     from click.testing import CliRunner
 

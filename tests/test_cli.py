@@ -190,6 +190,7 @@ def test_debug_stage_dumps_rows(workdir: Path) -> None:
     assert rows[0] == {"line": 3, "page": None, "cells": ["平成 2 4 年度"]}
 
 
+@pytest.mark.slow
 def test_installed_console_script(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "extract"
     done = subprocess.run(

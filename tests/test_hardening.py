@@ -108,6 +108,7 @@ KINDS: dict[str, tuple[type[ExtractorError], dict[str, Any]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("case", "make", "options", "message"), MATRIX, ids=[m[0] for m in MATRIX])
 def test_bad_input_raises_its_own_kind(
     tmp_path: Path, case: str, make: Any, options: list[str], message: str
@@ -274,6 +275,7 @@ def test_a_stopped_run_leaves_no_output(tmp_path: Path, signum: int) -> None:
     assert list(tmp_path.iterdir()) == []  # neither h24.json nor its temporary file
 
 
+@pytest.mark.slow
 def test_a_killed_run_leaves_no_partial_output(tmp_path: Path) -> None:
     (tmp_path / "h24.json").write_text("the previous, complete output")
     process = _start_slow_extract(tmp_path)
@@ -296,6 +298,7 @@ def test_a_killed_run_leaves_no_partial_output(tmp_path: Path) -> None:
 # --- no network -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_nothing_uses_the_network(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError(f"network access attempted: {args!r}")

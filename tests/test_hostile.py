@@ -76,6 +76,7 @@ def untouched(work: Path) -> None:
 # --- bounded PDFs ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_pdf_that_stalls_its_reader_is_stopped(work: Path) -> None:
     # 15 KB that inflates to 1.5 million one-character text operators on one page.
     content = b"BT /F1 10 Tf 10 10 Td " + b"(x) Tj " * 1_500_000 + b"ET"
@@ -90,6 +91,7 @@ def test_a_pdf_that_stalls_its_reader_is_stopped(work: Path) -> None:
     untouched(work)
 
 
+@pytest.mark.slow
 def test_a_pdf_stream_that_inflates_to_800_mb_is_refused(work: Path) -> None:
     inflater = zlib.compressobj(9)
     chunk = b"\0" * (1 << 20)
@@ -106,6 +108,7 @@ def test_a_pdf_stream_that_inflates_to_800_mb_is_refused(work: Path) -> None:
     untouched(work)
 
 
+@pytest.mark.slow
 def test_a_page_reader_over_its_memory_cap_is_stopped(work: Path) -> None:
     content = b"BT /F1 10 Tf 10 10 Td " + b"(x) Tj " * 1_500_000 + b"ET"
     (work / "big.pdf").write_bytes(raw_pdf(zlib.compress(content, 9), compressed=True))
@@ -143,6 +146,7 @@ def test_a_fifo_is_not_waited_on(work: Path) -> None:
     assert seconds < SECONDS
 
 
+@pytest.mark.slow
 def test_one_49_mb_line_of_tabs(work: Path) -> None:
     (work / "tabs.txt").write_bytes("活動名".encode() + b"\t" * (49 * 1024 * 1024))
     code, stderr, seconds, peak = measured("tabs.txt", cwd=work)
@@ -248,15 +252,30 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(work: Path) -> None:
 # --- writes that are all or nothing, and safe together -----------------------------------------
 
 
-def test_twenty_pairs_of_concurrent_runs_writing_one_output(tmp_path: Path) -> None:
-    small = tmp_path / "in" / "h24.txt"  # the first table of h24: the race is in the writing
-    small.parent.mkdir()
-    small.write_text(join_rows(h24_rows()[:27]), encoding="utf-8")
+@pytest.mark.slow
+def test_forty_concurrent_runs_of_different_packets_leave_one_whole_output(
+    tmp_path: Path,
+) -> None:
+    """Forty runs at once, each of another packet named h24.txt, all writing out/h24.json:
+    what is left is exactly one run's dataset (its source hash and its names agree), never
+    a mix of two."""
+    import hashlib
+
+    rows = h24_rows()[:27]  # the first table of h24: the race is in the writing
+    sources: dict[str, int] = {}
+    for number in range(40):
+        changed = [list(row) for row in rows]
+        for row in changed[20:26]:  # the six activities, each named for its run
+            row[0] = f"{row[0]}・{number}"
+        packet = tmp_path / f"in{number}" / "h24.txt"
+        packet.parent.mkdir()
+        packet.write_text(join_rows(changed), encoding="utf-8")
+        sources[hashlib.sha256(packet.read_bytes()).hexdigest()] = number
     out = tmp_path / "out"
 
-    def one(_: int) -> int:
+    def one(number: int) -> int:
         done = subprocess.run(
-            [*EXTRACT, str(small), "-o", str(out), "-q", "-j", "1"],
+            [*EXTRACT, str(tmp_path / f"in{number}" / "h24.txt"), "-o", str(out), "-q", "-j", "1"],
             capture_output=True,
             cwd=ROOT,
             check=False,
@@ -267,7 +286,11 @@ def test_twenty_pairs_of_concurrent_runs_writing_one_output(tmp_path: Path) -> N
         codes = list(pool.map(one, range(40)))
     assert codes == [0] * 40
     assert sorted(p.name for p in out.iterdir()) == ["h24.json"]
-    assert len(json.loads((out / "h24.json").read_text(encoding="utf-8"))["activities"]) == 6
+    dataset = json.loads((out / "h24.json").read_text(encoding="utf-8"))
+    run = sources[dataset["source"]["sha256"]]
+    names = [a["name"] for a in dataset["activities"]]
+    assert len(names) == 6
+    assert all(name.endswith(f"・{run}") for name in names), (run, names)
 
 
 def test_a_fifo_or_a_device_is_never_replaced(work: Path) -> None:
@@ -370,6 +393,7 @@ def test_contradictory_overrides_stop_the_run(work: Path) -> None:
 # --- stopping ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_sigterm_stops_the_workers_at_once(tmp_path: Path) -> None:
     content = b"BT /F1 10 Tf 10 10 Td " + b"(x) Tj " * 1_500_000 + b"ET"
     for name in ("a.pdf", "b.pdf"):

@@ -238,6 +238,7 @@ document.body.setAttribute("data-report", JSON.stringify(report));
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
 @pytest.mark.parametrize("width", [1280, 800])
 def test_charts_are_legible_in_headless_chromium(
