@@ -46,11 +46,14 @@ def words() -> Words:
     return Words(language())
 
 
-def _language(context: click.Context, parameter: click.Parameter, value: str | None) -> None:
+def _language(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
     """Note --lang as soon as it is read, so that even usage errors follow it."""
     if value is not None:
         context.find_root().meta["lang"] = value
     speak(language())
+    return value
 
 
 def lang_option(what: str = N_("messages for people")) -> Callable[[Any], Any]:
@@ -204,7 +207,8 @@ HELP = {
     ),
     "diff": N_(
         "Compare two years' datasets (OLD.json NEW.json, older first): renamed, added, not\n"
-        "found, moved activities, changed targets, and how the actual figures moved (判定).\n"
+        "found, moved activities, changed targets, and how the actual figures moved, with a\n"
+        "verdict.\n"
         "\n"
         "\b\n"
         "extract diff normalized/h23.json normalized/h24.json\n"
@@ -219,7 +223,7 @@ HELP = {
     ),
     "report": N_(
         "Write a self-contained HTML report of the datasets (normalized/*.json) for people:\n"
-        "達成状況 of every numeric target, then every activity by goal.\n"
+        "the progress of every numeric target, then every activity by goal.\n"
         "\n"
         "\b\n"
         "extract report normalized/*.json -o report.html\n"

@@ -175,6 +175,18 @@ class Words:
         """Text from a packet: 「…」 or '…'."""
         return quote(text, self.language)
 
+    def paren(self, text: object) -> str:
+        """An aside: 「（…）」 with no space in Japanese, " (…)" in English."""
+        return f"（{text}）" if self.language == "ja" else f" ({text})"
+
+    def join(self, items: list[str]) -> str:
+        """Items of a list: joined with 、 in Japanese, with commas in English."""
+        return ("、" if self.language == "ja" else ", ").join(items)
+
+    def span(self, first: str, last: str) -> str:
+        """A span of years: first～last in Japanese, first–last in English."""
+        return f"{first}～{last}" if self.language == "ja" else f"{first}–{last}"
+
     def message(self, message: Message) -> str:
         """A message kept as data (an error's, say), in this language."""
         return message.render(self.language)

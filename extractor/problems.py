@@ -112,8 +112,9 @@ SPECS: dict[WarningCode, Spec] = {
         quoted=("text",),
     ),
     C.UNEXPECTED_SUBHEADER: Spec(
-        N_("a third year {text} under 計画目標; kept in unmapped"),
-        N_("Check the 計画目標 sub-header: it names more than the plan-start and target years."),
+        N_("a third year {text} under the plan targets; kept in unmapped"),
+        N_("Check the sub-header under the plan targets: it names more than the plan-start and "
+           "target years."),
         quoted=("text",),
     ),
     C.HEADER_YEAR_MISMATCH: Spec(
@@ -124,19 +125,21 @@ SPECS: dict[WarningCode, Spec] = {
     ),
     C.PLAN_PERIOD_MISMATCH: Spec(
         N_("the plan period {start}–{end} does not contain the report year {year}"),
-        N_("Check the plan years under 計画目標: the plan period should contain the year the "
-           "results report on."),
+        N_("Check the plan years under the plan targets: the plan period should contain the "
+           "year the results report on."),
     ),
     C.ROW_SHIFTED: Spec(
-        N_("cells shifted {direction}: 年次計画 was in column {found}, expected {expected}; "
+        N_("cells shifted {direction}: the yearly schedule was in column {found}, expected "
+           "{expected}; "
            "{change} at column {column} ({cell})"),
         N_("Check the row in the packet: its cells sat a column off and were put back where "
-           "the 年次計画 belongs; make sure each value is under the right header."),
+           "the yearly schedule belongs; make sure each value is under the right header."),
         quoted=("cell",),
         terms=("direction", "change"),
     ),
     C.ROW_MISALIGNED: Spec(
-        N_("cannot re-align the row: 年次計画 is in column {found}, expected {expected}; cells "
+        N_("cannot re-align the row: the yearly schedule is in column {found}, expected "
+           "{expected}; cells "
            "read by position"),
         N_("Check the row in the packet: its cells are off their columns and could not be "
            "put back, so values may be under the wrong header."),
@@ -149,27 +152,31 @@ SPECS: dict[WarningCode, Spec] = {
         quoted=("name",),
     ),
     C.CONTINUATION_WITHOUT_ACTIVITY: Spec(
-        N_("the row has no 活動名 and no activity above it in this table; kept as an unnamed "
+        N_("the row has no activity name and no activity above it in this table; kept as an "
+           "unnamed "
            "activity"),
         N_("Check the row: it continues no activity, so it is kept as an activity without "
            "a name."),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
-        N_("the activity has no 活動名 (the table has no such column or the cell is empty)"),
-        N_("Check the activity: it has no 活動名, so it is known only by its place in the "
+        N_("the activity has no name (the table has no activity-name column or the cell is "
+           "empty)"),
+        N_("Check the activity: it has no activity name, so it is known only by its place in "
+           "the "
            "packet."),
     ),
     C.STATUS_CONFLICT: Spec(
         N_("repeated rows disagree on the status: {statuses}"),
-        N_("Check the status mark: the rows of the activity say both 継続活動 and 新規活動."),
+        N_("Check the status mark: the rows of the activity say both continuing and new."),
     ),
     C.SCHEDULE_CONFLICT: Spec(
-        N_("rows give different 年次計画: {values}; the first is used"),
-        N_("Check the 年次計画: the rows of the activity give different year ranges."),
+        N_("rows give different yearly schedules: {values}; the first is used"),
+        N_("Check the yearly schedule: the rows of the activity give different year ranges."),
     ),
     C.SCHEDULE_UNREADABLE: Spec(
-        N_("年次計画 {raw} is not a year range like 21~25"),
-        N_("Check the 年次計画: it is not a year range such as 21~25, so no years are given."),
+        N_("the yearly schedule {raw} is not a year range like 21~25"),
+        N_("Check the yearly schedule: it is not a year range such as 21~25, so no years are "
+           "given."),
         quoted=("raw",),
     ),
     C.YEAR_RANGE_REVERSED: Spec(
@@ -178,9 +185,9 @@ SPECS: dict[WarningCode, Spec] = {
         quoted=("raw",),
     ),
     C.TARGET_CELLS_REALIGNED: Spec(
-        N_("target cells run past the 実績 column; {count} figures re-read from the right "
+        N_("target cells run past the actual column; {count} figures re-read from the right "
            "(actual, then target, then plan): {cells}"),
-        N_("Check the target figures of the row: they ran past the 実績 column and were "
+        N_("Check the target figures of the row: they ran past the actual column and were "
            "read from the right as actual, target and plan."),
     ),
     C.TARGET_SLOT_CONFLICT: Spec(
@@ -248,8 +255,8 @@ TERMS = (
     N_("the next-year plans"),
     N_("the plan start"),
     N_("the plan target"),
-    N_("the results of 市社協 and 市"),
-    N_("the plans of 市社協 and 市"),
+    N_("the results of the council and the city"),
+    N_("the plans of the council and the city"),
     N_("the actual and the results"),
     N_("right"),
     N_("left"),

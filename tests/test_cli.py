@@ -32,11 +32,11 @@ def test_extract_writes_normalized_json_and_summarizes(workdir: Path) -> None:
     # Warnings come grouped by code, each code once with what to check, then each warning.
     shifted = lines.index(
         "  row_shifted ×1: Check the row in the packet: its cells sat a column off and were put "
-        "back where the 年次計画 belongs; make sure each value is under the right header."
+        "back where the yearly schedule belongs; make sure each value is under the right header."
     )
     assert lines[shifted + 1] == (
-        "          line 144  cells shifted right: 年次計画 was in column 12, expected 11; dropped "
-        "a surplus cell at column 7 ('—')"
+        "          line 144  cells shifted right: the yearly schedule was in column 12, expected "
+        "11; dropped a surplus cell at column 7 ('—')"
     )
     assert sum(1 for line in lines if line.startswith("  ") and " ×" in line) == 9
 
@@ -98,7 +98,7 @@ def test_stdout_output_is_the_json(workdir: Path) -> None:
         ),
         (
             "ただのメモです\n二行目\n".encode(),
-            "Error: bad.txt: not a committee packet: no 活動名 header row in its 2 lines; is this the right file?\n",
+            "Error: bad.txt: not a committee packet: no header row with an activity-name column in its 2 lines; is this the right file?\n",
         ),
         (
             "活動名,実施内容,担当課\n活動A,内容,社会課\n".encode(),

@@ -75,7 +75,7 @@ MATRIX = [
     ("cut off mid-table", cut_mid_row, [],
      "the file ends mid-table: line 100 has 6 of 14 cells; it looks cut off, so export or copy it again"),
     ("header rows missing", lambda: rows_with(no_headers).encode(), [],
-     "not a committee packet: no 活動名 header row in its 169 lines; is this the right file?"),
+     "not a committee packet: no header row with an activity-name column in its 169 lines; is this the right file?"),
     ("unknown column, --strict", lambda: rows_with(unknown_column).encode(), ["--strict"],
      "line 19: column 15 header '備考' is not one this tool knows (--strict); without --strict "
      "its cells are kept with each activity under `extra`"),

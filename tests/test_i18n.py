@@ -119,7 +119,7 @@ def test_a_warning_in_both_languages() -> None:
         "two readings for the actual figure: '152' and '—'; value left empty, both kept in raw"
     )
     assert warning.text("ja") == (
-        "実績の数値に 2 通りの読み方があります:「152」と「—」。値は空にし、両方を raw に残しました"
+        "実績の数値に 2 通りの読み方があります:「152」と「—」。値は空にし、両方の読み方をそのまま残しました"
     )
 
 

@@ -270,7 +270,7 @@ BAD_PDFS = [
     (_image_only, "the PDF has no text layer (scanned images?); run OCR on it or use the text export"),
     (_no_unicode_map, "the PDF's fonts have no Unicode map ("),
     (lambda p: _text_pdf(p, ["議事録", "出席者 10名"]),
-     "not a committee packet: no 活動名 header row in its 1 page; is this the right file?"),
+     "not a committee packet: no header row with an activity-name column in its 1 page; is this the right file?"),
 ]  # fmt: skip
 
 

@@ -254,7 +254,7 @@ def test_bad_workbooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "password (or use the text export)",
         "notes.zip": "notes.zip: is a zip archive but not an Excel workbook; give the packet's "
         ".xlsx, .txt or .pdf",
-        "memo.xlsx": "memo.xlsx: not a committee packet: no 活動名 header row in its 1 sheet; "
+        "memo.xlsx": "memo.xlsx: not a committee packet: no header row with an activity-name column in its 1 sheet; "
         "is this the right file?",
     }
     kinds = {

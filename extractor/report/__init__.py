@@ -186,7 +186,7 @@ def _target_view(
             label,
         )
     actual_part = (
-        "、".join(f"{p.text}（{short_year(p.year, w)}）" for p in actual_points)
+        w.join([p.text + w.paren(short_year(p.year, w)) for p in actual_points])
         if actual_points
         else (w._("to check: {written}").format(written=written) if needs_check else "—")
     )
@@ -251,7 +251,8 @@ def _renamed(m: Match, c: Renamed, w: Words) -> ChangeRow:
         return ChangeRow(
             w._("Spelled otherwise"), m.new.name or "", f"{c.old} → {c.new}", group="spelling"
         )
-    detail = f"{c.old} → {c.new}（{w._('score')} {m.score:.1f}、{band_word(m.band, w)}）"
+    score = f"{w._('score')} {m.score:.1f}"
+    detail = f"{c.old} → {c.new}" + w.paren(w.join([score, band_word(m.band, w)]))
     return ChangeRow(w._("Renamed"), m.new.name or "", detail, group="renamed")
 
 
@@ -290,13 +291,13 @@ def _actual(m: Match, c: ActualMoved, w: Words) -> ChangeRow:
     unit = c.new.unit or c.old.unit
     detail = (
         f"{c.new.label or c.new.text}: {figure(c.old.actual, unit)} → "
-        f"{figure(c.new.actual, unit)}（{verdict_text(c.judgement, w)}）"
+        f"{figure(c.new.actual, unit)}{w.paren(verdict_text(c.judgement, w))}"
     )
     return ChangeRow(w._("Actuals"), m.new.name or "", detail, c.judgement.verdict, "actual")
 
 
 def _work(m: Match, c: WorkChanged, w: Words) -> ChangeRow:
-    part = label(c.part, w.language) + (f"（{c.department}）" if c.department else "")
+    part = label(c.part, w.language) + (w.paren(c.department) if c.department else "")
     lines = [f"+ {item}" for item in c.added] + [f"− {item}" for item in c.removed]
     detail = part + "\n" + "\n".join(lines)
     return ChangeRow(w._("Work changed"), m.new.name or "", detail, group="work")
@@ -319,7 +320,7 @@ def _change_rows(result: Diff, w: Words) -> list[ChangeRow]:
     groups: dict[str, list[ChangeRow]] = {kind: [] for kind in CHANGE_ORDER}
     for m in result.matched:
         if m.band == "review":
-            detail = f"{m.old.name} ↔ {m.new.name}（{w._('score')} {m.score:.1f}）"
+            detail = f"{m.old.name} ↔ {m.new.name}" + w.paren(f"{w._('score')} {m.score:.1f}")
             groups["review"].append(ChangeRow(w._("To review"), m.new.name or "", detail, "check"))
         for change in m.changes:
             format_row = CHANGE_ROWS.get(type(change))
@@ -423,7 +424,7 @@ def _render(datasets: list[Dataset], crosswalk: Crosswalk, w: Words) -> str:
     for number, title in titles.items():
         counted = Counter(v.verdict for v in rows if v.activity.basic_goal.number == number)
         counts = [(v, w._(VERDICT_WORDS[v]), counted.get(v, 0)) for v in VERDICTS]  # type: ignore[index]
-        description = "、".join(f"{word} {n}" for _v, word, n in counts)
+        description = w.join([f"{word} {n}" for _v, word, n in counts])
         goal_counts.append(
             GoalCounts(
                 number, title, counts, bar_chart([(v, n) for v, _w, n in counts], description)
@@ -443,7 +444,9 @@ def _render(datasets: list[Dataset], crosswalk: Crosswalk, w: Words) -> str:
         title=packet.title or w._("Evaluation committee packet"),
         packet_year=w.year(packet_year(latest)),
         report_year=w.year(packet.report_fiscal_year),
-        plan_period=(f"{w.year(packet.plan_fiscal_year)}～{w.year(packet.target_fiscal_year)}"),
+        plan_period=w.span(w.year(packet.plan_fiscal_year), w.year(packet.target_fiscal_year)),
+        words=w,
+        gap="　" if w.language == "ja" else " · ",
         years=[w.year(packet_year(d)) for d in ordered],
         actual_years=[short_year(y, w) for y in actual_years],
         activities=len(latest.activities),

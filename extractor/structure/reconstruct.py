@@ -286,7 +286,8 @@ def _require_header(document: SourceDocument) -> None:
         extent = Plural("its {count} line", "its {count} lines", count=len(rows))
     raise NotAPacketError(
         N_(
-            "{path}: not a committee packet: no 活動名 header row in {extent}; is this the "
+            "{path}: not a committee packet: no header row with an activity-name column in "
+            "{extent}; is this the "
             "right file?"
         ),
         path=document.path,

@@ -123,8 +123,8 @@ def _years(header: Header, context: Context) -> None:
             by_role[Role.ACTUAL] = column.fiscal_year
     table.actual_fiscal_year = by_role.get(Role.ACTUAL) or table.results_fiscal_year
     pairs = (
-        (Role.COUNCIL_RESULTS, Role.CITY_RESULTS, "the results of 市社協 and 市"),
-        (Role.COUNCIL_PLANS, Role.CITY_PLANS, "the plans of 市社協 and 市"),
+        (Role.COUNCIL_RESULTS, Role.CITY_RESULTS, "the results of the council and the city"),
+        (Role.COUNCIL_PLANS, Role.CITY_PLANS, "the plans of the council and the city"),
         (Role.ACTUAL, None, "the actual and the results"),
     )
     for first, second, what in pairs:

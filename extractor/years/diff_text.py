@@ -118,7 +118,7 @@ def _target(match: Match, change: Change, w: Words) -> str:
 
 def _work(match: Match, change: WorkChanged, w: Words) -> list[str]:
     part = label(change.part, w.language)
-    where = f"{part}（{change.department}）" if change.department else part
+    where = part + w.paren(change.department) if change.department else part
     lines = [f"  {activity_name(match.new, w)} — {where}"]
     lines += [f"      + {item}" for item in change.added]
     lines += [f"      - {item}" for item in change.removed]
@@ -130,10 +130,10 @@ def _other(change: Change, w: Words) -> str:
         return w._("description")
     if isinstance(change, DepartmentsChanged):
         return w._("departments {old} → {new}").format(
-            old="、".join(change.old) or "—", new="、".join(change.new) or "—"
+            old=w.join(change.old) or "—", new=w.join(change.new) or "—"
         )
     assert isinstance(change, ScheduleChanged)
-    return w._("年次計画 {old} → {new}").format(
+    return w._("schedule {old} → {new}").format(
         old=change.old.raw or "—", new=change.new.raw or "—"
     )
 
