@@ -21,7 +21,22 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from extractor.clickwords import Command, Group, Option, language_of, peek_language, speak
+from extractor.clickwords import (
+    HELP,
+    Command,
+    Group,
+    Option,
+    crosswalk_option,
+    lang_option,
+    language_of,
+    links_option,
+    note_language,
+    option,
+    peek_language,
+    quiet_option,
+    speak,
+    verbose_option,
+)
 from extractor.errors import ExtractorError, OutputError, UsageError
 from extractor.export import FORMATS
 from extractor.i18n import LANGUAGES, N_, Language, Words, locale_language
@@ -44,54 +59,6 @@ def language() -> Language:
 
 def words() -> Words:
     return Words(language())
-
-
-def _language(
-    context: click.Context, parameter: click.Parameter, value: str | None
-) -> str | None:
-    """Note --lang as soon as it is read, so that even usage errors follow it."""
-    if value is not None:
-        context.find_root().meta["lang"] = value
-    speak(language())
-    return value
-
-
-def lang_option(what: str = N_("messages for people")) -> Callable[[Any], Any]:
-    """The --lang option: Japanese or English."""
-    return click.option(
-        "--lang",
-        cls=Option,
-        type=click.Choice(LANGUAGES),
-        callback=_language,
-        is_eager=True,
-        expose_value=False,
-        help=N_("Language of {what} [default: the locale's, Japanese or English]."),
-        help_args={"what": what},
-    )
-
-
-def option(*names: str, **attrs: Any) -> Callable[[Any], Any]:
-    """A click option whose help is translated when shown."""
-    return click.option(*names, cls=Option, **attrs)
-
-
-verbose_option = option("-v", "--verbose", is_flag=True, help=N_("Show tracebacks for errors."))
-quiet_option = option("-q", "--quiet", is_flag=True, help=N_("Print nothing but errors."))
-links_option = option(
-    "--links",
-    "links_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_("Overrides that force or forbid links [default: ./links.toml if present]."),
-)
-crosswalk_option = option(
-    "--crosswalk",
-    "crosswalk_file",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help=N_(
-        "The crosswalk of years to use [default: crosswalk.json beside the datasets, or one "
-        "built now]."
-    ),
-)
 
 
 def say(text: str) -> None:
@@ -180,68 +147,6 @@ def collecting() -> None:
     (they live as long as the process), and collect again (the launcher paused it)."""
     gc.freeze()
     gc.enable()
-
-
-# What each command says of itself in --help (a catalog message each, translated when shown).
-HELP = {
-    "run": N_(
-        "Extract each packet FILE (.txt export, .pdf or .xlsx) into OUTPUT_DIR/<name>.json.\n"
-        "\n"
-        "\b\n"
-        "extract raw/h24.txt\n"
-        "extract raw/h24.pdf -o out/\n"
-        "extract raw/h25.xlsx --link-to normalized/h24.json"
-    ),
-    "link": N_(
-        "Link datasets of several years (normalized/*.json) into their crosswalk.\n"
-        "\n"
-        "\b\n"
-        "extract link normalized/*.json\n"
-        "extract link normalized/h23.json normalized/h24.json --links links.toml"
-    ),
-    "schema": N_(
-        "Print the JSON Schema of the dataset (generated from the models).\n"
-        "\n"
-        "\b\n"
-        "extract schema -o schema/dataset.schema.json"
-    ),
-    "diff": N_(
-        "Compare two years' datasets (OLD.json NEW.json, older first): renamed, added, not\n"
-        "found, moved activities, changed targets, and how the actual figures moved, with a\n"
-        "verdict.\n"
-        "\n"
-        "\b\n"
-        "extract diff normalized/h23.json normalized/h24.json\n"
-        "extract diff normalized/h23.json normalized/h24.json --json --lang en"
-    ),
-    "export": N_(
-        "Export datasets (normalized/*.json, one per fiscal year) for other tools.\n"
-        "\n"
-        "\b\n"
-        "extract export normalized/*.json -f csv -o export/\n"
-        "extract export normalized/*.json -f sqlite -o data.db"
-    ),
-    "report": N_(
-        "Write a self-contained HTML report of the datasets (normalized/*.json) for people:\n"
-        "the progress of every numeric target, then every activity by goal.\n"
-        "\n"
-        "\b\n"
-        "extract report normalized/*.json -o report.html\n"
-        "extract report normalized/h24.json --lang en"
-    ),
-    "main": N_(
-        "Turn Yamaguchi City's welfare-plan committee packets into a validated JSON dataset.\n"
-        "\n"
-        "\b\n"
-        "extract raw/h24.txt                  writes normalized/h24.json\n"
-        "extract raw/h23.txt raw/h24.txt      several years, linked in normalized/crosswalk.json\n"
-        "extract link normalized/*.json       link years you extracted apart\n"
-        "extract diff OLD.json NEW.json       what changed between two years\n"
-        "extract export normalized/*.json -f sqlite -o data.db\n"
-        "extract report normalized/*.json -o report.html\n"
-        "extract schema                       the dataset's JSON Schema"
-    ),
-}
 
 
 class Extract(Group):
@@ -606,7 +511,7 @@ def export(
 @option(
     "--lang",
     type=click.Choice(LANGUAGES),
-    callback=_language,
+    callback=note_language,
     is_eager=True,
     help=N_("Language of the report [default: Japanese] and of messages [default: the locale's]."),
 )

@@ -12,11 +12,12 @@ from __future__ import annotations
 import importlib
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import click
 
-from extractor.i18n import Language, locale_language, translation_for
+from extractor.i18n import LANGUAGES, N_, Language, locale_language, translation_for
 
 # Click's modules that put words through gettext (and ngettext).
 CLICK_MODULES = (
@@ -143,3 +144,113 @@ class Group(_Translated, click.Group):
 
     context_class = Context
     command_class = Command
+
+
+def note_language(
+    context: click.Context, parameter: click.Parameter, value: str | None
+) -> str | None:
+    """Note --lang as soon as it is read, so that even usage errors follow it."""
+    if value is not None:
+        context.find_root().meta["lang"] = value
+    speak(language_of(context))
+    return value
+
+
+def lang_option(what: str = N_("messages for people")) -> Callable[[Any], Any]:
+    """The --lang option: Japanese or English."""
+    return click.option(
+        "--lang",
+        cls=Option,
+        type=click.Choice(LANGUAGES),
+        callback=note_language,
+        is_eager=True,
+        expose_value=False,
+        help=N_("Language of {what} [default: the locale's, Japanese or English]."),
+        help_args={"what": what},
+    )
+
+
+def option(*names: str, **attrs: Any) -> Callable[[Any], Any]:
+    """A click option whose help is translated when shown."""
+    return click.option(*names, cls=Option, **attrs)
+
+
+verbose_option = option("-v", "--verbose", is_flag=True, help=N_("Show tracebacks for errors."))
+quiet_option = option("-q", "--quiet", is_flag=True, help=N_("Print nothing but errors."))
+links_option = option(
+    "--links",
+    "links_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_("Overrides that force or forbid links [default: ./links.toml if present]."),
+)
+crosswalk_option = option(
+    "--crosswalk",
+    "crosswalk_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help=N_(
+        "The crosswalk of years to use [default: crosswalk.json beside the datasets, or one "
+        "built now]."
+    ),
+)
+
+
+# What each command says of itself in --help (a catalog message each, translated when shown).
+HELP = {
+    "run": N_(
+        "Extract each packet FILE (.txt export, .pdf or .xlsx) into OUTPUT_DIR/<name>.json.\n"
+        "\n"
+        "\b\n"
+        "extract raw/h24.txt\n"
+        "extract raw/h24.pdf -o out/\n"
+        "extract raw/h25.xlsx --link-to normalized/h24.json"
+    ),
+    "link": N_(
+        "Link datasets of several years (normalized/*.json) into their crosswalk.\n"
+        "\n"
+        "\b\n"
+        "extract link normalized/*.json\n"
+        "extract link normalized/h23.json normalized/h24.json --links links.toml"
+    ),
+    "schema": N_(
+        "Print the JSON Schema of the dataset (generated from the models).\n"
+        "\n"
+        "\b\n"
+        "extract schema -o schema/dataset.schema.json"
+    ),
+    "diff": N_(
+        "Compare two years' datasets (OLD.json NEW.json, older first): renamed, added, not\n"
+        "found, moved activities, changed targets, and how the actual figures moved, with a\n"
+        "verdict.\n"
+        "\n"
+        "\b\n"
+        "extract diff normalized/h23.json normalized/h24.json\n"
+        "extract diff normalized/h23.json normalized/h24.json --json --lang en"
+    ),
+    "export": N_(
+        "Export datasets (normalized/*.json, one per fiscal year) for other tools.\n"
+        "\n"
+        "\b\n"
+        "extract export normalized/*.json -f csv -o export/\n"
+        "extract export normalized/*.json -f sqlite -o data.db"
+    ),
+    "report": N_(
+        "Write a self-contained HTML report of the datasets (normalized/*.json) for people:\n"
+        "the progress of every numeric target, then every activity by goal.\n"
+        "\n"
+        "\b\n"
+        "extract report normalized/*.json -o report.html\n"
+        "extract report normalized/h24.json --lang en"
+    ),
+    "main": N_(
+        "Turn Yamaguchi City's welfare-plan committee packets into a validated JSON dataset.\n"
+        "\n"
+        "\b\n"
+        "extract raw/h24.txt                  writes normalized/h24.json\n"
+        "extract raw/h23.txt raw/h24.txt      several years, linked in normalized/crosswalk.json\n"
+        "extract link normalized/*.json       link years you extracted apart\n"
+        "extract diff OLD.json NEW.json       what changed between two years\n"
+        "extract export normalized/*.json -f sqlite -o data.db\n"
+        "extract report normalized/*.json -o report.html\n"
+        "extract schema                       the dataset's JSON Schema"
+    ),
+}
