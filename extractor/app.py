@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from extractor.errors import DatasetError, ExtractorError, UsageError
+from extractor.errors import DatasetError, ExtractorError, InputTooLargeError, UsageError
 from extractor.i18n import N_, Language
 from extractor.models import Dataset
 from extractor.settings import ExtractSettings
@@ -47,10 +47,22 @@ def default_jobs(count: int) -> int:
 def _extract_one(job: tuple[Path, Path | None, ExtractSettings]) -> Outcome:
     from extractor.output import dataset_json
     from extractor.pipeline import extract
+    from extractor.workers import Overtime, within
 
     path, target, settings = job
     try:
-        dataset = extract(path, settings)
+        try:
+            with within(settings.max_seconds):
+                dataset = extract(path, settings)
+        except Overtime:
+            raise InputTooLargeError(
+                N_(
+                    "{path}: took more than {seconds:g} s to read; a file built to stall "
+                    "readers? Raise --max-seconds if the file is right"
+                ),
+                path=path,
+                seconds=settings.max_seconds,
+            ) from None
         return Outcome(path, target, dataset, dataset_json(dataset))
     except ExtractorError as exc:
         return Outcome(path, target, error=exc, internal=traceback.format_exc())

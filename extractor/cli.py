@@ -222,6 +222,11 @@ def _settings(**options: Any) -> ExtractSettings:
     help=N_("Stop reading a PDF page after this many seconds [10]."),
 )
 @option(
+    "--max-seconds",
+    type=click.FloatRange(min=0.1),
+    help=N_("Stop reading a file after this many seconds, whatever its format [60]."),
+)
+@option(
     "--max-memory",
     type=click.IntRange(min=16),
     help=N_("Megabytes a PDF page reader may use [1024]."),
@@ -268,6 +273,7 @@ def run(
     max_pages: int | None,
     max_cell_chars: int | None,
     page_seconds: float | None,
+    max_seconds: float | None,
     max_memory: int | None,
     max_stream_bytes: int | None,
     strict: bool,
@@ -289,6 +295,7 @@ def run(
             max_pdf_pages=max_pages,
             max_cell_chars=max_cell_chars,
             page_seconds=page_seconds,
+            max_seconds=max_seconds,
             max_memory=max_memory * MB if max_memory else None,
             max_stream_bytes=max_stream_bytes,
             strict=strict,

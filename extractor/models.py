@@ -20,7 +20,7 @@ SCHEMA_VERSION = "2.0"
 TargetKind = Literal["numeric", "qualitative", "none"]
 DateKind = Literal["date", "range"]
 DatePrecision = Literal["day", "month", "year", "fiscal_year"]
-SourceFormat = Literal["tsv", "pdf", "xlsx"]
+SourceFormat = Literal["tsv", "pdf", "xlsx", "xls"]
 Number = int | float
 
 

@@ -57,7 +57,7 @@ def extract_document(
 
 def _references(document: SourceDocument) -> dict[int, str]:
     """For a workbook, each row's reference (基本目標1!12:12) by its line, for warnings."""
-    if document.format != "xlsx":
+    if document.format not in ("xlsx", "xls"):
         return {}
     return {row.line: ref for row in document.rows if (ref := row.reference()) is not None}
 

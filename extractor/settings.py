@@ -20,7 +20,15 @@ class ExtractSettings(BaseModel):
     max_pdf_pages: int = Field(default=1000, description="Refuse PDFs with more pages")
     max_cell_chars: int = Field(default=20_000, description="Refuse inputs with longer cells")
     max_columns: int = Field(default=500, description="Refuse rows with more cells than this")
-    max_cells: int = Field(default=2_000_000, description="Refuse inputs with more cells")
+    max_cells: int = Field(
+        default=200_000,
+        description="Refuse inputs with more non-empty cells (h24 has 1,028; this is 200 such "
+        "packets)",
+    )
+    max_seconds: float = Field(
+        default=60.0,
+        description="Stop extracting a file after this many seconds, whatever its format",
+    )
     page_seconds: float = Field(default=10.0, description="Stop a PDF page read after this")
     max_memory: int = Field(
         default=1024 * MB, description="Memory a PDF page reader may use on top of its start"

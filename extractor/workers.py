@@ -17,6 +17,7 @@ import os
 import resource
 import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -63,6 +64,35 @@ class WorkerDied(Exception):
     def __init__(self, index: int, exitcode: int | None) -> None:
         super().__init__(f"the worker of task {index} ended (exit code {exitcode})")
         self.index, self.exitcode = index, exitcode
+
+
+class Overtime(Exception):
+    """A run went past its time budget (`within`)."""
+
+
+@contextlib.contextmanager
+def within(seconds: float | None) -> Iterator[None]:
+    """Run a block within a time budget: past it, `Overtime` is raised wherever the block
+    is (workers it started are stopped as their pool unwinds). Needs the main thread and
+    SIGALRM; elsewhere the block runs unbounded."""
+    if (
+        seconds is None
+        or not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        yield
+        return
+
+    def overtime(signum: int, frame: object) -> None:
+        raise Overtime
+
+    previous = signal.signal(signal.SIGALRM, overtime)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 @dataclass

@@ -129,7 +129,8 @@ def shown(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         cell.number_format = number_format
     workbook.save(path)
     document = read_source(path, ExtractSettings())
-    return [row.cells[0] if row.cells else "" for row in document.rows]
+    by_row = {row.sheet_row: row.cells[0] for row in document.rows}  # rows with text only
+    return [by_row.get(number, "") for number in range(1, len(CASES) + 1)]
 
 
 @pytest.mark.parametrize(("index", "case"), list(enumerate(CASES)), ids=[c[1] for c in CASES])

@@ -248,8 +248,8 @@ def test_bad_workbooks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     expected = {
         "cut.xlsx": "cut.xlsx: the workbook is corrupt and cannot be opened; get a fresh copy or "
         "save it again from Excel",
-        "old.xls": "old.xls: is an Excel 97–2003 workbook (.xls); open it in Excel and save it "
-        "as an Excel Workbook (.xlsx), then try again",
+        "old.xls": "old.xls: the .xls workbook is corrupt and cannot be read; get a fresh copy, "
+        "or open it in Excel or LibreOffice and save it again",
         "locked.xlsx": "locked.xlsx: the workbook is password-protected; save a copy without a "
         "password (or use the text export)",
         "notes.zip": "notes.zip: is a zip archive but not an Excel workbook; give the packet's "

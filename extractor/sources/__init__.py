@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from extractor.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
 from extractor.i18n import N_
-from extractor.settings import ExtractSettings
+from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import (
     Box,
     SourceDocument,
@@ -98,19 +99,71 @@ def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
 
         document = read_pdf(path, data, digest, settings)
     elif data.startswith(OLE2_MAGIC):
-        from extractor.sources.xlsx import refuse_ole2
+        from extractor.sources.xlsx import is_encrypted_workbook, refuse_encrypted
 
-        refuse_ole2(path, data)
-        raise AssertionError("refuse_ole2 always raises")
+        if is_encrypted_workbook(data):
+            raise refuse_encrypted(path)
+        from extractor.sources.xls import read_xls
+
+        document = _isolated(read_xls, path, data, digest, settings)
     elif data.startswith(ZIP_MAGIC) or suffix in WORKBOOK_SUFFIXES:
         from extractor.sources.xlsx import read_xlsx
 
-        document = read_xlsx(path, data, digest, settings)
+        document = _isolated(read_xlsx, path, data, digest, settings)
     else:
         from extractor.sources.tsv import read_tsv
 
         document = read_tsv(path, data, digest, settings)
     _check_cells(document, settings)
+    return document
+
+
+Reader = Callable[[Path, bytes, str, ExtractSettings], SourceDocument]
+
+
+class _Task:
+    """One file's reading, run in a worker process (forked: it holds the bytes already)."""
+
+    def __init__(
+        self, reader: Reader, path: Path, data: bytes, digest: str, settings: ExtractSettings
+    ):
+        self.reader, self.path, self.data, self.digest = reader, path, data, digest
+        self.settings = settings
+
+    def run(self, _: int) -> SourceDocument:
+        return self.reader(self.path, self.data, self.digest, self.settings)
+
+
+def _isolated(
+    reader: Reader, path: Path, data: bytes, digest: str, settings: ExtractSettings
+) -> SourceDocument:
+    """Given a reader and a file, read it in a worker process within the memory cap of a
+    page reader: a workbook's parts unpack and parse in memory the file does not show."""
+    from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, WorkerDied
+
+    task = _Task(reader, path, data, digest, settings)
+    with Pool(task.run, 1, Caps(memory_bytes=settings.max_memory)) as pool:
+        try:
+            (document,) = pool.map([0])
+        except TaskOutOfMemory as exc:
+            raise InputTooLargeError(
+                N_(
+                    "{path}: needed more than {limit:,} MB of memory to read; raise "
+                    "--max-memory if the file is right"
+                ),
+                path=path,
+                limit=settings.max_memory // MB,
+            ) from exc
+        except TaskFailed as exc:
+            if isinstance(exc.error, Exception):
+                raise exc.error from None
+            raise
+        except WorkerDied as exc:
+            raise UnreadableInputError(
+                N_("{path}: its reader stopped ({reason}); get a fresh copy of the file"),
+                path=path,
+                reason=exc,
+            ) from exc
     return document
 
 
