@@ -15,7 +15,7 @@ from extractor.i18n import Language
 from extractor.problems import WarningArg, WarningCode, render
 from extractor.vocabulary import Role, Status
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "3.0"
 
 TargetKind = Literal["numeric", "qualitative", "none"]
 DateKind = Literal["date", "range"]
@@ -120,8 +120,22 @@ class Schedule(Model):
 class TargetSlot(Model):
     fiscal_year: int | None
     value: Number | None
-    raw: str | None = Field(description="Source text the value was read from; '—' for none")
+    raw: str | None = Field(
+        description="Source text the value was read from; '—' for none; null when the packet "
+        "gives two readings (see `readings`)"
+    )
     unit: str | None = Field(default=None, description="Unit written next to this value")
+    qualifier: str | None = Field(
+        default=None,
+        description="A word the figure is written with: 約 or 概ね (about), 程度 or 前後 "
+        "(around), 以上 or 超 (at least, over), 以下 or 未満 (at most, under), or a period "
+        "such as 年 or 月 (per year, per month)",
+    )
+    readings: list[str] = Field(
+        default_factory=list,
+        description="When the packet gives two or more readings for this one figure (a figure "
+        "and a dash, say): each as written, in order; the value is then left empty",
+    )
 
 
 class Target(Model):
@@ -131,7 +145,12 @@ class Target(Model):
     text: str | None = Field(default=None, description="Qualitative target text, e.g. 随時実施")
     plan: TargetSlot
     target: TargetSlot
-    actual: TargetSlot
+    actual: TargetSlot = Field(description="The actual of the report year")
+    actuals: list[TargetSlot] = Field(
+        default_factory=list,
+        description="Every actual the packet gives, one per fiscal year, oldest first (the "
+        "report year's too: a packet of a plan's later years may carry one 実績 column per year)",
+    )
     raw: list[str] = Field(description="Every source cell this target was read from, in order")
     lines: list[int]
 

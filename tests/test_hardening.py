@@ -27,7 +27,7 @@ from extractor.errors import (
     UnreadableInputError,
 )
 from extractor.normalize.dates import DateContext, find_dates
-from extractor.normalize.targets import read_cell
+from extractor.normalize.figures import read_cell
 from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
 from tests.packets import ROOT, h24_rows, h24_text, join_rows, write_packet

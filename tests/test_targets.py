@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from extractor.models import Target
-from extractor.normalize.targets import SlotYears, TargetCell, build_targets, read_cell
+from extractor.normalize.figures import read_cell
+from extractor.normalize.targets import SlotYears, TargetCell, build_targets
 from extractor.settings import ExtractSettings
 from extractor.vocabulary import CellSlot
 
@@ -69,7 +70,7 @@ def test_a_dash_that_contradicts_a_figure_leaves_the_value_empty() -> None:
     # h24 line 118: the combined cell says 152, the 実績 column says —.
     (target,), codes = targets((0, "plan", "防犯灯新設設置数 9529 10079 152"), (0, "actual", "—"))
     assert figures(target) == (9529, 10079, None)
-    assert target.actual.raw == "152 | —"
+    assert (target.actual.raw, target.actual.readings) == (None, ["152", "—"])
     assert codes == ["target_slot_conflict"]
 
 

@@ -143,7 +143,9 @@ class ActivityBuilder:
         targets: list[Target] = []
         for part in self.record.parts:
             cells = [
-                TargetCell(cell.text, TARGET_AREA[role], row_index, cell.line, cell.column)
+                TargetCell(
+                    cell.text, TARGET_AREA[role], row_index, cell.line, cell.column, cell.year
+                )
                 for row_index, row in enumerate(part)
                 for role, cell in row.cells
                 if role in TARGET_AREA and not cell.spanned

@@ -3,17 +3,15 @@
 The cells come as one cell (`1回 2回 1回`, `― 3000 1250`), spread over the 21 / 25 / 実績
 columns and over continuation rows, or with the label and numbers in one cell. Values are
 placed by their column; three figures in one cell are plan, target, actual, a dash among
-them standing for its own slot. Anything else that cannot be placed for certain keeps its
-raw text and yields a warning.
+them standing for its own slot. A packet of a plan's later years may give one 実績 column
+per year: each figure goes to its year's actual (`actuals`), the report year's being
+`actual`. Two readings of one figure are kept as `readings`, never chosen between; anything
+else that cannot be placed for certain keeps its raw text and yields a warning.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from decimal import Decimal
-from functools import lru_cache
-from typing import Literal
 
 from extractor.models import (
     ExtractionWarning,
@@ -23,31 +21,23 @@ from extractor.models import (
     TargetKind,
     TargetSlot,
 )
+from extractor.normalize.figures import (
+    LABEL_UNIT,
+    PER_PERIOD,
+    Reading,
+    Value,
+    read_cell,
+    split_label_unit,
+)
 from extractor.normalize.text import (
-    DASHES,
     clean,
     is_dash,
-    nfkc_with_offsets,
-    remove_wrap_spaces,
 )
 from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
 from extractor.vocabulary import CellSlot, Slot
 
 SLOTS: tuple[Slot, ...] = ("plan", "target", "actual")
-ReadingKind = Literal["dash", "values", "label_values", "label", "text"]
-# Unit fallback: a short run of kanji/katakana after a number (no hiragana: 3年で統一 is prose).
-GENERIC_UNIT = r"[%‰\u30A0-\u30FF\u4E00-\u9FFF々ヶヵ]{1,4}"
-NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-# A dash standing for one slot among figures (`― 3000 1250`): whitespace on both sides.
-SLOT_DASH = rf"(?<!\S)[{DASHES}]+(?!\S)"
-LABEL_UNIT = re.compile(r"/\s*([^\s/]{1,3})$")
-LABEL_SEPARATOR = re.compile(r"\s*[:：]\s*")
-# A label that names a count ends like this (件数, 人数, 率…).
-COUNTED = re.compile(r"(数|率|割合|量|額)$")
-PER_PERIOD = {"年", "月", "週", "日", "年度"}
-# A digit-free text this long before figures is read as their label (民間助成応募件数団体4件).
-MIN_BARE_LABEL = 4
 
 
 @dataclass(frozen=True)
@@ -59,6 +49,7 @@ class TargetCell:
     row: int
     line: int
     column: int
+    year: int | None = None  # for a cell of a 実績 column: that column's fiscal year
 
 
 @dataclass(frozen=True)
@@ -71,117 +62,18 @@ class SlotYears:
         return {"plan": self.plan, "target": self.target, "actual": self.actual}[slot]
 
 
-@dataclass(frozen=True)
-class Value:
-    """One figure as written; a dash among figures has no number."""
-
-    number: Number | None
-    unit: str | None
-    raw: str
-
-
-@dataclass(frozen=True)
-class Reading:
-    """What one target cell holds."""
-
-    kind: ReadingKind
-    values: tuple[Value, ...] = ()
-    label: str | None = None
-    text: str = ""
-
-
-@dataclass(frozen=True)
-class _Patterns:
-    value: re.Pattern[str]
-    values_only: re.Pattern[str]
-    labelled: re.Pattern[str]
-
-
-@lru_cache(maxsize=8)
-def _patterns(units: tuple[str, ...]) -> _Patterns:
-    unit_alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
-    unit = rf"(?:{unit_alternatives}|{GENERIC_UNIT})"
-    token = rf"(?:(?:{NUMBER})\s*{unit}?|{SLOT_DASH})"
-    figures = rf"(?=.*\d)(?:{token}\s*)+"
-    return _Patterns(
-        value=re.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>{unit})?|(?P<dash>{SLOT_DASH})"),
-        values_only=re.compile(rf"^\s*{figures}$"),
-        labelled=re.compile(rf"^(?P<label>.*?\D)\s*(?P<values>{figures})$"),
-    )
-
-
-def parse_number(text: str) -> Number:
-    """Given digits with optional thousands separators and decimals, return int or float."""
-    number = Decimal(text.replace(",", ""))
-    return (
-        int(number) if number == number.to_integral_value() and "." not in text else float(number)
-    )
-
-
-def _values(
-    original: str,
-    normalized: str,
-    offsets: list[int],
-    value_pattern: re.Pattern[str],
-    start: int = 0,
-) -> tuple[Value, ...]:
-    """Given a cell and its NFKC form, return the figures from `start` on, raw from the cell."""
-    values = []
-    for match in value_pattern.finditer(normalized, start):
-        raw = original[offsets[match.start()] : offsets[match.end() - 1] + 1].strip()
-        if match.group("dash"):
-            values.append(Value(None, None, raw))
-        else:
-            values.append(Value(parse_number(match.group("num")), match.group("unit"), raw))
-    return tuple(values)
-
-
-def _split_label_unit(label: str, settings: ExtractSettings) -> tuple[str, str | None]:
-    """Given a label, return it without a unit word written after it and that unit:
-    民間助成応募件数：団体 counts in 団体. The rest must still read as a label."""
-    if "/" in label:
-        return label, None
-    head = LABEL_SEPARATOR.sub("", label)
-    for unit in sorted(settings.target_units, key=len, reverse=True):
-        if head.endswith(unit) and len(head) > len(unit):
-            rest = head[: -len(unit)]
-            if COUNTED.search(rest):
-                return rest, unit
-    return label, None
-
-
-def read_cell(text: str, settings: ExtractSettings) -> Reading:
-    """Given the text of a target cell, return what it holds."""
-    cleaned = clean(text)
-    if is_dash(cleaned):
-        return Reading("dash", text=cleaned)
-    normalized, offsets = nfkc_with_offsets(cleaned)
-    patterns = _patterns(settings.target_units)
-    if patterns.values_only.match(normalized):
-        return Reading(
-            "values", _values(cleaned, normalized, offsets, patterns.value), text=cleaned
-        )
-    label_match = patterns.labelled.match(normalized)
-    if label_match:
-        label = remove_wrap_spaces(label_match.group("label"))
-        looks_like_label = re.search(settings.target_label_pattern, label) or (
-            len(label) >= MIN_BARE_LABEL and not re.search(r"\d", label)
-        )
-        if looks_like_label:
-            start = label_match.start("values")
-            values = _values(cleaned, normalized, offsets, patterns.value, start)
-            return Reading("label_values", values, label, cleaned)
-    if not re.search(r"\d", normalized) and re.search(settings.target_label_pattern, normalized):
-        return Reading("label", label=remove_wrap_spaces(cleaned), text=cleaned)
-    return Reading("text", text=cleaned)
-
-
 @dataclass
 class _SlotDraft:
     raw: str | None = None
     value: Number | None = None
     unit: str | None = None
     line: int = 0
+    qualifier: str | None = None
+    readings: list[str] = field(default_factory=list)  # two or more readings: no value
+
+    @property
+    def given(self) -> bool:
+        return self.raw is not None or bool(self.readings)
 
 
 @dataclass
@@ -191,12 +83,18 @@ class TargetDraft:
     label: str | None = None
     text: str | None = None
     slots: dict[Slot, _SlotDraft] = field(default_factory=lambda: {s: _SlotDraft() for s in SLOTS})
+    # The actuals of other years than the report year's, by fiscal year.
+    earlier: dict[int, _SlotDraft] = field(default_factory=dict)
     raw: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)
     unplaced: bool = False
 
+    def all_slots(self) -> list[tuple[Slot, _SlotDraft]]:
+        """Every slot with its name: plan, target, the actual and the other years' actuals."""
+        return [*self.slots.items(), *(("actual", s) for s in self.earlier.values())]
+
     def has_figures(self) -> bool:
-        return any(slot.raw is not None for slot in self.slots.values())
+        return any(slot.given for _, slot in self.all_slots())
 
     def touch(self, cell: TargetCell) -> None:
         self.raw.append(clean(cell.text))
@@ -237,21 +135,31 @@ class _TargetReader:
             return current.text is not None
         return current.label is not None
 
-    def assign(self, slot: Slot, raw: str, value: Value | None, line: int) -> None:
-        target = self.draft()
-        existing = target.slots[slot]
-        if existing.raw is None:
+    def _slot_of(self, target: TargetDraft, slot: Slot, year: int | None) -> _SlotDraft:
+        """The slot a figure goes to: an actual of another year than the report year's
+        goes to that year's."""
+        report = self.years.actual
+        if slot == "actual" and year is not None and report is not None and year != report:
+            return target.earlier.setdefault(year, _SlotDraft())
+        return target.slots[slot]
+
+    def assign(
+        self, slot: Slot, raw: str, value: Value | None, line: int, year: int | None = None
+    ) -> None:
+        existing = self._slot_of(self.draft(), slot, year)
+        if not existing.given:
             existing.raw = raw
             existing.value = value.number if value else None
             existing.unit = value.unit if value else None
+            existing.qualifier = value.qualifier if value else None
             existing.line = line
             return
-        if existing.raw == raw or (is_dash(existing.raw) and is_dash(raw)):
+        readings = existing.readings or [existing.raw or ""]
+        if raw in readings or all(is_dash(r) for r in [*readings, raw]):
             return
-        self.warn(WarningCode.TARGET_SLOT_CONFLICT, line, slot=slot, first=existing.raw, second=raw)
-        existing.raw = f"{existing.raw} | {raw}"
-        existing.value = None
-        existing.unit = None
+        self.warn(WarningCode.TARGET_SLOT_CONFLICT, line, slot=slot, first=readings[0], second=raw)
+        existing.readings = [*readings, raw]
+        existing.raw = existing.value = existing.unit = existing.qualifier = None
 
     def read(self, cell: TargetCell, reading: Reading, slot: Slot) -> None:
         if reading.kind in ("label", "label_values"):
@@ -268,12 +176,13 @@ class _TargetReader:
             self.draft(starts=reading).text = reading.text
         target = self.draft()
         target.touch(cell)
+        other_year = cell.year is not None and cell.year != self.years.actual
         if reading.kind == "dash":
-            self.assign(slot, reading.text, None, cell.line)
+            self.assign(slot, reading.text, None, cell.line, cell.year)
         elif reading.kind in ("values", "label_values"):
             if len(reading.values) == 1:
-                self.assign(slot, reading.values[0].raw, reading.values[0], cell.line)
-            elif len(reading.values) == len(SLOTS):
+                self.assign(slot, reading.values[0].raw, reading.values[0], cell.line, cell.year)
+            elif len(reading.values) == len(SLOTS) and not (slot == "actual" and other_year):
                 for each, value in zip(SLOTS, reading.values, strict=True):
                     self.assign(each, value.raw, value, cell.line)
             else:
@@ -294,14 +203,14 @@ class _TargetReader:
     def _unit(self, draft: TargetDraft) -> str | None:
         """A target's unit: a unit word after its label, else its figures' one unit, else a
         /unit suffix of its label (サービス利用者数/人); a figure without it is warned."""
-        label, label_unit = _split_label_unit(draft.label or "", self.settings)
+        label, label_unit = split_label_unit(draft.label or "", self.settings)
         if label_unit:
             draft.label = label
             return label_unit
-        units = {s.unit for s in draft.slots.values() if s.value is not None and s.unit}
+        units = {s.unit for _, s in draft.all_slots() if s.value is not None and s.unit}
         if len(units) == 1:
             unit = units.pop()
-            for name, slot in draft.slots.items():
+            for name, slot in draft.all_slots():
                 if slot.value is not None and not slot.unit:
                     self.warn(
                         WarningCode.TARGET_UNIT_MISSING,
@@ -320,7 +229,7 @@ class _TargetReader:
 
     def _target(self, draft: TargetDraft) -> Target:
         unit = self._unit(draft)
-        has_values = any(s.value is not None for s in draft.slots.values())
+        has_values = any(s.value is not None for _, s in draft.all_slots())
         planned = any(draft.slots[s].value is not None for s in ("plan", "target"))
         kind: TargetKind
         if draft.text is not None and not planned:
@@ -340,19 +249,32 @@ class _TargetReader:
             plan=self._slot(draft, "plan"),
             target=self._slot(draft, "target"),
             actual=self._slot(draft, "actual"),
+            actuals=self._actuals(draft),
             raw=draft.raw,
             lines=draft.lines,
         )
 
     def _slot(self, draft: TargetDraft, name: Slot) -> TargetSlot:
-        slot = draft.slots[name]
+        return self._model(draft.slots[name], self.years.of(name))
+
+    def _model(self, slot: _SlotDraft, year: int | None) -> TargetSlot:
         return self.shared.get(
             TargetSlot,
-            fiscal_year=self.years.of(name),
+            fiscal_year=year,
             value=slot.value,
             raw=slot.raw,
             unit=slot.unit,
+            qualifier=slot.qualifier,
+            readings=tuple(slot.readings),
         )
+
+    def _actuals(self, draft: TargetDraft) -> list[TargetSlot]:
+        """Every actual the packet gives for the target, one per fiscal year, oldest first."""
+        found: list[tuple[int | None, _SlotDraft]] = list(draft.earlier.items())
+        if draft.slots["actual"].given:
+            found.append((self.years.actual, draft.slots["actual"]))
+        found.sort(key=lambda item: (item[0] is None, item[0] or 0))
+        return [self._model(slot, year) for year, slot in found]
 
 
 def _realign(row: list[tuple[TargetCell, Reading]]) -> list[CellSlot] | None:

@@ -114,9 +114,9 @@ def _slot_text(value: Number | None, raw: str | None, unit: str | None) -> str:
 
 def _unplaced_text(target: Target) -> str:
     """The figures of a target as the packet writes them, for one the tool could not place."""
-    slots = [target.plan.raw, target.target.raw, target.actual.raw]
-    if any(raw and " | " in raw for raw in slots):
-        return next(raw for raw in slots if raw and " | " in raw)
+    for slot in (target.plan, target.target, target.actual):
+        if slot.readings:
+            return " | ".join(slot.readings)
     return " / ".join(target.raw)
 
 

@@ -24,6 +24,7 @@ class Cell:
     spanned: bool = False  # repeats a cell merged down from a row above (see SourceRow)
     header: str | None = None  # for a column the tool does not know: its header text
     ref: str | None = None  # in a workbook, the cell's reference (基本目標1!E12)
+    year: int | None = None  # for a cell of a 実績 column: that column's fiscal year
 
 
 @dataclass(frozen=True, slots=True)

@@ -117,10 +117,18 @@ def _years(header: Header, context: Context) -> None:
     table.results_fiscal_year = by_role.get(Role.COUNCIL_RESULTS) or by_role.get(Role.CITY_RESULTS)
     table.plans_fiscal_year = by_role.get(Role.COUNCIL_PLANS) or by_role.get(Role.CITY_PLANS)
     reference = table.results_fiscal_year or context.reference_year
+    actual_years = []
     for column in table.columns:
         if column.role == Role.ACTUAL:
             column.fiscal_year = fiscal_year_in(column.header, context.era, reference)
-            by_role[Role.ACTUAL] = column.fiscal_year
+            actual_years.append(column.fiscal_year)
+    # One 実績 column per year so far in a plan's later packets: the report year's is the
+    # actual; without it, the latest year's (and the headers are warned about below).
+    known = [year for year in actual_years if year]
+    if table.results_fiscal_year in known:
+        by_role[Role.ACTUAL] = table.results_fiscal_year
+    elif known:
+        by_role[Role.ACTUAL] = max(known)
     table.actual_fiscal_year = by_role.get(Role.ACTUAL) or table.results_fiscal_year
     pairs = (
         (Role.COUNCIL_RESULTS, Role.CITY_RESULTS, "the results of the council and the city"),
@@ -178,19 +186,37 @@ def read_subheader(table: TableLayout, cells: list[Cell], context: Context) -> S
         years[0] = resolve_year(found[0], reference, context.era)
     new = result.table
     new.subheader_line = cells[0].line
-    for position, (cell, _token) in enumerate(ordered):
-        if position > 1:
+    for position, (cell, token) in enumerate(ordered):
+        column = new.columns[cell.column]
+        if position < 2:
+            column.role = (Role.PLAN, Role.TARGET)[position]
+            column.fiscal_year, column.subheader = years[position], clean(cell.text)
+            result.placed += 1
+        elif token is not None and (
+            column.role == Role.EXTRA or (column.role == Role.ACTUAL and not column.fiscal_year)
+        ):
+            # A year under 実績 (one 実績 header over a column per year): that column's year.
+            column.role, column.subheader = Role.ACTUAL, clean(cell.text)
+            column.fiscal_year = resolve_year(token, reference, context.era)
+            result.placed += 1
+        else:
             result.unmapped.append(cell)
             result.warnings.append(
                 _warning(cell.line, cell.page, WarningCode.UNEXPECTED_SUBHEADER, text=cell.text)
             )
-            continue
-        column = new.columns[cell.column]
-        column.role = (Role.PLAN, Role.TARGET)[position]
-        column.fiscal_year, column.subheader = years[position], clean(cell.text)
-        result.placed += 1
     new.plan_fiscal_year, new.target_fiscal_year = years
+    _actual_year(new)
     for column in new.columns:
         if column.role == Role.ACTUAL:
             column.fiscal_year = column.fiscal_year or new.actual_fiscal_year
     return result
+
+
+def _actual_year(table: TableLayout) -> None:
+    """Given a table whose 実績 columns know their years, set its actual's year: the report
+    year's column, else the latest (a packet of a plan's later years has one per year)."""
+    known = [c.fiscal_year for c in table.columns if c.role == Role.ACTUAL and c.fiscal_year]
+    if table.results_fiscal_year in known:
+        table.actual_fiscal_year = table.results_fiscal_year
+    elif known:
+        table.actual_fiscal_year = max(known)

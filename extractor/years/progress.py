@@ -56,7 +56,7 @@ class Judgement(BaseModel):
 def unplaced(target: Target) -> bool:
     """Given a target, return whether one of its figures could not be placed for certain."""
     slots = (target.plan, target.target, target.actual)
-    conflict = any(slot.raw is not None and " | " in slot.raw for slot in slots)
+    conflict = any(len(slot.readings) > 1 for slot in (*slots, *target.actuals))
     placed = any(slot.raw is not None for slot in slots)
     figures = any(re.search(r"\d", raw) for raw in target.raw)
     return conflict or (target.kind == "numeric" and not placed and figures)
