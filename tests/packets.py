@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,3 +76,55 @@ def era_crossing_packet() -> str:
     text = text.replace("\t21~25\t", "\t30~4\t")
     text = text.replace("\t22~25\t", "\tR元~R4\t")
     return text.replace("\t23~25\t", "\tR2~R4\t")
+
+
+ACTUAL_HEADER = re.compile(r"^\s*(?:平成)?\d+年度\s*実績\s*$")
+FIGURE = re.compile(r"^(\d+(?:\.\d+)?)(\D*)$")
+
+
+def bumped(cell: str) -> str:
+    """A figure one more than the cell's (`1回` → `2回`); anything else as it is."""
+    match = FIGURE.match(cell.strip())
+    if not match:
+        return cell
+    number = match.group(1)
+    value = float(number) + 1 if "." in number else int(number) + 1
+    return f"{value}{match.group(2)}"
+
+
+def with_actual_columns(
+    text: str,
+    earlier: str = "23年度 実績",
+    later_first: bool = False,
+    earlier_cell: Callable[[str, int], str] = lambda cell, line: cell,
+    insert: bool = True,
+) -> str:
+    """Rewrite h24 as the next year's packet (reporting 平成24年度) whose tables carry the
+    actual of 平成23年度 (the figures h24 gives, through `earlier_cell`) in a column of its
+    own beside 24年度 実績 (each figure one more: `bumped`). With `insert=False`, the
+    ordinary packet of that year: the 24年度 column alone.
+
+    h24's drifted rows (a row shifted by a cell, figures run past 実績) keep their drift:
+    the new column goes where that row's 実績 cell is, and holds nothing there."""
+    rows = [line.split("\t") for line in shift_packet(text, 24, 21).split("\n")]
+    column = schedule = width = None
+    for number, cells in enumerate(rows, start=1):
+        headers = [i for i, cell in enumerate(cells) if ACTUAL_HEADER.match(cell)]
+        if headers:
+            column, width, schedule = headers[0], len(cells), cells.index("年次計画")
+            at, new, old = column, cells[column], earlier
+        elif column is None or len(cells) != width:
+            column = None if len(cells) <= 1 else column
+            continue
+        else:
+            assert schedule is not None
+            found = next((i for i, c in enumerate(cells) if re.fullmatch(r"\d+~\d+", c)), None)
+            at = column + (found - schedule if found is not None else 0)
+            drifted = at != column or any(c.strip() for c in cells[at + 1 :])
+            new = bumped(cells[at])
+            old = "" if drifted or not cells[at].strip() else earlier_cell(cells[at], number)
+        if not insert:
+            cells[at] = new
+            continue
+        cells[at : at + 1] = [new, old] if later_first else [old, new]
+    return "\n".join("\t".join(cells) for cells in rows)

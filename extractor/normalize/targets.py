@@ -93,8 +93,12 @@ class TargetDraft:
         """Every slot with its name: plan, target, the actual and the other years' actuals."""
         return [*self.slots.items(), *(("actual", s) for s in self.earlier.values())]
 
-    def has_figures(self) -> bool:
-        return any(slot.given for _, slot in self.all_slots())
+    def has_figures(self, beside: int | None = None) -> bool:
+        """Whether the target has figures; those of another year's actual on the line
+        `beside` do not count (a label after them on that line is still this target's)."""
+        return any(s.given for s in self.slots.values()) or any(
+            s.given and s.line != beside for s in self.earlier.values()
+        )
 
     def touch(self, cell: TargetCell) -> None:
         self.raw.append(clean(cell.text))
@@ -116,24 +120,26 @@ class _TargetReader:
     def warn(self, code: WarningCode, line: int, **args: WarningArg) -> None:
         self.warnings.append(ExtractionWarning.make(code, args, line=line))
 
-    def draft(self, starts: Reading | None = None) -> TargetDraft:
-        """Return the target being read, first starting a new one if `starts` opens one."""
-        if self.current is None or (starts is not None and self._opens_new(starts)):
+    def draft(self, starts: Reading | None = None, line: int | None = None) -> TargetDraft:
+        """Return the target being read, first starting a new one if `starts` (on `line`)
+        opens one."""
+        if self.current is None or (starts is not None and self._opens_new(starts, line)):
             if self.current is not None:
                 self.done.append(self.current)
             self.current = TargetDraft()
         return self.current
 
-    def _opens_new(self, reading: Reading) -> bool:
+    def _opens_new(self, reading: Reading, line: int | None) -> bool:
         """A label or text opens a new target unless the current one can still take it:
         a label joins a target that has only qualitative text, text joins a bare label."""
         current = self.current
         assert current is not None
-        if current.has_figures():
+        if current.has_figures(beside=line):
             return True
         if reading.kind == "text":
             return current.text is not None
-        return current.label is not None
+        # The same label again on a line (in each year's 実績 column) is the same target.
+        return current.label is not None and current.label != reading.label
 
     def _slot_of(self, target: TargetDraft, slot: Slot, year: int | None) -> _SlotDraft:
         """The slot a figure goes to: an actual of another year than the report year's
@@ -163,7 +169,7 @@ class _TargetReader:
 
     def read(self, cell: TargetCell, reading: Reading, slot: Slot) -> None:
         if reading.kind in ("label", "label_values"):
-            target = self.draft(starts=reading)
+            target = self.draft(starts=reading, line=cell.line)
             if target.text is not None and target.label is None and reading.kind == "label_values":
                 self.warn(
                     WarningCode.TARGET_LABEL_IN_VALUE_CELL,
@@ -173,7 +179,7 @@ class _TargetReader:
                 )
             target.label = reading.label
         elif reading.kind == "text":
-            self.draft(starts=reading).text = reading.text
+            self.draft(starts=reading, line=cell.line).text = reading.text
         target = self.draft()
         target.touch(cell)
         other_year = cell.year is not None and cell.year != self.years.actual
