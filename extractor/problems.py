@@ -30,6 +30,7 @@ class WarningCode(StrEnum):
     UNEXPECTED_SUBHEADER = "unexpected_subheader"
     HEADER_YEAR_MISMATCH = "header_year_mismatch"
     PLAN_PERIOD_MISMATCH = "plan_period_mismatch"
+    PLAN_PERIOD_ASSUMED = "plan_period_assumed"
     ROW_SHIFTED = "row_shifted"
     ROW_MISALIGNED = "row_misaligned"
     DUPLICATE_ROW_MERGED = "duplicate_row_merged"
@@ -100,11 +101,12 @@ SPECS: dict[WarningCode, Spec] = {
         quoted=("text",),
     ),
     C.UNKNOWN_COLUMN: Spec(
-        N_("column {column} header {header} is not one this tool knows; its cells are kept "
-           "with their activity under `extra`"),
+        N_("column header {header} is not one this tool knows ({kind} {places}); its cells "
+           "are kept with their activity under `extra`"),
         N_("Check the new column: the tool does not know its header, so its cells are kept "
            "as written with each activity (`extra`)."),
         quoted=("header",),
+        terms=("kind",),
     ),
     C.UNMAPPED_CELL: Spec(
         N_("a cell in column {column} has no header; kept in unmapped: {text}"),
@@ -122,6 +124,13 @@ SPECS: dict[WarningCode, Spec] = {
         N_("Check the table headers: they name different fiscal years, so some figures may "
            "belong to another year than the one given."),
         terms=("what",),
+    ),
+    C.PLAN_PERIOD_ASSUMED: Spec(
+        N_("the table has no plan years under its plan targets; the packet's plan period "
+           "{start}–{end} is used (from {source})"),
+        N_("Check the table: it does not say its plan years, so those the packet states "
+           "elsewhere were taken for its targets."),
+        terms=("source",),
     ),
     C.PLAN_PERIOD_MISMATCH: Spec(
         N_("the plan period {start}–{end} does not contain the report year {year}"),
@@ -246,6 +255,14 @@ SPECS: dict[WarningCode, Spec] = {
 
 # Words that arguments take, marked for the catalog.
 TERMS = (
+    N_("line"),
+    N_("lines"),
+    N_("page"),
+    N_("pages"),
+    N_("cell"),
+    N_("cells"),
+    N_("the other tables"),
+    N_("the cover"),
     N_("rows"),
     N_("columns"),
     N_("rows and columns"),

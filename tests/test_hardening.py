@@ -150,7 +150,7 @@ def test_the_limits_can_be_raised(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.exit_code == 0, result.stderr
     result = CliRunner().invoke(main, ["extra.txt"])
     assert result.exit_code == 0, result.stderr
-    assert "column 15 header '備考' is not one this tool knows" in result.stderr
+    assert "column header '備考' is not one this tool knows (line 19)" in result.stderr
 
 
 # --- property tests ---------------------------------------------------------------------------

@@ -85,7 +85,8 @@ def test_an_unknown_header_is_kept_or_refused_when_strict() -> None:
     texts = [*H24_HEADER, "備考"]
     header = read_header(SourceRow(19, tuple(texts)), texts, (None, None), CONTEXT)
     assert header.table.columns[-1].role == Role.OTHER
-    assert [(w.code, w.args["column"]) for w in header.warnings] == [("unknown_column", 15)]
+    assert [(u.header, u.column, u.line) for u in header.unknown] == [("備考", 14, 19)]
+    assert header.warnings == []
     strict = Context(path="p.txt", era="平成", reference_year=2012, strict=True)
     with pytest.raises(MalformedPacketError, match="column 15 header '備考'"):
         read_header(SourceRow(19, tuple(texts)), texts, (None, None), strict)

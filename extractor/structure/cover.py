@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 from extractor import eras
-from extractor.normalize.dates import find_dates
+from extractor.normalize.dates import find_dates, parse_year_range
 from extractor.normalize.text import clean, nfkc
 from extractor.sources import SourceRow
 from extractor.structure.headers import squeeze
-from extractor.structure.layout import Cell, Cover, GoalRef
+from extractor.structure.layout import Cell, Cover, GoalRef, PlanPeriod
 
 BASIC_GOAL = re.compile(r"^基本目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
 ACTIVITY_GOAL = re.compile(r"^活動目標\s*(\d+)\s*[:：.．]?\s*(.*)$")
@@ -93,6 +93,26 @@ def read_cover(cells: list[Cell]) -> Cover:
         else:
             cover.title_parts.append(cell)
     return cover
+
+
+PERIOD = re.compile(
+    rf"(?P<a>(?:{eras.names_pattern()}|[{eras.letters()}])?\.?\s*(?:元|\d{{1,4}}))\s*年?度?\s*"
+    rf"[~〜\-–]\s*(?P<b>(?:{eras.names_pattern()}|[{eras.letters()}])?\.?\s*(?:元|\d{{1,4}}))\s*年度"
+)
+
+
+def cover_plan_period(
+    lines: list[Cell], era: str | None, reference: int | None
+) -> PlanPeriod | None:
+    """Given the cover's lines, return the plan period one of them states (平成21年度～25年度,
+    H21~H25年度), read forward in the eras nearest the packet's year."""
+    for cell in lines:
+        match = PERIOD.search(nfkc(clean(cell.text)))
+        if match:
+            span = parse_year_range(f"{match.group('a')}~{match.group('b')}", reference, era)
+            if span and span.start and span.end and not span.reversed:
+                return PlanPeriod(span.start, span.end, "the cover")
+    return None
 
 
 def cover_fiscal_year(cover: Cover) -> int | None:

@@ -45,6 +45,15 @@ class HeaderColumn:
     subheader: str | None = None
 
 
+@dataclass(frozen=True)
+class PlanPeriod:
+    """A plan's start and target years, and where the packet states them."""
+
+    start: int
+    end: int
+    source: str  # "the other tables" or "the cover"
+
+
 @dataclass
 class TableLayout:
     """A table's header: which column holds what, and the years the header names."""

@@ -25,6 +25,7 @@ from extractor.settings import ExtractSettings
 from extractor.sources import SourceDocument, SourceRow
 from extractor.structure.cover import (
     cover_fiscal_year,
+    cover_plan_period,
     document_era,
     is_page_title,
     is_report_title,
@@ -41,7 +42,14 @@ from extractor.structure.layout import (
     TableLayout,
 )
 from extractor.structure.records import group_row, map_row
-from extractor.structure.tables import Context, read_header, read_subheader
+from extractor.structure.tables import (
+    Context,
+    UnknownColumn,
+    fill_plan_period,
+    read_header,
+    read_subheader,
+    unknown_column_warnings,
+)
 
 
 @dataclass
@@ -94,6 +102,9 @@ def reconstruct(document: SourceDocument, settings: ExtractSettings) -> Layout:
     for row in document.rows:
         walk.read(row)
     found = walk.found
+    found.warnings.extend(unknown_column_warnings(walk.unknown, document.format))
+    cover_period = cover_plan_period(found.cover_lines, walk.era, walk.place.reference_year)
+    found.warnings.extend(fill_plan_period(found.tables, cover_period))
     if not found.records:
         raise NotAPacketError(
             N_("{path}: no activity rows under the table headers; is this the whole packet?"),
@@ -120,6 +131,7 @@ class _Walk:
         self.document, self.settings = document, settings
         self.era = document_era(document.rows)
         self.found, self.place = _Found(), _Place()
+        self.unknown: list[UnknownColumn] = []
         self.cell_count = 0
         self.last_line = max((r.line for r in document.rows if not r.is_blank()), default=0)
 
@@ -207,6 +219,7 @@ class _Walk:
         )
         header = read_header(row, texts, goals, self.context())
         found.warnings.extend(header.warnings)
+        self.unknown.extend(header.unknown)
         found.tables.append(header.table)
         found.placed["headers"] += count
         place.table, place.seen_header = header.table, True

@@ -3,6 +3,7 @@ years the header names, and the 計画目標 sub-header with the plan's start an
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from extractor.errors import MalformedPacketError
@@ -13,7 +14,7 @@ from extractor.normalize.text import clean
 from extractor.problems import WarningArg, WarningCode
 from extractor.sources import SourceRow
 from extractor.structure.headers import fiscal_year_in, header_role
-from extractor.structure.layout import Cell, GoalRef, HeaderColumn, Role, TableLayout
+from extractor.structure.layout import Cell, GoalRef, HeaderColumn, PlanPeriod, Role, TableLayout
 
 # Columns whose header names a fiscal year with its era: (平成23年度実施状況).
 YEAR_ROLES = (Role.COUNCIL_RESULTS, Role.COUNCIL_PLANS, Role.CITY_RESULTS, Role.CITY_PLANS)
@@ -29,12 +30,25 @@ class Context:
     strict: bool = False
 
 
+@dataclass(frozen=True)
+class UnknownColumn:
+    """A header the tool does not know, where it stands (warned about once per packet)."""
+
+    header: str
+    column: int  # 0-based
+    line: int
+    page: int | None
+    ref: str | None  # in a workbook, the header cell (基本目標1!O4)
+
+
 @dataclass
 class Header:
-    """A table read from its header row, with the warnings reading it gave."""
+    """A table read from its header row, with the warnings reading it gave and the headers
+    it does not know."""
 
     table: TableLayout
     warnings: list[ExtractionWarning] = field(default_factory=list)
+    unknown: list[UnknownColumn] = field(default_factory=list)
 
 
 def _warning(
@@ -84,9 +98,7 @@ def _unknown_column(
             column=index + 1,
             header=Quoted(text),
         )
-    header.warnings.append(
-        _warning(row.line, row.page, WarningCode.UNKNOWN_COLUMN, column=index + 1, header=text)
-    )
+    header.unknown.append(UnknownColumn(text, index, row.line, row.page, row.reference(index)))
     return Role.OTHER
 
 
@@ -220,3 +232,84 @@ def _actual_year(table: TableLayout) -> None:
         table.actual_fiscal_year = table.results_fiscal_year
     elif known:
         table.actual_fiscal_year = max(known)
+
+
+def unknown_column_warnings(
+    found: list[UnknownColumn], source_format: str
+) -> list[ExtractionWarning]:
+    """Given every unknown header of a packet, return one warning per distinct header,
+    naming each table it heads: by line (text), page (PDF) or header cell (workbook)."""
+    by_header: dict[str, list[UnknownColumn]] = {}
+    for unknown in found:
+        by_header.setdefault(unknown.header, []).append(unknown)
+    warnings = []
+    for header, places in by_header.items():
+        first = places[0]
+        if source_format in ("xlsx", "xls"):
+            kind, where = "cell", [p.ref or "" for p in places]
+        elif source_format == "pdf":
+            kind, where = "page", list(dict.fromkeys(str(p.page) for p in places))
+        else:
+            kind, where = "line", [str(p.line) for p in places]
+        kind += "s" if len(where) > 1 else ""
+        warning = ExtractionWarning.make(
+            WarningCode.UNKNOWN_COLUMN,
+            {
+                "header": header,
+                "column": first.column + 1,
+                "count": len(places),
+                "kind": kind,
+                "places": ", ".join(where),
+            },
+            line=first.line,
+            page=first.page,
+        )
+        warnings.append(warning)
+    return warnings
+
+
+def packet_plan_period(tables: list[TableLayout], cover: PlanPeriod | None) -> PlanPeriod | None:
+    """Given a packet's tables, return the plan period most of those stating one agree on,
+    else the one its cover states."""
+    stated = Counter(
+        (t.plan_fiscal_year, t.target_fiscal_year)
+        for t in tables
+        if t.plan_fiscal_year and t.target_fiscal_year
+    )
+    if stated:
+        (start, end), _count = stated.most_common(1)[0]
+        assert start is not None and end is not None
+        return PlanPeriod(start, end, "the other tables")
+    return cover
+
+
+def fill_plan_period(
+    tables: list[TableLayout], cover: PlanPeriod | None
+) -> list[ExtractionWarning]:
+    """Given a packet's tables and the plan period its cover states, give each table of
+    targets without plan years of its own the packet's plan period, with a warning naming
+    the table; return the warnings."""
+    period = packet_plan_period(tables, cover)
+    warnings: list[ExtractionWarning] = []
+    for table in tables:
+        if table.targets_start is None or table.plan_fiscal_year or table.target_fiscal_year:
+            continue
+        if period is None:
+            continue
+        table.plan_fiscal_year, table.target_fiscal_year = period.start, period.end
+        for column in table.columns:
+            if column.role == Role.PLAN:
+                column.fiscal_year = period.start
+            elif column.role == Role.TARGET:
+                column.fiscal_year = period.end
+        warnings.append(
+            _warning(
+                table.line,
+                table.page,
+                WarningCode.PLAN_PERIOD_ASSUMED,
+                start=period.start,
+                end=period.end,
+                source=period.source,
+            )
+        )
+    return warnings
