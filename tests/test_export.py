@@ -54,6 +54,7 @@ def counts(dataset: Dataset) -> dict[str, int]:
         "activities": len(dataset.activities),
         "targets": sum(len(a.targets) for a in dataset.activities),
         "dates": sum(len(a.dates) for a in dataset.activities),
+        "actuals": sum(len(t.actuals) for a in dataset.activities for t in a.targets),
         "city_efforts": sum(
             len(c.efforts) + len(c.results) + len(c.plans)
             for a in dataset.activities
@@ -144,7 +145,7 @@ def test_sqlite_counts_and_keys(committed: Dataset, tmp_path: Path) -> None:
     db = sqlite3.connect(path)
     tables = {
         name: db.execute(f'SELECT count(*) FROM "{name}"').fetchone()[0]
-        for name in ("packets", "activities", "targets", "city_efforts", "dates")
+        for name in ("packets", "activities", "targets", "actuals", "city_efforts", "dates")
     }
     assert tables == {"packets": 1, **counts(committed)}
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -195,13 +196,14 @@ def test_datapackage_validates(two_years: list[Path], tmp_path: Path) -> None:
         "packets",
         "activities",
         "targets",
+        "actuals",
         "city_efforts",
         "dates",
     ]
     rows = {r["name"]: len(read_csv(tmp_path / r["path"])) for r in descriptor["resources"]}
     expected = {
         name: sum(counts(d)[name] for d in datasets)
-        for name in ("activities", "targets", "dates", "city_efforts")
+        for name in ("activities", "targets", "actuals", "dates", "city_efforts")
     }
     assert rows == {"packets": 2, **expected}
 
@@ -235,5 +237,6 @@ def test_export_command(h24_file: Path, tmp_path: Path) -> None:
     assert result.stderr.splitlines() == [
         f"wrote {out / 'activities.csv'}",
         f"wrote {out / 'targets.csv'}",
+        f"wrote {out / 'actuals.csv'}",
         f"wrote {out / 'dates.csv'}",
     ]

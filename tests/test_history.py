@@ -195,3 +195,19 @@ def test_qualified_figures_are_judged_by_their_number() -> None:
     assert (judge(above).verdict, judge(above).reason) == ("undetermined", "no_plan")
     strict = target_of("", "20回超", "20回")
     assert judge(strict).verdict == "undetermined"  # 超: 20 is not over 20
+
+
+def test_each_years_actual_is_a_row_in_the_exports(tmp_path: Path) -> None:
+    import sqlite3
+
+    from extractor.export import export
+
+    both = packet(tmp_path, "h25.txt")
+    export([both], lambda dataset: {}, "sqlite", tmp_path / "d.db")
+    db = sqlite3.connect(tmp_path / "d.db")
+    found = db.execute(
+        "SELECT actual_fiscal_year, value FROM actuals JOIN activities USING (fiscal_year, key)"
+        " WHERE name = '地区住民座談会の開催' ORDER BY ordinal"
+    ).fetchall()
+    assert found == [(2011, 20), (2012, 21)]
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []

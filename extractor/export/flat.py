@@ -124,9 +124,17 @@ TARGET_COLUMNS = (
     Field("target_fiscal_year", "integer"),
     Field("target_value", "number"),
     Field("target_raw", "string"),
-    Field("actual_fiscal_year", "integer"),
+    Field("actual_fiscal_year", "integer", "The report year (every year's: the actuals table)"),
     Field("actual_value", "number"),
     Field("actual_raw", "string"),
+    Field("plan_qualifier", "string", "The word the figure is written with: 約, 以上, 年…"),
+    Field("target_qualifier", "string"),
+    Field("actual_qualifier", "string"),
+    Field(
+        "readings",
+        "object",
+        "Figures the packet gives two readings for: slot → each reading as written",
+    ),
 )
 
 TARGETS = TableDef(
@@ -135,6 +143,29 @@ TARGETS = TableDef(
     (ACTIVITY_COLUMNS[0], ACTIVITY_COLUMNS[1], *TARGET_COLUMNS),
     ("fiscal_year", "key", "position"),
     (ACTIVITY_REF,),
+)
+
+TARGET_REF = ForeignKey(
+    ("fiscal_year", "key", "position"), "targets", ("fiscal_year", "key", "position")
+)
+ACTUALS = TableDef(
+    "actuals",
+    "One row per actual a packet gives for a target: a packet of a plan's later years may "
+    "give one per year so far",
+    (
+        ACTIVITY_COLUMNS[0],
+        ACTIVITY_COLUMNS[1],
+        Field("position", "integer", "The target's position within the activity"),
+        Field("ordinal", "integer", "Order within the target's actuals, oldest first, from 1"),
+        Field("actual_fiscal_year", "integer", "The fiscal year the actual is of"),
+        Field("value", "number"),
+        Field("raw", "string"),
+        Field("unit", "string"),
+        Field("qualifier", "string"),
+        Field("readings", "array", "Two or more readings of this one figure, as written"),
+    ),
+    ("fiscal_year", "key", "position", "ordinal"),
+    (TARGET_REF,),
 )
 
 CITY_EFFORTS = TableDef(
@@ -177,7 +208,7 @@ DATES = TableDef(
     (ACTIVITY_REF,),
 )
 
-TABLES = (PACKETS, ACTIVITIES, TARGETS, CITY_EFFORTS, DATES)
+TABLES = (PACKETS, ACTIVITIES, TARGETS, ACTUALS, CITY_EFFORTS, DATES)
 
 
 class Rows:
@@ -244,9 +275,28 @@ def _targets(rows: Rows, year: int, key: str, a: Activity) -> None:
             **{
                 f"{slot}_{part}": getattr(getattr(t, slot), part)
                 for slot in ("plan", "target", "actual")
-                for part in ("fiscal_year", "value", "raw")
+                for part in ("fiscal_year", "value", "raw", "qualifier")
+            },
+            readings={
+                slot: getattr(t, slot).readings
+                for slot in ("plan", "target", "actual")
+                if getattr(t, slot).readings
             },
         )
+        for ordinal, actual in enumerate(t.actuals, start=1):
+            rows.add(
+                ACTUALS,
+                fiscal_year=year,
+                key=key,
+                position=position,
+                ordinal=ordinal,
+                actual_fiscal_year=actual.fiscal_year,
+                value=actual.value,
+                raw=actual.raw,
+                unit=actual.unit,
+                qualifier=actual.qualifier,
+                readings=actual.readings,
+            )
 
 
 def _city(rows: Rows, year: int, key: str, a: Activity) -> None:

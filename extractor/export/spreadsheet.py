@@ -1,4 +1,5 @@
-"""CSV for spreadsheets: activities, targets (the activity's columns repeated) and dates,
+"""CSV for spreadsheets: activities, targets (the activity's columns repeated), every year's
+actuals (one row per target and year) and dates,
 UTF-8 with a byte-order mark so that Excel reads the Japanese, lists one item per line.
 
 A cell that begins with =, +, -, @, a tab or a carriage return would be taken for a formula
@@ -15,10 +16,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from extractor.export.flat import ACTIVITIES, ACTIVITY_COLUMNS, DATES, TARGET_COLUMNS, Row, Rows
+from extractor.export.flat import (
+    ACTIVITIES,
+    ACTIVITY_COLUMNS,
+    ACTUALS,
+    DATES,
+    TARGET_COLUMNS,
+    Row,
+    Rows,
+)
 from extractor.output import write_folder
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# What actuals.csv repeats of its activity and target, to be read on its own.
+NAMED = ("id", "name", "label", "unit")
 
 
 def neutralise(text: str) -> str:
@@ -66,6 +77,12 @@ def write_csv(rows: Rows, folder: Path, raw_cells: bool = False) -> list[Path]:
         for d in rows["dates"]
     ]
     date_columns = ["fiscal_year", "key", "id", "name", *DATES.names[2:]]
+    targets = {(t["fiscal_year"], t["key"], t["position"]): t for t in flat_targets}
+    named_actuals = [
+        {**a, **{c: targets[(a["fiscal_year"], a["key"], a["position"])][c] for c in NAMED}}
+        for a in rows["actuals"]
+    ]
+    actual_columns = [*ACTUALS.names[:2], *NAMED, *ACTUALS.names[2:]]
 
     def cell(value: Any) -> Any:
         return spreadsheet_cell(value, raw_cells)
@@ -75,6 +92,7 @@ def write_csv(rows: Rows, folder: Path, raw_cells: bool = False) -> list[Path]:
         for name, columns, table in (
             ("activities.csv", ACTIVITIES.names, rows["activities"]),
             ("targets.csv", target_columns, flat_targets),
+            ("actuals.csv", actual_columns, named_actuals),
             ("dates.csv", date_columns, named_dates),
         )
     }
