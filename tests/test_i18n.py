@@ -160,7 +160,9 @@ def test_the_diff_in_english(two_years: tuple[str, str]) -> None:
         "tests/fixtures/h23-synthetic.txt (FY2011 packet, FY2010 results) → raw/h24.txt (FY2012 packet, "
         "FY2011 results)"
     )
-    assert lines[1].startswith("52 matched (0 to review), 7 renamed, 2 spelled otherwise, 0 moved")
+    assert lines[1].startswith(
+        "52 matched (0 to review), 7 renamed, 2 spelled otherwise, 1 figures to check, 2 added"
+    )
     assert "Spelled otherwise (2)" in lines
     assert (
         "  ファミリーサポートセンター事業の推進 → ファミリー・サポート・センター事業の推進" in lines
@@ -191,8 +193,17 @@ def test_the_diff_in_japanese(two_years: tuple[str, str]) -> None:
     assert any(line.endswith(": 達成") and "目標 628" in line for line in lines)
     work = next(n for n, line in enumerate(lines) if line.startswith("取り組み内容の変更（"))
     assert lines[work + 1].startswith("  ")
-    assert any(line.startswith("      + ") for line in lines[work:])
-    assert any(line.startswith("      - ") for line in lines[work:])
+    # An item edited between the years shows what changed inside it, and only that.
+    assert lines[work + 1 : work + 3] == [
+        "  ボランティア活動団体の交流促進や効果的な情報発信 — 市社協の取り組み（実施状況）",
+        "      ~ 山口市6地区ボランティア連絡協議会連絡会で、ボランティア相互の連携を図るため"
+        "交流会を開催した。 日時：平成[-22-]{+23+}年9月12日（[-日-]{+月+}） 会場：秋穂地域"
+        "交流センター 参加者：102名 内容：東日本大震災～災害VO活動を体験して～体験発表。 "
+        "レクリエーション（交流と笑い）",
+    ]
+    # The summary counts what each section lists.
+    count = int(lines[work].removeprefix("取り組み内容の変更（").removesuffix("）"))
+    assert f"取り組み内容の変更 {count}" in lines[1]
 
 
 def test_the_diff_json_keeps_english_keys_and_gives_judgements(two_years: tuple[str, str]) -> None:

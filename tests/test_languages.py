@@ -49,6 +49,9 @@ def packet_texts(*datasets: Path) -> list[str]:
 
 
 def without_packet_text(output: str, texts: list[str]) -> str:
+    # An edited item shows what changed inside it; its newer text is packet text.
+    output = re.sub(r"\[-.*?-\]", "", output)
+    output = re.sub(r"\{\+(.*?)\+\}", r"\1", output)
     for text in texts:
         output = output.replace(text, " ")
     return output
@@ -57,6 +60,7 @@ def without_packet_text(output: str, texts: list[str]) -> str:
 def page_text(path: Path) -> str:
     page = path.read_text(encoding="utf-8")
     page = re.sub(r"<style.*?</style>|<svg.*?</svg>", " ", page, flags=re.S)
+    page = re.sub(r"<del>.*?</del>|</?ins>", "", page)  # an edited item's newer text, whole
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 

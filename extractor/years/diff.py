@@ -14,8 +14,10 @@ from pydantic import BaseModel, Field
 from extractor.models import Activity, Dataset, Number, Schedule, Target, Work
 from extractor.normalize.matching import match_form
 from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, Role, Status
+from extractor.years.history import slot_text
+from extractor.years.inline import Run, pair_lines, runs
 from extractor.years.link import Band, Linkage
-from extractor.years.progress import Judgement, judge
+from extractor.years.progress import Judgement, judge, unplaced
 from extractor.years.targets import pair_targets
 
 
@@ -47,6 +49,10 @@ class Figures(BaseModel):
     target_fiscal_year: int | None
     actual: Number | None
     actual_fiscal_year: int | None
+    plan_text: str = Field(description="The plan figure as shown (as written when unplaced)")
+    target_text: str
+    actual_text: str
+    actual_check: bool = Field(description="The actual could not be placed for certain")
 
 
 class Renamed(BaseModel):
@@ -96,9 +102,12 @@ class TargetRemoved(BaseModel):
     old: Figures
 
 
+TargetPart = Literal["unit", "kind", "plan", "target", "plan_year", "target_year"]
+
+
 class TargetChanged(BaseModel):
     kind: Literal["target_changed"] = "target_changed"
-    parts: list[Literal["unit", "kind", "plan", "target"]]
+    parts: list[TargetPart] = Field(description="What changed; never a change that prints the same")
     old: Figures
     new: Figures
 
@@ -110,12 +119,41 @@ class ActualMoved(BaseModel):
     judgement: Judgement = Field(description="The 判定 at the newer actual")
 
 
+class ActualToCheck(BaseModel):
+    """An actual that moved from or to a figure the tool could not place: 要確認."""
+
+    kind: Literal["actual_check"] = "actual_check"
+    old: Figures
+    new: Figures
+
+
+class ActualCorrected(BaseModel):
+    """A year's actual the newer packet gives again, and differently: a correction."""
+
+    kind: Literal["actual_corrected"] = "actual_corrected"
+    label: str | None
+    fiscal_year: int
+    old: str = Field(description="The figure as the older packet gives it")
+    new: str = Field(description="The figure as the newer packet gives it")
+
+
+class Edit(BaseModel):
+    """An item edited between the years: both texts and the runs that changed."""
+
+    old: str
+    new: str
+    runs: list[Run]
+
+
 class WorkChanged(BaseModel):
     kind: Literal["work"] = "work"
     part: Role = Field(description="Which part of the work: council.results, city.plans, …")
     department: str | None = Field(default=None, description="For the city's work: 担当課")
-    added: list[str]
-    removed: list[str]
+    added: list[str] = Field(description="Items new in the newer packet")
+    removed: list[str] = Field(description="Items not in the newer packet")
+    edited: list[Edit] = Field(
+        default_factory=list, description="Items edited: the older and newer text, and what changed"
+    )
 
 
 Change = Annotated[
@@ -129,6 +167,8 @@ Change = Annotated[
     | TargetRemoved
     | TargetChanged
     | ActualMoved
+    | ActualToCheck
+    | ActualCorrected
     | WorkChanged,
     Field(discriminator="kind"),
 ]
@@ -149,15 +189,19 @@ class PacketRef(BaseModel):
 
 
 class Summary(BaseModel):
+    """How many entries each part of the diff lists (the same count its section shows)."""
+
     matched: int
     review: int
     renamed: int
     spelling: int = Field(description="Renamed only in spelling (表記ゆれ)")
     moved: int
     status_changed: int
-    targets_changed: int
+    targets_changed: int = Field(description="Targets changed, added or removed")
     actuals_moved: int
-    work_changed: int = Field(description="Activities whose results or plans texts changed")
+    to_check: int = Field(description="Actuals that moved from or to a figure to check")
+    corrected: int = Field(description="Earlier years' actuals the newer packet gives otherwise")
+    work_changed: int = Field(description="Parts of the work (results, plans…) that changed")
     added: int
     removed: int = Field(description="Activities not found in the newer packet")
 
@@ -186,7 +230,10 @@ def _ref(activity: Activity) -> ActivityRef:
 
 
 def figures(target: Target) -> Figures:
-    """Given a target, return its figures."""
+    """Given a target, return its figures, with how each shows."""
+    actual_text, actual_check = slot_text(target.actual, target.unit)
+    if unplaced(target) and target.actual.value is None and not target.actual.readings:
+        actual_text, actual_check = " / ".join(target.raw), True
     return Figures(
         label=target.label,
         kind=target.kind,
@@ -198,28 +245,61 @@ def figures(target: Target) -> Figures:
         target_fiscal_year=target.target.fiscal_year,
         actual=target.actual.value,
         actual_fiscal_year=target.actual.fiscal_year,
+        plan_text=slot_text(target.plan, target.unit)[0],
+        target_text=slot_text(target.target, target.unit)[0],
+        actual_text=actual_text,
+        actual_check=actual_check or bool(target.actual.readings),
     )
+
+
+def _target_parts(before: Figures, after: Figures) -> list[TargetPart]:
+    """What changed in a target, by what prints: never a change whose sides print the same."""
+    parts: list[TargetPart] = []
+    if before.unit != after.unit:
+        parts.append("unit")
+    if before.kind != after.kind and (before.text, before.label) != (after.text, after.label):
+        parts.append("kind")
+    slots: tuple[tuple[TargetPart, TargetPart, str], ...] = (
+        ("plan", "plan_year", "plan"),
+        ("target", "target_year", "target"),
+    )
+    for figure_part, year_part, slot in slots:
+        if getattr(before, f"{slot}_text") != getattr(after, f"{slot}_text"):
+            parts.append(figure_part)
+        elif getattr(before, f"{slot}_fiscal_year") != getattr(after, f"{slot}_fiscal_year"):
+            parts.append(year_part)
+    return parts
+
+
+def _corrections(before: Target, after: Target) -> list[Change]:
+    """Years whose actual both packets give, differently: the newer corrected the older."""
+    old_years = {s.fiscal_year: s for s in before.actuals if s.fiscal_year is not None}
+    found: list[Change] = []
+    for slot in after.actuals:
+        earlier = old_years.get(slot.fiscal_year) if slot.fiscal_year is not None else None
+        if earlier is None or slot.fiscal_year is None:
+            continue
+        old, new = slot_text(earlier, before.unit)[0], slot_text(slot, after.unit)[0]
+        if old != new:
+            label, year = after.label or after.text, slot.fiscal_year
+            found.append(ActualCorrected(label=label, fiscal_year=year, old=old, new=new))
+    return found
 
 
 def _target_changes(old: list[Target], new: list[Target]) -> list[Change]:
     changes: list[Change] = []
     paired, added, removed = pair_targets(old, new)
     for before, after in paired:
-        parts: list[Literal["unit", "kind", "plan", "target"]] = []
-        if before.unit != after.unit:
-            parts.append("unit")
-        if before.kind != after.kind:
-            parts.append("kind")
-        for slot in ("plan", "target"):
-            a, b = getattr(before, slot), getattr(after, slot)
-            if (a.value, a.fiscal_year) != (b.value, b.fiscal_year):
-                parts.append(slot)
+        a, b = figures(before), figures(after)
+        parts = _target_parts(a, b)
         if parts:
-            changes.append(TargetChanged(parts=parts, old=figures(before), new=figures(after)))
-        if before.actual.value != after.actual.value and after.kind == "numeric":
-            changes.append(
-                ActualMoved(old=figures(before), new=figures(after), judgement=judge(after))
-            )
+            changes.append(TargetChanged(parts=parts, old=a, new=b))
+        if after.kind == "numeric" and a.actual_text != b.actual_text:
+            if a.actual_check or b.actual_check:
+                changes.append(ActualToCheck(old=a, new=b))
+            else:
+                changes.append(ActualMoved(old=a, new=b, judgement=judge(after)))
+        changes += _corrections(before, after)
     changes += [TargetAdded(new=figures(t)) for t in added]
     changes += [TargetRemoved(old=figures(t)) for t in removed]
     return changes
@@ -235,6 +315,13 @@ def _lines_changed(old: list[str], new: list[str]) -> tuple[list[str], list[str]
         elif line.startswith("- "):
             removed.append(line[2:])
     return added, removed
+
+
+def _edits(added: list[str], removed: list[str]) -> tuple[list[str], list[str], list[Edit]]:
+    """Given the items taken out and put in, return those left after pairing the ones that
+    are one item edited, and the edits (with what changed inside them)."""
+    pairs, left_removed, left_added = pair_lines(removed, added)
+    return left_added, left_removed, [Edit(old=a, new=b, runs=runs(a, b)) for a, b in pairs]
 
 
 def _work_changes(old: Activity, new: Activity) -> list[Change]:
@@ -253,8 +340,15 @@ def _work_changes(old: Activity, new: Activity) -> list[Change]:
                 getattr(before, part) if before else [], getattr(after, part) if after else []
             )
             if added or removed:
+                added, removed, edited = _edits(added, removed)
                 changes.append(
-                    WorkChanged(part=role, department=department, added=added, removed=removed)
+                    WorkChanged(
+                        part=role,
+                        department=department,
+                        added=added,
+                        removed=removed,
+                        edited=edited,
+                    )
                 )
     return changes
 
@@ -307,8 +401,8 @@ def diff_datasets(old: Dataset, new: Dataset, linkage: Linkage) -> Diff:
         )
 
     def count(test: Callable[[Change], bool]) -> int:
-        """How many matched activities have a change that passes `test`."""
-        return sum(1 for m in matched if any(test(c) for c in m.changes))
+        """How many changes pass `test`: entries, as each section lists them."""
+        return sum(1 for m in matched for c in m.changes if test(c))
 
     return Diff(
         old=_packet_ref(old),
@@ -324,6 +418,8 @@ def diff_datasets(old: Dataset, new: Dataset, linkage: Linkage) -> Diff:
                 lambda c: isinstance(c, TargetChanged | TargetAdded | TargetRemoved)
             ),
             actuals_moved=count(lambda c: isinstance(c, ActualMoved)),
+            to_check=count(lambda c: isinstance(c, ActualToCheck)),
+            corrected=count(lambda c: isinstance(c, ActualCorrected)),
             work_changed=count(lambda c: isinstance(c, WorkChanged)),
             added=len(linkage.added),
             removed=len(linkage.removed),
