@@ -209,6 +209,39 @@ def year_of(path: Path, text: str | bytes | list[bytes], dataset: Dataset) -> Ye
     return Year(dataset, path, digest(text))
 
 
+@dataclass
+class Inputs:
+    """Dataset files given to a command, and the crosswalk files among them (a glob such as
+    normalized/*.json takes crosswalk.json too): those are read as the crosswalk."""
+
+    years: list[Year]
+    crosswalks: list[Path] = field(default_factory=list)
+
+    def crosswalk(self, explicit: Path | None) -> Path | None:
+        """The crosswalk to use: the one given, else one given among the datasets."""
+        return explicit or (self.crosswalks[0] if self.crosswalks else None)
+
+
+def load_inputs(paths: list[Path]) -> Inputs:
+    """Given files given as datasets, return the datasets, and the crosswalks among them."""
+    from extractor.inputs import is_crosswalk
+    from extractor.output import parse_dataset, read_dataset_bytes
+
+    inputs = Inputs([])
+    for path in paths:
+        data = read_dataset_bytes(path)
+        if is_crosswalk(data):
+            inputs.crosswalks.append(path)
+            continue
+        inputs.years.append(Year(parse_dataset(path, data), path, digest(data)))
+    if not inputs.years:
+        raise DatasetError(
+            N_("{path}: is a crosswalk; give the datasets it links (normalized/*.json)"),
+            path=paths[0],
+        )
+    return inputs
+
+
 def load_years(paths: list[Path]) -> list[Year]:
     """Given dataset files, return them as years (dataset, file, digest)."""
     from extractor.output import parse_dataset, read_dataset_bytes
@@ -227,6 +260,7 @@ class Linked:
     path: Path
     crosswalk: Crosswalk
     steps: list[Step]
+    skipped: list[Path] = field(default_factory=list)  # crosswalks given among the datasets
 
 
 def plan_links(years: list[Year], output: Path, links_file: Path | None) -> Linked:
@@ -248,8 +282,9 @@ def write_links(linked: Linked) -> None:
 def link_files(paths: list[Path], output: Path | None, links_file: Path | None) -> Linked:
     """Given dataset files, build their crosswalk and write it to `output` (by default
     crosswalk.json beside the first)."""
-    years = load_years(paths)
-    linked = plan_links(years, output or paths[0].parent / CROSSWALK_FILE, links_file)
+    inputs = load_inputs(paths)
+    linked = plan_links(inputs.years, output or paths[0].parent / CROSSWALK_FILE, links_file)
+    linked.skipped = inputs.crosswalks
     write_links(linked)
     return linked
 
@@ -340,6 +375,14 @@ def diff_files(
     return diff_datasets(old.dataset, new.dataset, linkage)
 
 
+@dataclass
+class Written:
+    """Files a command wrote, and the crosswalks it was given among the datasets."""
+
+    paths: list[Path]
+    crosswalks: list[Path]
+
+
 def export_files(
     paths: list[Path],
     format: str,
@@ -347,14 +390,15 @@ def export_files(
     crosswalk_path: Path | None,
     links_file: Path | None,
     raw_cells: bool,
-) -> list[Path]:
+) -> Written:
     """Given dataset files, export them in `format`, keyed on the crosswalk's series."""
     from extractor.export import export
 
-    years = load_years(paths)
-    crosswalk = crosswalk_for(years, crosswalk_path, links_file)
-    datasets = [y.dataset for y in years]
-    return export(datasets, crosswalk.series, format, output, raw_cells)
+    inputs = load_inputs(paths)
+    crosswalk = crosswalk_for(inputs.years, inputs.crosswalk(crosswalk_path), links_file)
+    datasets = [y.dataset for y in inputs.years]
+    written = export(datasets, crosswalk.series, format, output, raw_cells)
+    return Written(written, inputs.crosswalks)
 
 
 def report_files(
@@ -363,13 +407,13 @@ def report_files(
     crosswalk_path: Path | None,
     links_file: Path | None,
     language: Language = "ja",
-) -> Path:
+) -> Written:
     """Given dataset files, write the HTML report of the latest with all years' history."""
     from extractor.output import write_atomic
     from extractor.report import render_report
 
-    years = load_years(paths)
-    crosswalk = crosswalk_for(years, crosswalk_path, links_file)
-    datasets = [y.dataset for y in years]
+    inputs = load_inputs(paths)
+    crosswalk = crosswalk_for(inputs.years, inputs.crosswalk(crosswalk_path), links_file)
+    datasets = [y.dataset for y in inputs.years]
     write_atomic(output, render_report(datasets, crosswalk, language))
-    return output
+    return Written([output], inputs.crosswalks)

@@ -388,6 +388,7 @@ def link(
         linked = app.link_files(list(files), output, links_file)
     if not quiet:
         w = words()
+        _skipped(linked.skipped, w, rebuilt=True)
         for line in link_lines(linked.steps, w):
             say(line)
         say(w._("wrote {path}").format(path=linked.path))
@@ -497,7 +498,8 @@ def export(
             list(files), export_format, output, crosswalk_file, links_file, raw_cells
         )
     if not quiet:
-        for path in written:
+        _skipped(written.crosswalks, words())
+        for path in written.paths:
             say(words()._("wrote {path}").format(path=path))
 
 
@@ -539,4 +541,20 @@ def report(
         report_language: Language = "en" if lang == "en" else "ja"
         written = app.report_files(list(files), output, crosswalk_file, links_file, report_language)
     if not quiet:
-        say(words()._("wrote {path}").format(path=written))
+        _skipped(written.crosswalks, words())
+        for path in written.paths:
+            say(words()._("wrote {path}").format(path=path))
+
+
+def _skipped(crosswalks: list[Path], w: Words, rebuilt: bool = False) -> None:
+    """Say what became of a crosswalk given among the datasets: read as the crosswalk (or,
+    when linking, left to be built again)."""
+    for path in crosswalks:
+        if rebuilt:
+            say(
+                w._("{path}: a crosswalk, not a dataset; built again from the datasets").format(
+                    path=path
+                )
+            )
+        else:
+            say(w._("{path}: read as the crosswalk, not as a dataset").format(path=path))

@@ -23,7 +23,7 @@ from typing import IO
 from pydantic import BaseModel, ValidationError
 
 from extractor.errors import DatasetError, OutputError
-from extractor.i18n import N_
+from extractor.i18n import N_, Message, Quoted
 from extractor.models import SCHEMA_VERSION, Dataset
 
 try:
@@ -274,31 +274,25 @@ def load_dataset(path: Path) -> Dataset:
 
 def read_dataset_bytes(path: Path) -> bytes:
     """Given a dataset file, return its bytes, or say in one line why it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError as exc:
-        raise DatasetError(
-            N_("{path}: no such file; run `extract` on the packet first"), path=path
-        ) from exc
-    except IsADirectoryError as exc:
-        raise DatasetError(N_("{path}: is a folder, not a dataset file"), path=path) from exc
-    except OSError as exc:
-        raise DatasetError(
-            N_("{path}: cannot read it ({reason})"), path=path, reason=_reason(exc)
-        ) from exc
+    from extractor.inputs import DATASET_BYTES, read_capped
+
+    missing = N_("{path}: no such file; run `extract` on the packet first")
+    return read_capped(path, DatasetError, DATASET_BYTES, missing)
 
 
 def parse_dataset(path: Path, data: bytes) -> Dataset:
     """Given a dataset file's bytes, return the dataset, refusing another schema version."""
-    import json
+    from extractor.inputs import is_crosswalk, load_json
 
-    try:
-        raw = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    if is_crosswalk(data):
         raise DatasetError(
-            N_("{path}: not a dataset written by this tool (not UTF-8 JSON); re-run `extract`"),
+            N_(
+                "{path}: is the crosswalk of the datasets, not a dataset; give the datasets "
+                "(the crosswalk beside them is read by itself, or give it with --crosswalk)"
+            ),
             path=path,
-        ) from exc
+        )
+    raw = load_json(path, data, DatasetError, Message(N_("re-run `extract` on the packet")))
     version = raw.get("schema_version") if isinstance(raw, dict) else None
     if isinstance(version, str) and version != SCHEMA_VERSION:
         raise DatasetError(
@@ -317,10 +311,9 @@ def parse_dataset(path: Path, data: bytes) -> Dataset:
         where = ".".join(str(p) for p in first["loc"])
         raise DatasetError(
             N_(
-                "{path}: not a dataset written by this tool ({where}: {reason}); re-run "
-                "`extract` on the packet"
+                "{path}: not a dataset written by this tool ({where} is missing or not what "
+                "the tool writes); re-run `extract` on the packet"
             ),
             path=path,
-            where=where,
-            reason=first["msg"],
+            where=Quoted(where),
         ) from exc

@@ -21,6 +21,7 @@ LAYERS: dict[str, int] = {
     "extractor.workers": 0,
     "extractor.schema": 0,
     "extractor.terminal": 0,
+    "extractor.inputs": 0,
     "extractor.normalize": 1,  # text, dates, targets, matching forms, keys
     "extractor.sources": 2,  # stage 1: file → rows of cells
     "extractor.structure": 3,  # stage 2: rows → tables and records

@@ -411,7 +411,10 @@ def test_an_override_naming_two_activities_is_refused(base: Dataset) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b'[[force]]\nold = "a"\n', "links.toml: force.0.new: Field required; entries look like"),
+        (
+            b'[[force]]\nold = "a"\n',
+            "links.toml: 'force.0.new' is missing or not what a links file holds; entries look like",
+        ),
         (b"[[force]\n", "links.toml: not valid TOML ("),
         ("[[force]]\nold = '福祉'\n".encode("cp932"), "links.toml: the links file is not UTF-8"),
     ],

@@ -167,14 +167,13 @@ def _relative(path: Path, folder: Path) -> str:
 
 def load(path: Path) -> Crosswalk:
     """Given a crosswalk file, return it, or say in one line why it cannot be used."""
+    from extractor.inputs import DATASET_BYTES, load_json, read_capped
+
+    missing = N_("{path}: no such crosswalk; build it with `extract link` on the datasets")
+    data = read_capped(path, CrosswalkError, DATASET_BYTES, missing)
+    rebuild = Message(N_("rebuild it with `extract link` on the datasets"))
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CrosswalkError(
-            N_("{path}: cannot read the crosswalk ({reason})"), path=path, reason=exc
-        ) from exc
-    try:
-        crosswalk = Crosswalk.model_validate_json(text)
+        crosswalk = Crosswalk.model_validate(load_json(path, data, CrosswalkError, rebuild))
     except ValidationError as exc:
         raise CrosswalkError(
             N_("{path}: not a crosswalk written by this tool; rebuild it with `extract link`"),

@@ -43,20 +43,22 @@ class Overrides(BaseModel):
 
 def load_overrides(path: Path) -> Overrides:
     """Given a links.toml, return its overrides, or say in one line what is wrong with it."""
+    from extractor.inputs import LINKS_BYTES, read_capped
+
+    data = read_capped(path, OverridesError, LINKS_BYTES, N_("{path}: no such links file"))
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError as exc:
-        raise OverridesError(N_("{path}: no such links file"), path=path) from exc
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise OverridesError(
             N_("{path}: the links file is not UTF-8; save it as UTF-8 and try again"), path=path
         ) from exc
-    except OSError as exc:
-        raise OverridesError(
-            N_("{path}: cannot read the links file ({reason})"), path=path, reason=exc.strerror
-        ) from exc
     try:
         return Overrides.model_validate(tomllib.loads(text))
+    except RecursionError as exc:
+        raise OverridesError(
+            N_('{path}: is nested too deeply; entries look like [[force]] old = "…" new = "…"'),
+            path=path,
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise OverridesError(
             N_("{path}: not valid TOML ({reason}); fix the file"), path=path, reason=exc
@@ -65,10 +67,12 @@ def load_overrides(path: Path) -> Overrides:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise OverridesError(
-            N_('{path}: {where}: {reason}; entries look like [[force]] old = "…" new = "…"'),
+            N_(
+                "{path}: {where} is missing or not what a links file holds; entries look like "
+                '[[force]] old = "…" new = "…"'
+            ),
             path=path,
-            where=where,
-            reason=first["msg"],
+            where=Quoted(where),
         ) from exc
 
 
