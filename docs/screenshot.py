@@ -1,4 +1,5 @@
-"""Render the report's first screen to docs/report.png (`make screenshot`).
+"""Render the report's first screen to docs/report.png, and as a laptop or tablet shows it at
+800 px to docs/report-800.png (`make screenshot`).
 
 Extracts raw/h24.txt with the synthetic previous year of the tests, writes their report,
 and has headless Chromium take a picture of its first screen.
@@ -20,7 +21,7 @@ from tests.browser import CHROMIUM, FLAGS
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def screenshot(output: Path) -> None:
+def screenshot(output: Path, width: int = 1280, language: str = "ja") -> None:
     if CHROMIUM is None:
         sys.exit("chromium is not installed: apt-get install chromium fonts-ipafont-gothic")
     with tempfile.TemporaryDirectory() as folder:
@@ -34,7 +35,16 @@ def screenshot(output: Path) -> None:
         assert extracted.exit_code == 0, extracted.output
         report = work / "report.html"
         written = runner.invoke(
-            main, ["report", str(work / "h23.json"), str(work / "h24.json"), "-o", str(report)]
+            main,
+            [
+                "report",
+                str(work / "h23.json"),
+                str(work / "h24.json"),
+                "-o",
+                str(report),
+                "--lang",
+                language,
+            ],
         )
         assert written.exit_code == 0, written.output
         subprocess.run(
@@ -44,7 +54,7 @@ def screenshot(output: Path) -> None:
                 "--hide-scrollbars",
                 f"--user-data-dir={work / 'profile'}",
                 f"--screenshot={output}",
-                "--window-size=1280,900",
+                f"--window-size={width},900",
                 report.as_uri(),
             ],
             check=True,
@@ -55,3 +65,4 @@ def screenshot(output: Path) -> None:
 
 if __name__ == "__main__":
     screenshot(ROOT / "docs" / "report.png")
+    screenshot(ROOT / "docs" / "report-800.png", width=800)

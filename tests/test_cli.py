@@ -55,7 +55,7 @@ def test_summary_in_japanese(workdir: Path) -> None:
         "名前が書かれています。確認してください。"
     )
     assert lines[2] == (
-        "             21 行目  「民間助成応募件数団体4件」には、文章の目標「随時実施」とは別に項目名が"
+        "              21行目  「民間助成応募件数団体4件」には、文章の目標「随時実施」とは別に項目名が"
         "書かれています。項目名はこちらから取りました"
     )
     # The dataset is the same bytes in either language.

@@ -216,7 +216,29 @@ def test_markup_in_every_field_is_escaped_in_one_year_and_across_two() -> None:
 
 MEASURE = """
 <script>
-const report = {texts: [], small: [], outside: [], verdicts: [], wrapped: []};
+const report = {texts: [], small: [], outside: [], verdicts: [], wrapped: [], contrast: [],
+                page: document.documentElement.scrollWidth, view: window.innerWidth};
+function rgb(text) {
+  const m = text.match(/rgba?\\(([^)]+)\\)/);
+  if (!m) return null;
+  const parts = m[1].split(",").map(parseFloat);
+  return parts.length > 3 && parts[3] === 0 ? null : parts.slice(0, 3);
+}
+function luminance([r, g, b]) {
+  const c = [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+function ratio(a, b) {
+  const [x, y] = [luminance(a), luminance(b)].sort((p, q) => q - p);
+  return (x + 0.05) / (y + 0.05);
+}
+function backdrop(element) {
+  for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+    const found = rgb(getComputedStyle(node).backgroundColor);
+    if (found) return found;
+  }
+  return [255, 255, 255];
+}
 for (const svg of document.querySelectorAll("svg")) {
   const box = svg.getBoundingClientRect();
   for (const text of svg.querySelectorAll("text")) {
@@ -226,6 +248,11 @@ for (const svg of document.querySelectorAll("svg")) {
     if (size < 11) report.small.push(text.textContent + " " + size);
     if (r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 ||
         r.bottom > box.bottom + 0.5) report.outside.push(text.textContent);
+    // A count sits on its bar segment; other chart text on the page.
+    const under = text.previousElementSibling;
+    const back = text.classList.contains("count") && under ? rgb(getComputedStyle(under).fill) : [255, 255, 255];
+    const shown = ratio(rgb(getComputedStyle(text).fill), back);
+    if (shown < 4.5) report.contrast.push(text.textContent + " " + shown.toFixed(2));
   }
 }
 for (const badge of document.querySelectorAll(".verdict, .check, .status")) {
@@ -233,20 +260,21 @@ for (const badge of document.querySelectorAll(".verdict, .check, .status")) {
   if (badge.getClientRects().length > 1 || badge.getBoundingClientRect().height > 30)
     report.wrapped.push(badge.textContent);
 }
+for (const cell of document.querySelectorAll("td, th, .verdict, .check, .status, small, figcaption, p")) {
+  if (!cell.textContent.trim()) continue;
+  const shown = ratio(rgb(getComputedStyle(cell).color), backdrop(cell));
+  if (shown < 4.5) report.contrast.push(cell.textContent.slice(0, 40) + " " + shown.toFixed(2));
+}
 document.body.setAttribute("data-report", JSON.stringify(report));
 </script>
 """
 
 
-@pytest.mark.slow
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
-@pytest.mark.parametrize("width", [1280, 800])
-def test_charts_are_legible_in_headless_chromium(
-    two_years: tuple[Path, Dataset, Dataset], tmp_path: Path, width: int
-) -> None:
-    path, _old, new = two_years
+def measured(path: Path, tmp_path: Path, width: int) -> tuple[dict[str, Any], str]:
+    """Open a report in headless Chromium at a window width; return what the page measured
+    of itself, and the DOM."""
     assert CHROMIUM is not None
-    page = tmp_path / "measured.html"
+    page = tmp_path / f"measured-{width}.html"
     page.write_text(
         path.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"), encoding="utf-8"
     )
@@ -258,15 +286,47 @@ def test_charts_are_legible_in_headless_chromium(
     assert done.returncode == 0, done.stderr[-2000:]
     found = re.search(r'data-report="([^"]*)"', done.stdout)
     assert found is not None, "the measuring script did not run"
-    report = json.loads(unescape(found.group(1)))
+    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
+    assert console == []
+    return json.loads(unescape(found.group(1))), unescape(done.stdout)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+@pytest.mark.parametrize("width", [1280, 1024, 800])
+def test_the_page_is_legible_at_every_width(
+    two_years: tuple[Path, Dataset, Dataset], tmp_path: Path, width: int
+) -> None:
+    path, _old, new = two_years
+    report, dom = measured(path, tmp_path, width)
+    assert report["page"] <= report["view"] <= width  # no page-wide horizontal scrolling
     assert len(report["texts"]) > 150
     assert report["small"] == []  # no text under 11 px
     assert report["outside"] == []  # no label clipped by its chart
     assert len(report["verdicts"]) > 50 and report["wrapped"] == []  # 遅れ / 順調 on one line
-    dom = unescape(done.stdout)
+    assert report["contrast"] == []  # every figure and badge at least 4.5:1 (WCAG AA)
     assert [a.name for a in new.activities if a.name and a.name not in dom] == []
-    console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Uncaught" in line]
-    assert console == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (.ci/run installs it)")
+def test_the_page_prints_on_a4(two_years: tuple[Path, Dataset, Dataset], tmp_path: Path) -> None:
+    import pdfplumber
+
+    path, _old, _new = two_years
+    pdf = tmp_path / "report.pdf"
+    done = subprocess.run(
+        [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", path.as_uri()],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0 and pdf.is_file(), done.stderr[-2000:]
+    with pdfplumber.open(pdf) as document:
+        pages = document.pages
+        assert len(pages) > 3
+        for page in pages:
+            assert (round(page.width), round(page.height)) == (595, 842)  # A4 in points
+            assert all(c["x1"] <= page.width + 0.5 for c in page.chars), page.page_number
 
 
 def test_axis_starts_at_the_plan_year_without_a_plan_figure(h24: Dataset) -> None:
