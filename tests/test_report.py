@@ -315,6 +315,7 @@ def test_the_page_prints_on_a4(two_years: tuple[Path, Dataset, Dataset], tmp_pat
 
     path, _old, _new = two_years
     pdf = tmp_path / "report.pdf"
+    assert CHROMIUM is not None
     done = subprocess.run(
         [CHROMIUM, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--no-pdf-header-footer",
          f"--print-to-pdf={pdf}", path.as_uri()],
