@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from extractor.errors import DatasetError, ExtractorError, InputTooLargeError, UsageError
-from extractor.i18n import N_, Language
+from extractor.i18n import N_, FiscalYear, Language
 from extractor.models import Dataset
 from extractor.settings import ExtractSettings
 from extractor.years.year import CROSSWALK_FILE, Year, digest
@@ -327,13 +327,13 @@ def check_link_to(earlier: Year, new: list[Year]) -> None:
         if packet_year(earlier.dataset) >= packet_year(year.dataset):
             raise DatasetError(
                 N_(
-                    "--link-to {path} is the FY{old} packet, not earlier than {new} (FY{year}); "
-                    "link a new year to an earlier one"
+                    "--link-to {path} is the {old} packet, not earlier than {new} ({year}); link a "
+                    "new year to an earlier one"
                 ),
                 path=earlier.path,
-                old=packet_year(earlier.dataset),
+                old=FiscalYear(packet_year(earlier.dataset)),
                 new=year.path,
-                year=packet_year(year.dataset),
+                year=FiscalYear(packet_year(year.dataset)),
             )
 
 
@@ -364,11 +364,11 @@ def diff_files(
     old, new = load_years([old_path, new_path])
     if packet_year(old.dataset) > packet_year(new.dataset):
         raise DatasetError(
-            N_("{old} (FY{a}) is newer than {new} (FY{b}); give the older dataset first"),
+            N_("{old} ({a}) is newer than {new} ({b}); give the older dataset first"),
             old=old_path,
-            a=packet_year(old.dataset),
+            a=FiscalYear(packet_year(old.dataset)),
             new=new_path,
-            b=packet_year(new.dataset),
+            b=FiscalYear(packet_year(new.dataset)),
         )
     crosswalk = crosswalk_for([old, new], crosswalk_path, links_file)
     linkage = pairs_between(crosswalk, old.dataset, new.dataset)

@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover - Windows: stale files are judged by age
     fcntl = None  # type: ignore[assignment]
 
 STALE_SECONDS = 600
+NAME_MAX = 255  # bytes in one file name, on every common file system
 # A new, empty temporary file may belong to a run that has not locked it yet.
 FRESH_SECONDS = 5
 
@@ -67,9 +68,19 @@ def _reason(exc: OSError) -> str:
 
 
 def _check_target(path: Path) -> Path:
-    """Given an output path, return the file to replace (a symlink's target), refusing what
-    is not a regular file: a folder, a pipe, a device."""
-    target = path.resolve() if path.is_symlink() else path
+    """Given an output path, return it, refusing what is not a regular file (a folder, a
+    pipe, a device) or a name too long. A symlink standing there is never followed: the
+    link itself is replaced by the file, so that a link planted in an output folder cannot
+    make the tool write elsewhere."""
+    if len(os.fsencode(path.name)) > NAME_MAX:
+        raise OutputError(
+            N_("{path}: the file name is longer than {limit} bytes; choose a shorter one"),
+            path=path,
+            limit=NAME_MAX,
+        )
+    if path.is_symlink():
+        return path
+    target = path
     try:
         mode = os.stat(target).st_mode
     except (FileNotFoundError, NotADirectoryError):
@@ -199,17 +210,35 @@ def write_files(files: Mapping[Path, Content]) -> None:
                 item.write(content)
             except OSError as exc:
                 raise _write_error(path, exc) from exc
-        for item in staged:
-            try:
-                item.commit()
-            except OSError as exc:
-                raise _write_error(item.target, exc) from exc
+        with _uninterrupted():  # Ctrl-C waits for the renames: every file, or (before) none
+            for item in staged:
+                try:
+                    item.commit()
+                except OSError as exc:
+                    raise _write_error(item.target, exc) from exc
     except BaseException:
         for item in staged:
             item.discard()
         raise
     for item in staged:
         item.close()
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back while a block runs (renames that belong together); they
+    are delivered when it ends."""
+    import signal
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def write_atomic(path: Path, text: Content) -> None:
@@ -241,10 +270,18 @@ def write_folder(folder: Path, files: Mapping[str, Content]) -> list[Path]:
     """Given a folder and its files' names and contents, write them all or none. A new
     folder is built aside and renamed into place; an existing one has every file staged
     before any is replaced (its other files are left alone)."""
+    if len(os.fsencode(folder.name)) > NAME_MAX:
+        raise OutputError(
+            N_("{path}: the file name is longer than {limit} bytes; choose a shorter one"),
+            path=folder,
+            limit=NAME_MAX,
+        )
     if folder.exists() and not folder.is_dir():
         raise OutputError(
             N_("{path}: is a file, but this export writes a folder; choose another -o"), path=folder
         )
+    if folder.is_symlink():
+        folder = folder.resolve()  # a link to a folder: its files are written there, said so
     paths = [folder / name for name in files]
     if folder.is_dir():
         write_files(dict(zip(paths, files.values(), strict=True)))
@@ -257,6 +294,9 @@ def write_folder(folder: Path, files: Mapping[str, Content]) -> list[Path]:
         raise _write_error(folder, exc) from exc
     try:
         write_files({building / name: content for name, content in files.items()})
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(building, 0o777 & ~umask)  # as a folder made by mkdir would be
         os.rename(building, folder)
     except OSError as exc:
         shutil.rmtree(building, ignore_errors=True)

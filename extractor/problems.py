@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from extractor.i18n import N_, Language, date_text, quote, translation_for
+from extractor.i18n import N_, Language, date_text, fiscal_year_text, quote, translation_for
 from extractor.vocabulary import label
 
 
@@ -65,6 +65,8 @@ class Spec:
     terms: tuple[str, ...] = ()
     # Arguments that hold a weekday as written in the packet (金), shown as a weekday's name.
     weekdays: tuple[str, ...] = ()
+    # Arguments that hold fiscal years (2011, or "2011, 2010"), shown as people write them.
+    years: tuple[str, ...] = ()
 
 
 JA_QUOTE_SPACES = re.compile(r" ?(「[^」]*」) ?")
@@ -124,6 +126,7 @@ SPECS: dict[WarningCode, Spec] = {
         N_("Check the table headers: they name different fiscal years, so some figures may "
            "belong to another year than the one given."),
         terms=("what",),
+        years=("used",),
     ),
     C.PLAN_PERIOD_ASSUMED: Spec(
         N_("the table has no plan years under its plan targets; the packet's plan period "
@@ -131,11 +134,13 @@ SPECS: dict[WarningCode, Spec] = {
         N_("Check the table: it does not say its plan years, so those the packet states "
            "elsewhere were taken for its targets."),
         terms=("source",),
+        years=("start", "end"),
     ),
     C.PLAN_PERIOD_MISMATCH: Spec(
         N_("the plan period {start}–{end} does not contain the report year {year}"),
         N_("Check the plan years under the plan targets: the plan period should contain the "
            "year the results report on."),
+        years=("start", "end", "year"),
     ),
     C.ROW_SHIFTED: Spec(
         N_("cells shifted {direction}: the yearly schedule was in column {found}, expected "
@@ -299,6 +304,8 @@ def _argument(name: str, value: WarningArg, spec: Spec, language: Language) -> o
     gettext = translation_for(language).gettext
     if value is None:
         return "—"
+    if name in spec.years and isinstance(value, int):
+        return fiscal_year_text(value, language)
     if name in spec.quoted:
         return quote(value, language)
     if not isinstance(value, str):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from extractor.errors import DatasetError
-from extractor.i18n import N_
+from extractor.i18n import N_, FiscalYear
 from extractor.models import Activity, Dataset
 from extractor.years.order import by_year, packet_year
 
@@ -337,22 +337,31 @@ def _dates(rows: Rows, year: int, key: str, a: Activity) -> None:
         )
 
 
-def build_rows(datasets: list[Dataset], series: Callable[[Dataset], dict[str, str]]) -> Rows:
-    """Given datasets (one per fiscal year) and each year's series by activity key (from the
-    crosswalk), return every table's rows in a stable order, keyed on (fiscal_year, key)
-    where `key` is the activity's series: the same activity shares it across years."""
-    rows = Rows()
+def one_per_year(datasets: list[Dataset]) -> list[tuple[int, Dataset]]:
+    """Given datasets, return them oldest first with their fiscal year, refusing two of one
+    year: every export holds one packet per fiscal year."""
+    found: list[tuple[int, Dataset]] = []
     seen: dict[int, str] = {}
     for dataset in by_year(datasets):
         year = packet_year(dataset)
         if year in seen:
             raise DatasetError(
-                N_("{a} and {b} are both the FY{year} packet; export one dataset per fiscal year"),
+                N_("{a} and {b} are both the {year} packet; export one dataset per fiscal year"),
                 a=dataset.source.path,
                 b=seen[year],
-                year=year,
+                year=FiscalYear(year),
             )
         seen[year] = dataset.source.path
+        found.append((year, dataset))
+    return found
+
+
+def build_rows(datasets: list[Dataset], series: Callable[[Dataset], dict[str, str]]) -> Rows:
+    """Given datasets (one per fiscal year) and each year's series by activity key (from the
+    crosswalk), return every table's rows in a stable order, keyed on (fiscal_year, key)
+    where `key` is the activity's series: the same activity shares it across years."""
+    rows = Rows()
+    for year, dataset in one_per_year(datasets):
         p = dataset.packet
         rows.add(
             PACKETS,

@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from extractor.export.flat import one_per_year
 from extractor.models import Dataset
 from extractor.output import write_atomic
-from extractor.years.order import by_year, packet_year
 
 
 def write_jsonl(
@@ -16,10 +16,10 @@ def write_jsonl(
 ) -> list[Path]:
     """Write one activity per line; `key` is the activity's series across years."""
     lines = []
-    for dataset in by_year(datasets):
+    for year, dataset in one_per_year(datasets):
         keys = series(dataset)
         context = {
-            "fiscal_year": packet_year(dataset),
+            "fiscal_year": year,
             "report_fiscal_year": dataset.packet.report_fiscal_year,
             "source_path": dataset.source.path,
         }

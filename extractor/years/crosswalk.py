@@ -18,7 +18,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field, ValidationError
 
 from extractor.errors import CrosswalkError
-from extractor.i18n import N_, Message
+from extractor.i18n import N_, FiscalYear, Message
 from extractor.models import Activity, Dataset
 from extractor.normalize.keys import unique_key
 from extractor.normalize.matching import match_form
@@ -201,17 +201,17 @@ def check_covers(crosswalk: Crosswalk, path: Path, years: list[Year], overrides:
         found = recorded.get(fiscal_year)
         if found is None:
             raise CrosswalkError(
-                N_("{path}: has no FY{year} ({dataset}); {rebuild}"),
+                N_("{path}: has no {year} dataset ({dataset}); {rebuild}"),
                 path=path,
-                year=fiscal_year,
+                year=FiscalYear(fiscal_year),
                 dataset=year.path,
                 rebuild=rebuild,
             )
         if found.sha256 != year.sha256:
             raise CrosswalkError(
-                N_("{path}: was built from another FY{year} dataset than {dataset}; {rebuild}"),
+                N_("{path}: was built from another {year} dataset than {dataset}; {rebuild}"),
                 path=path,
-                year=fiscal_year,
+                year=FiscalYear(fiscal_year),
                 dataset=year.path,
                 rebuild=rebuild,
             )
