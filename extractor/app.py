@@ -294,8 +294,9 @@ def plan_crosswalk(
 ) -> Linked | None:
     """Before writing new years into `folder`, build the crosswalk they make with the years
     the folder's crosswalk already holds (and with `link_to`), or None when there is only
-    one year. Years whose files are gone from the old crosswalk are left out. Nothing is
-    written: a links.toml that names nothing stops the run before any output."""
+    one year. Years whose files are gone from the old crosswalk, or were never in its folder,
+    are left out. Nothing is written: a links.toml that names nothing stops the run before
+    any output."""
     from extractor.years.order import packet_year
 
     path = folder / CROSSWALK_FILE
@@ -305,7 +306,7 @@ def plan_crosswalk(
 
         for ref in load(path).years:
             file = folder / ref.path
-            if file.is_file():
+            if ref.path == file.name and file.is_file():  # only datasets in the folder itself
                 (year,) = load_years([file])
                 years[packet_year(year.dataset)] = year
     if link_to is not None:
@@ -370,8 +371,16 @@ def diff_files(
             new=new_path,
             b=FiscalYear(packet_year(new.dataset)),
         )
-    crosswalk = crosswalk_for([old, new], crosswalk_path, links_file)
-    linkage = pairs_between(crosswalk, old.dataset, new.dataset)
+    if packet_year(old.dataset) == packet_year(new.dataset):
+        # One year twice (its text export and its PDF, say): no crosswalk links a year to
+        # itself, so its activities are linked directly.
+        from extractor.years.link import link
+        from extractor.years.overrides import StepOverrides
+
+        linkage = link(old.dataset, new.dataset, StepOverrides([], set()))
+    else:
+        crosswalk = crosswalk_for([old, new], crosswalk_path, links_file)
+        linkage = pairs_between(crosswalk, old.dataset, new.dataset)
     return diff_datasets(old.dataset, new.dataset, linkage)
 
 

@@ -80,8 +80,28 @@ def summarize(dataset: Dataset, target: str, w: Words) -> list[str]:
 
 def link_lines(steps: list[Step], w: Words) -> list[str]:
     """Given the steps between consecutive years, return a line each, and the pairs to review."""
+    from extractor.normalize.matching import MATCH_CHARS, too_long
+
     lines = []
     for step in steps:
+        long = [
+            a.name
+            for year in (step.old, step.new)
+            for a in year.dataset.activities
+            if too_long(a.name or "") or too_long(a.description or "")
+        ]
+        if long:
+            lines.append(
+                w._(
+                    "{count} activities of {old} or {new} have a name or description longer "
+                    "than {limit:,} characters; they were linked on its first part"
+                ).format(
+                    count=len(long),
+                    old=step.old.dataset.source.path,
+                    new=step.new.dataset.source.path,
+                    limit=MATCH_CHARS,
+                )
+            )
         linkage = step.linkage
         review = [item for item in linkage.links if item.band == "review"]
         lines.append(

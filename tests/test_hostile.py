@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import signal
 import stat
 import subprocess
@@ -205,6 +206,45 @@ def test_an_input_outside_the_working_folder_keeps_only_its_name(work: Path) -> 
     assert result.exit_code == 0
     assert json.loads(result.stdout)["source"]["path"] == "h24.txt"
     assert str(ROOT) not in result.stdout
+
+
+def test_a_file_is_read_by_what_it_holds_not_by_its_name(work: Path) -> None:
+    """A text export saved as .xlsx, and a workbook named .pdf, are read as what they are;
+    random bytes named .pdf say what they are not."""
+    shutil.copy(H24, "export.xlsx")
+    shutil.copy(ROOT / "tests" / "fixtures" / "h24.xls", "workbook.pdf")
+    Path("junk.pdf").write_bytes(bytes(range(256)) * 8)
+    runner = CliRunner()
+    as_text = runner.invoke(main, ["export.xlsx", "-o", "-", "-q"])
+    as_workbook = runner.invoke(main, ["workbook.pdf", "-o", "-", "-q"])
+    assert as_text.exit_code == as_workbook.exit_code == 0, as_text.stderr + as_workbook.stderr
+    text, workbook = json.loads(as_text.stdout), json.loads(as_workbook.stdout)
+    assert (text["source"]["format"], workbook["source"]["format"]) == ("tsv", "xls")
+    assert len(text["activities"]) == len(workbook["activities"]) == 54
+    junk = runner.invoke(main, ["junk.pdf"])
+    assert junk.exit_code == 1
+    assert one_line(junk.stderr) == (
+        "Error: junk.pdf: holds binary data that is not a PDF or a workbook; give the packet's "
+        ".txt, .pdf, .xlsx or .xls"
+    )
+    untouched(work)
+
+
+@pytest.mark.slow
+def test_two_years_whose_names_run_to_17000_characters_link_in_bounds(work: Path) -> None:
+    """Names far longer than any real one are matched on their first part, with a note, in
+    bounded time: the same activity still links to itself."""
+    name = "地域福祉活動の啓発推進による財源の確保"
+    for source, target in ((H23, "h23.txt"), (H24, "h24.txt")):
+        text = source.read_text(encoding="utf-8")
+        Path(target).write_text(text.replace(name, name + "の取組" * 5_700, 1), encoding="utf-8")
+    code, stderr, seconds, peak = measured("h23.txt", "h24.txt", cwd=work)
+    assert code == 0, stderr
+    assert seconds < SECONDS and peak < MEGABYTES, (seconds, peak)
+    assert "longer than 4,000 characters; they were linked on its first part" in stderr
+    crosswalk = json.loads((work / "normalized" / "crosswalk.json").read_text(encoding="utf-8"))
+    long = [m for m in crosswalk["members"] if len(m["name"] or "") > 17_000]
+    assert len(long) == 2 and long[0]["series"] == long[1]["series"]
 
 
 # --- outputs that cannot hurt their reader -----------------------------------------------------

@@ -112,3 +112,64 @@ def test_a_deep_or_special_links_file_is_one_line(years: Path) -> None:
     os.mkfifo("links.fifo")
     fifo = CliRunner().invoke(main, ["link", *glob(), "--links", "links.fifo"])
     assert fifo.exit_code == 1 and "is not a regular file" in fifo.stderr
+
+
+def tamper(change: str) -> None:
+    """Edit normalized/crosswalk.json as a careless hand or a hostile file might."""
+    path = Path("normalized/crosswalk.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    members = [m for m in data["members"] if m["fiscal_year"] == 2012]
+    if change == "dropped":
+        data["members"].remove(members[0])
+    elif change == "twice":
+        data["members"].append(dict(members[0]))
+    elif change == "one series":
+        members[1]["series"] = members[0]["series"]
+    elif change == "one previous":
+        members[1]["previous"] = members[0]["previous"]
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
+@pytest.mark.parametrize("change", ["dropped", "twice", "one series", "one previous"])
+def test_a_tampered_crosswalk_is_refused_in_one_line(years: Path, change: str) -> None:
+    tamper(change)
+    for command in (["diff"], ["report", "-o", "r.html"], ["export", "-f", "csv", "-o", "out"]):
+        result = CliRunner().invoke(main, [*command, "normalized/h23.json", "normalized/h24.json"])
+        assert result.exit_code == 1, (command, result.stderr)
+        assert result.stderr == (
+            "Error: normalized/crosswalk.json: its members of FY2012 are not the activities of "
+            "normalized/h24.json, each once with a series of its own; rebuild it with `extract "
+            "link` on the datasets\n"
+        )
+    assert not Path("r.html").exists() and not Path("out").exists()
+    rebuilt = CliRunner().invoke(main, ["link", "normalized/h23.json", "normalized/h24.json"])
+    assert rebuilt.exit_code == 0, rebuilt.stderr
+    assert CliRunner().invoke(main, ["diff", *glob()[1:]]).exit_code == 0
+
+
+def test_a_crosswalk_naming_a_file_outside_its_folder_is_not_followed(years: Path) -> None:
+    """Extracting into a folder links the new years with the datasets its crosswalk names in
+    that folder only: a path leading out of it is never read."""
+    Path("elsewhere").mkdir()
+    shutil.move("normalized/h23.json", "elsewhere/h23.json")
+    other = json.loads(Path("elsewhere/h23.json").read_text(encoding="utf-8"))
+    other["activities"][0]["name"] = "ほかの場所の活動"
+    Path("elsewhere/h23.json").write_text(json.dumps(other, ensure_ascii=False), encoding="utf-8")
+    path = Path("normalized/crosswalk.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["years"][0]["path"] = "../elsewhere/h23.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    result = CliRunner().invoke(main, ["raw/h24.txt", "-q"])
+    assert result.exit_code == 0, result.stderr
+    # h24 alone makes no crosswalk, so the old one is left as it was, not rebuilt from
+    # ../elsewhere/h23.json
+    assert json.loads(path.read_text(encoding="utf-8")) == data
+
+
+def test_a_year_against_itself_links_each_activity_to_itself(years: Path) -> None:
+    shutil.copy("normalized/h24.json", "copy.json")
+    result = CliRunner().invoke(main, ["diff", "normalized/h24.json", "copy.json", "--json"])
+    assert result.exit_code == 0, result.stderr
+    diff = json.loads(result.stdout)
+    assert diff["summary"]["added"] == diff["summary"]["removed"] == 0
+    assert diff["summary"]["renamed"] == 0

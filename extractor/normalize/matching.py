@@ -33,15 +33,26 @@ def _tokenizer():  # type: ignore[no-untyped-def]
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
 
 
+# The longest text compared whole: sudachipy takes at most 49,149 bytes at once, and no
+# name or description is this long (a longer one is compared on its first part).
+MATCH_CHARS = 4_000
+
+
 @lru_cache(maxsize=65536)
 def match_form(text: str) -> str:
     """Given a name or description, return the form it is compared in: NFKC, sudachipy's
-    normalized form of each word, without spaces, symbols or the status mark."""
+    normalized form of each word, without spaces, symbols or the status mark. Only the first
+    MATCH_CHARS characters of a longer text are compared (see `too_long`)."""
     name, _ = parse_name(nfkc(text))
-    plain = MATCH_NOISE.sub("", name or "")
+    plain = MATCH_NOISE.sub("", name or "")[:MATCH_CHARS]
     if not plain:
         return ""
     return "".join(m.normalized_form() for m in _tokenizer().tokenize(plain))
+
+
+def too_long(text: str) -> bool:
+    """Given a name or description, return whether only its first part is compared."""
+    return len(text) > MATCH_CHARS
 
 
 KANJI_DIGITS = {

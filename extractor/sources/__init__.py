@@ -26,7 +26,6 @@ from extractor.sources.document import (
 PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 CHUNK = 1 << 20
 
 __all__ = ["Box", "SourceDocument", "SourceRow", "display_path", "read_source"]
@@ -90,11 +89,11 @@ def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
 
 def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
     """Given a packet file, return its rows of cells: a PDF, a workbook or a text export,
-    told apart by their first bytes (and a .pdf or .xlsx name)."""
+    told apart by what the file holds, whatever its name says (a text export saved as
+    .xlsx is read as text, a workbook named .pdf as a workbook)."""
     data = read_bytes(path, settings)
     digest = hashlib.sha256(data).hexdigest()
-    suffix = path.suffix.lower()
-    if data.startswith(PDF_MAGIC) or suffix == ".pdf":
+    if PDF_MAGIC in data[:1024]:  # a PDF may have bytes before its header
         from extractor.sources.pdf import read_pdf
 
         document = read_pdf(path, data, digest, settings)
@@ -106,7 +105,7 @@ def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
         from extractor.sources.xls import read_xls
 
         document = _isolated(read_xls, path, data, digest, settings)
-    elif data.startswith(ZIP_MAGIC) or suffix in WORKBOOK_SUFFIXES:
+    elif data.startswith(ZIP_MAGIC):
         from extractor.sources.xlsx import read_xlsx
 
         document = _isolated(read_xlsx, path, data, digest, settings)

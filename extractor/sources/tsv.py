@@ -142,7 +142,10 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
         if utf16:
             return utf16
         raise NotAPacketError(
-            N_("{path}: is a binary file, not a text export; give the packet's .txt or .pdf"),
+            N_(
+                "{path}: holds binary data that is not a PDF or a workbook; give the packet's "
+                ".txt, .pdf, .xlsx or .xls"
+            ),
             path=path,
         )
     legacy = tuple(e for e in settings.encodings_to_try if e != "utf-8")

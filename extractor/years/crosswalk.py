@@ -215,10 +215,37 @@ def check_covers(crosswalk: Crosswalk, path: Path, years: list[Year], overrides:
                 dataset=year.path,
                 rebuild=rebuild,
             )
+        _check_members(crosswalk, path, year, rebuild)
     if crosswalk.overrides != overrides and len(years) > 1:
         raise CrosswalkError(
             N_("{path}: the links file has changed since it was built; {rebuild}"),
             path=path,
+            rebuild=rebuild,
+        )
+
+
+def _check_members(crosswalk: Crosswalk, path: Path, year: Year, rebuild: Message) -> None:
+    """Refuse a crosswalk whose members of a year are not exactly that year's activities,
+    each once, each with a series of its own and continuing a different activity (a
+    crosswalk edited by hand, or damaged)."""
+    fiscal_year = packet_year(year.dataset)
+    members = [m for m in crosswalk.members if m.fiscal_year == fiscal_year]
+    keys = sorted(m.key for m in members)
+    series = [m.series for m in members]
+    previous = [m.previous for m in members if m.previous is not None]
+    if (
+        keys != sorted(_key(a) for a in year.dataset.activities)
+        or len(set(series)) != len(series)
+        or len(set(previous)) != len(previous)
+    ):
+        raise CrosswalkError(
+            N_(
+                "{path}: its members of {year} are not the activities of {dataset}, each once "
+                "with a series of its own; {rebuild}"
+            ),
+            path=path,
+            year=FiscalYear(fiscal_year),
+            dataset=year.path,
             rebuild=rebuild,
         )
 
@@ -259,6 +286,9 @@ def pairs_between(crosswalk: Crosswalk, old: Dataset, new: Dataset) -> Linkage:
             bands.append(member.band)
             member = members.get((earlier[member.fiscal_year], member.previous))
         if member is None or member.fiscal_year != old_year or member.key not in old_index:
+            continue
+        if not bands:  # the same year on both sides: each activity is itself
+            links.append(Link(old=old_index[member.key], new=j, score=100.0, band="sure"))
             continue
         band = min(bands, key=lambda b: BAND_STRENGTH[b])
         links.append(Link(old=old_index[member.key], new=j, score=min(scores), band=band))
