@@ -25,6 +25,7 @@ from pydantic import BaseModel, ValidationError
 from extractor.errors import DatasetError, OutputError
 from extractor.i18n import N_, Message, Quoted
 from extractor.models import SCHEMA_VERSION, Dataset
+from extractor.terminal import UNSAFE, json_safe
 
 try:
     import fcntl
@@ -38,8 +39,9 @@ FRESH_SECONDS = 5
 
 
 def to_json(model: BaseModel) -> str:
-    """Given a model, return its JSON: key order as declared, 2-space indent, Japanese as is."""
-    return model.model_dump_json(indent=2) + "\n"
+    """Given a model, return its JSON: key order as declared, 2-space indent, Japanese as is
+    (controls and bidi marks as escapes, see `terminal.json_safe`)."""
+    return json_safe(model.model_dump_json(indent=2)) + "\n"
 
 
 ACTIVITIES_SLOT = b'\n  "activities": [],\n'
@@ -50,17 +52,22 @@ def dataset_json(dataset: Dataset) -> list[bytes]:
     frame, then each activity on its own, so that a large packet never needs its whole JSON
     built twice in memory."""
     frame = dataset.model_copy(update={"activities": []})
-    text = frame.__pydantic_serializer__.to_json(frame, indent=2) + b"\n"
+    text = _json_safe_bytes(frame.__pydantic_serializer__.to_json(frame, indent=2)) + b"\n"
     head, slot, tail = text.partition(ACTIVITIES_SLOT)
     if not slot or not dataset.activities:
         return [text]
     chunks = [head, b'\n  "activities": [\n']
     serializer = dataset.activities[0].__pydantic_serializer__
     for number, activity in enumerate(dataset.activities):
-        body = serializer.to_json(activity, indent=2)
+        body = _json_safe_bytes(serializer.to_json(activity, indent=2))
         chunks.append((b",\n" if number else b"") + b"    " + body.replace(b"\n", b"\n    "))
     chunks.append(b"\n  ],\n" + tail)
     return chunks
+
+
+def _json_safe_bytes(data: bytes) -> bytes:
+    text = data.decode("utf-8")
+    return json_safe(text).encode("utf-8") if UNSAFE.search(text) else data
 
 
 def _reason(exc: OSError) -> str:

@@ -289,6 +289,48 @@ def test_csv_cells_that_would_be_formulas_are_neutralised(work: Path) -> None:
         assert next(csv.DictReader(stream))["description"].startswith("=HYPERLINK")
 
 
+CONTROLS = "\x1b[2J\x1b]52;c;eA==\x07\x9b31m\u202e\x7f"  # clear, clipboard, CSI, bidi
+UNSAFE = ("\x1b", "\x07", "\x9b", "\u202e", "\x7f")
+
+
+def test_control_characters_in_a_packet_never_reach_the_terminal(work: Path) -> None:
+    """Escape sequences in a line quoted in a warning, and in an activity's name:
+    shown escaped on stderr (both languages), in the diff (text and JSON), in the JSON
+    written to stdout and in the report; the dataset reads back with the exact text."""
+    name = "地域福祉活動の啓発推進による財源の確保"
+    lines = h24_text().replace(name, name + CONTROLS, 1).split("\n")
+    lines.insert(22, f"メモ{CONTROLS}です")  # a line of text inside a table: quoted in a warning
+    Path("h24.txt").write_text("\n".join(lines), encoding="utf-8")
+    shutil.copy(H23, "h23.txt")
+    runner = CliRunner()
+    outputs = []
+    for language in ("ja", "en"):
+        run = runner.invoke(main, ["h23.txt", "h24.txt", "-o", "out", "--lang", language])
+        assert run.exit_code == 0, run.stderr
+        assert "です" in run.stderr
+        outputs.append(run.stderr)
+    escaped = "\\x1b[2J\\x1b]52;c;eA==\\x07\\x9b31m<U+202E>\\x7f"
+    assert f"メモ{escaped}です" in outputs[0]
+    assert "メモ\\x1b[2J\\x1b]52;c;eA==\\x07\\x9b31m\\u202e\\x7fです" in outputs[1]  # repr()
+    for args in (["--lang", "ja"], ["--lang", "en"], ["--json"]):
+        diff = runner.invoke(main, ["diff", "out/h23.json", "out/h24.json", *args])
+        assert diff.exit_code == 0, diff.stderr
+        assert "財源の確保" + (escaped if args[0] == "--lang" else "") in diff.stdout
+        outputs.append(diff.stdout + diff.stderr)
+    stdout = runner.invoke(main, ["h24.txt", "-o", "-", "-q"])
+    outputs.append(stdout.stdout)
+    report = runner.invoke(main, ["report", "out/h23.json", "out/h24.json", "-o", "r.html"])
+    assert report.exit_code == 0, report.stderr
+    html = Path("r.html").read_text(encoding="utf-8")
+    assert "財源の確保\\x1b[2J\\x1b]52;c;eA==\\x07\\x9b31m&lt;U+202E&gt;\\x7f" in html
+    outputs += [html, Path("out/h24.json").read_text(encoding="utf-8")]
+    for output in outputs:
+        assert not [c for c in UNSAFE if c in output]
+    dataset = json.loads(Path("out/h24.json").read_text(encoding="utf-8"))
+    assert dataset["activities"][0]["name"] == name + CONTROLS
+    assert json.loads(stdout.stdout) == dataset
+
+
 # --- writes that are all or nothing, and safe together -----------------------------------------
 
 

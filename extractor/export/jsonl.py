@@ -9,6 +9,7 @@ from pathlib import Path
 from extractor.export.flat import one_per_year
 from extractor.models import Dataset
 from extractor.output import write_atomic
+from extractor.terminal import json_safe
 
 
 def write_jsonl(
@@ -26,6 +27,6 @@ def write_jsonl(
         for activity in dataset.activities:
             record = {**context, **activity.model_dump(mode="json")}
             record["key"] = keys.get(activity.key or activity.id, activity.key)
-            lines.append(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
+            lines.append(json_safe(json.dumps(record, ensure_ascii=False, separators=(",", ":"))))
     write_atomic(path, "".join(line + "\n" for line in lines))
     return [path]

@@ -23,6 +23,7 @@ from extractor.report.changes import ChangeRow, change_rows
 from extractor.report.charts import BarChart, bar_chart
 from extractor.report.checks import check_groups
 from extractor.report.views import TargetView, short_year, target_view
+from extractor.terminal import safe
 from extractor.vocabulary import Status, label
 from extractor.years.crosswalk import Crosswalk, pairs_between
 from extractor.years.diff import diff_datasets
@@ -104,6 +105,16 @@ def _goal_counts(page: Page, w: Words) -> list[GoalCounts]:
     return found
 
 
+def _visible(value: object) -> object:
+    """Every value the report prints, with control characters shown escaped as on the
+    terminal (markup of the report's own keeps its tags, its escapes are escaped)."""
+    from markupsafe import Markup, escape
+
+    if isinstance(value, Markup):
+        return Markup(safe(str(value), quote=lambda s: str(escape(s))))
+    return safe(value) if isinstance(value, str) else value
+
+
 @lru_cache(maxsize=2)
 def environment(language: Language) -> Environment:
     """The Jinja2 environment: templates of this package, auto-escaping on for everything."""
@@ -116,6 +127,7 @@ def environment(language: Language) -> Environment:
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_visible,
     )
     words = Words(language)
     env.install_gettext_callables(  # type: ignore[attr-defined]
