@@ -119,10 +119,14 @@ def targets_of(request: RunRequest) -> list[tuple[Path, Path | None]]:
     stdout = request.output == "-"
     if stdout and len(request.files) > 1:
         raise UsageError(N_("-o - and --debug-stage take one input file"))
-    pairs = [
-        (path, None if stdout else Path(request.output) / f"{path.stem}.json")
-        for path in request.files
-    ]
+    folder = Path(request.output)
+    if not stdout:
+        from extractor.output import check_names
+
+        check_names(folder)
+    if not stdout and folder.is_symlink():  # a link: resolved once, the real path shown
+        folder = folder.resolve()
+    pairs = [(path, None if stdout else folder / f"{path.stem}.json") for path in request.files]
     seen: set[Path] = set()
     for _path, target in pairs:
         if target is not None and target in seen:
@@ -157,7 +161,7 @@ def extract_packets(
     to_write = [o for o in outcomes if o.ok and o.target is not None]
     linked = None
     if to_write and request.link:
-        folder = Path(request.output)
+        folder = to_write[0].target.parent  # type: ignore[union-attr]
         linked = plan_crosswalk(
             [year_of(o.target, o.json, o.dataset) for o in to_write],  # type: ignore[arg-type]
             folder,

@@ -74,17 +74,22 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _check_target(path: Path) -> Path:
-    """Given an output path, return it, refusing what is not a regular file (a folder, a
-    pipe, a device) or a name too long. A symlink standing there is never followed: the
-    link itself is replaced by the file, so that a link planted in an output folder cannot
-    make the tool write elsewhere."""
-    if len(os.fsencode(path.name)) > NAME_MAX:
+def check_names(path: Path) -> None:
+    """Refuse an output path with a file or folder name longer than the system allows."""
+    if any(len(os.fsencode(part)) > NAME_MAX for part in path.parts):
         raise OutputError(
             N_("{path}: the file name is longer than {limit} bytes; choose a shorter one"),
             path=path,
             limit=NAME_MAX,
         )
+
+
+def _check_target(path: Path) -> Path:
+    """Given an output path, return it, refusing what is not a regular file (a folder, a
+    pipe, a device) or a name too long. A symlink standing there is never followed: the
+    link itself is replaced by the file, so that a link planted in an output folder cannot
+    make the tool write elsewhere."""
+    check_names(path)
     if path.is_symlink():
         return path
     target = path
@@ -277,12 +282,7 @@ def write_folder(folder: Path, files: Mapping[str, Content]) -> list[Path]:
     """Given a folder and its files' names and contents, write them all or none. A new
     folder is built aside and renamed into place; an existing one has every file staged
     before any is replaced (its other files are left alone)."""
-    if len(os.fsencode(folder.name)) > NAME_MAX:
-        raise OutputError(
-            N_("{path}: the file name is longer than {limit} bytes; choose a shorter one"),
-            path=folder,
-            limit=NAME_MAX,
-        )
+    check_names(folder)
     if folder.exists() and not folder.is_dir():
         raise OutputError(
             N_("{path}: is a file, but this export writes a folder; choose another -o"), path=folder

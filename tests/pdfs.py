@@ -211,18 +211,20 @@ def blocks_from_rows(rows: list[list[str]]) -> list[Text | Table]:
 WIDTHS_14 = [88, 92, 78, 78, 118, 104, 80, 52, 112, 104, 34, 52, 34, 48]
 
 
-def raw_pdf(content: bytes, compressed: bool = False) -> bytes:
-    """A one-page PDF written byte by byte around a content stream (with Helvetica as /F1),
-    for PDFs no printing program would make: bombs and stalls."""
+def raw_pdf(content: bytes, compressed: bool = False, pages: int = 1) -> bytes:
+    """A PDF written byte by byte around one content stream (with Helvetica as /F1) that
+    each of its pages shows, for PDFs no printing program would make: bombs and stalls."""
     length = f"/Length {len(content)}".encode()
     stream = b"<< " + length + (b" /Filter /FlateDecode" if compressed else b"") + b" >>"
+    kids = b" ".join(f"{4 + n} 0 R".encode() for n in range(pages))
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count " + str(pages).encode() + b" >>",
         stream + b"\nstream\n" + content + b"\nendstream",
-    ]
+    ] + [
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R "
+        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> >> >> >>"
+    ] * pages
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for number, body in enumerate(objects, start=1):

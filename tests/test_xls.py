@@ -15,8 +15,7 @@ from extractor.pipeline import extract
 from extractor.sources import SourceDocument
 from tests.packets import ROOT
 from tests.test_pdf import differences
-from tests.test_xlsx import packet_workbook
-from tests.workbooks import sheets_from_pdf_rows, write_workbook
+from tests.workbooks import packet_workbook, sheets_from_pdf_rows, write_workbook
 
 FIXTURES = ROOT / "tests" / "fixtures"
 

@@ -22,14 +22,7 @@ from extractor.sources.numfmt import display
 from tests.conftest import by_name, extract_from_root
 from tests.packets import h24_rows
 from tests.test_pdf import differences
-from tests.workbooks import sheets_from_pdf_rows, write_workbook
-
-HEADER = [
-    "活動名", "実施内容", "住民、地域、関係機関の役割", "市社協の取り組み",
-    "市社協の取り組み (令和元年度実施状況)", "市社協の取り組み (令和2年度実施予定)",
-    "市の取り組み", "担当課", "市の取り組み (令和元年度実施状況)",
-    "市の取り組み (令和2年度実施予定)", "年次計画", "計画目標", "", "元年度 実績",
-]  # fmt: skip
+from tests.workbooks import packet_workbook, rewrite_part, sheets_from_pdf_rows, write_workbook
 
 
 @pytest.fixture(scope="module")
@@ -76,63 +69,6 @@ def test_h24_workbook_provenance_names_sheet_and_cell(h24_xlsx: Dataset) -> None
 
 
 # --- small workbooks built by hand ---------------------------------------------------------
-
-
-def packet_workbook(path: Path) -> Path:
-    """A 令和2年度 packet: a cover sheet, then 基本目標1 with one table of two activities.
-
-    Row 6 holds 地区住民座談会の開催, its 活動名 merged down over rows 6–7 (two departments),
-    its actual 20 merged over both rows; row 7 holds the second department and the plan and
-    target figures. Row 8 holds 防犯灯設置等補助事業の推進 with number-formatted figures and a
-    date cell. Column P (hidden) holds a note; columns O and P are new: 評価, 課題.
-    """
-    workbook = openpyxl.Workbook()
-    cover = workbook.active
-    assert isinstance(cover, Worksheet)
-    cover.title = "表紙"
-    cover["B2"] = "令和 2 年度"
-    cover["B4"] = "山口市地域福祉計画・山口市地域福祉活動計画"
-    cover["B5"] = "評 価 委 員 会 資 料"
-    cover["B7"] = "令和 2 年 6 月 2 3 日"
-    cover["B9"] = "山口市健康福祉部社会課"
-    goal = workbook.create_sheet("基本目標1")
-    goal["A1"] = "基本目標1 自立支援と社会参加による支え合いの仕組みづくり"
-    goal["A2"] = "活動目標1 地域の生活課題の発見・把握と仕組みづくり"
-    for column, text in enumerate([*HEADER, "評価", "課題"], start=1):
-        if text:
-            goal.cell(4, column, text)
-    goal.merge_cells("L4:M4")
-    goal["L5"], goal["M5"] = "30", "4"
-    goal["A6"] = "地区住民座談会の開催 (継続活動)"
-    goal["B6"] = "地区住民座談会の開催を年次的に推進・支援します。"
-    goal["G6"] = "・地区住民座談会開催の支援(委託)"
-    goal["H6"] = "社会課"
-    goal["I6"] = "・座談会開催支援(委託)"
-    goal["K6"] = "30~4"
-    goal["L6"] = "座談会開催地区数"
-    goal["N6"] = 20
-    goal["O6"] = "B"
-    goal["P6"] = "開催地区の拡大が課題"
-    goal.merge_cells("A6:A7")
-    goal.merge_cells("B6:B7")
-    goal.merge_cells("N6:N7")
-    goal["H7"] = "各担当課"
-    goal["I7"] = "・座談会へ参加"
-    goal["L7"], goal["M7"] = 15, 24
-    goal["A8"] = "防犯灯設置等補助事業の推進 (継続活動)"
-    goal["B8"] = "街路灯等の新設、修繕の経費の一部を補助します。"
-    goal["H8"] = "生活安全課"
-    goal["I8"] = dt.datetime(2019, 5, 29)
-    goal["I8"].number_format = "ge.m.d"
-    goal["K8"] = "R元~R4"
-    goal["L8"] = "防犯灯新設設置数"
-    goal["L9"], goal["M9"], goal["N9"] = 9529, 10079, 10200
-    for ref in ("L9", "M9", "N9"):
-        goal[ref].number_format = "#,##0"
-    goal["O8"] = "A"
-    goal.column_dimensions["P"].hidden = True
-    workbook.save(path)
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -195,17 +131,6 @@ def test_number_formats() -> None:
     assert display(-1234.5, "#,##0.00;(#,##0.00)") == "(1,234.50)"
 
 
-def _rewrite_part(path: Path, part: str, old: bytes, new: bytes) -> None:
-    """Replace bytes in one part of a workbook archive (to write what openpyxl cannot)."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {name: archive.read(name) for name in archive.namelist()}
-    assert old in parts[part]
-    parts[part] = parts[part].replace(old, new)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-
-
 def test_formulas_read_through_their_saved_results(tmp_path: Path) -> None:
     """The actual N9 is a formula saved with its result (10200); the actual N6 one saved
     without a result, as openpyxl and some other programs write them."""
@@ -216,7 +141,7 @@ def test_formulas_read_through_their_saved_results(tmp_path: Path) -> None:
     goal["N6"] = "=SUM(N9,-10180)"
     workbook.save(path)
     sheet = "xl/worksheets/sheet2.xml"
-    _rewrite_part(path, sheet, b"<f>M9+121</f><v />", b"<f>M9+121</f><v>10200</v>")
+    rewrite_part(path, sheet, b"<f>M9+121</f><v />", b"<f>M9+121</f><v>10200</v>")
     dataset = extract(path)
     (lamp,) = by_name(dataset, "防犯灯設置等補助事業の推進").targets
     assert (lamp.actual.raw, lamp.actual.value) == ("10,200", 10200)

@@ -113,7 +113,9 @@ def sheet_rows(
         spanned = set()
         for column in range(1, width + 1):
             origin = covered.get((number, column))
-            if origin and grid.texts.get(origin):
+            # a cell under a merged range that holds text of its own keeps it (Excel hides
+            # it, but it is in the file, and no text is dropped)
+            if origin and grid.texts.get(origin) and not values[column - 1]:
                 values[column - 1] = grid.texts[origin]
                 spanned.add(column - 1)
         found.append(
