@@ -237,6 +237,21 @@ def _settings(**options: Any) -> ExtractSettings:
     help=N_("Refuse a PDF stream that inflates past this many bytes [64 MB]."),
 )
 @option(
+    "--no-ocr",
+    is_flag=True,
+    help=N_("Refuse scans (image-only PDFs, TIFF, PNG, JPEG) instead of reading their text."),
+)
+@option(
+    "--scan-page-seconds",
+    type=click.FloatRange(min=0.1),
+    help=N_("Stop reading a scanned page after this many seconds [60]."),
+)
+@option(
+    "--max-scan-pixels",
+    type=click.IntRange(min=1),
+    help=N_("Refuse a scanned page image with more pixels [100000000]."),
+)
+@option(
     "--strict",
     is_flag=True,
     help=N_(
@@ -276,6 +291,9 @@ def run(
     max_seconds: float | None,
     max_memory: int | None,
     max_stream_bytes: int | None,
+    no_ocr: bool,
+    scan_page_seconds: float | None,
+    max_scan_pixels: int | None,
     strict: bool,
     jobs: int | None,
     link_to: Path | None,
@@ -298,6 +316,9 @@ def run(
             max_seconds=max_seconds,
             max_memory=max_memory * MB if max_memory else None,
             max_stream_bytes=max_stream_bytes,
+            ocr=False if no_ocr else None,
+            scan_page_seconds=scan_page_seconds,
+            max_scan_pixels=max_scan_pixels,
             strict=strict,
         )
         collecting()

@@ -15,12 +15,12 @@ from extractor.i18n import Language
 from extractor.problems import WarningArg, WarningCode, render
 from extractor.vocabulary import Role, Status
 
-SCHEMA_VERSION = "3.0"
+SCHEMA_VERSION = "3.1"
 
 TargetKind = Literal["numeric", "qualitative", "none"]
 DateKind = Literal["date", "range"]
 DatePrecision = Literal["day", "month", "year", "fiscal_year"]
-SourceFormat = Literal["tsv", "pdf", "xlsx", "xls"]
+SourceFormat = Literal["tsv", "pdf", "xlsx", "xls", "scan"]
 Number = int | float
 
 
@@ -179,6 +179,21 @@ class CellBox(Model):
     bottom: float
 
 
+class OcrRead(Model):
+    """What text recognition read in one cell of a scan."""
+
+    box: CellBox
+    text: str = Field(description="The text as read (before any correction)")
+    confidence: float = Field(
+        description="The recognizer's lowest confidence over the cell's lines, 0–1"
+    )
+    corrected_to: str | None = Field(
+        default=None,
+        description="The text used instead, when what was read was corrected against the "
+        "previous year's dataset or the packet's fixed wording (warned as ocr_corrected)",
+    )
+
+
 class Provenance(Model):
     lines: list[int] = Field(description="Lines (text), rows in reading order (PDF, workbook)")
     pages: list[int] = Field(default_factory=list, description="Pages (PDF), sheets (workbook)")
@@ -186,6 +201,12 @@ class Provenance(Model):
     cells: list[str] = Field(
         default_factory=list,
         description="Workbook cells the activity was read from (基本目標1!E12)",
+    )
+    ocr: list[OcrRead] = Field(
+        default_factory=list,
+        exclude_if=lambda reads: not reads,
+        description="For a scan: each cell of the activity as text recognition read it "
+        "(absent for other formats)",
     )
 
 

@@ -319,6 +319,19 @@ def load_dataset(path: Path) -> Dataset:
     return parse_dataset(path, read_dataset_bytes(path))
 
 
+def readable(version: str) -> bool:
+    """Whether a dataset of this schema version can be read: the same major version, and a
+    minor version no later than this tool's (later minors add what this tool cannot know)."""
+    ours = SCHEMA_VERSION.split(".")
+    theirs = version.split(".")
+    return (
+        len(theirs) == 2
+        and theirs[0] == ours[0]
+        and theirs[1].isdigit()
+        and int(theirs[1]) <= int(ours[1])
+    )
+
+
 def read_dataset_bytes(path: Path) -> bytes:
     """Given a dataset file, return its bytes, or say in one line why it cannot be read."""
     from extractor.inputs import DATASET_BYTES, read_capped
@@ -341,7 +354,7 @@ def parse_dataset(path: Path, data: bytes) -> Dataset:
         )
     raw = load_json(path, data, DatasetError, Message(N_("re-run `extract` on the packet")))
     version = raw.get("schema_version") if isinstance(raw, dict) else None
-    if isinstance(version, str) and version != SCHEMA_VERSION:
+    if isinstance(version, str) and not readable(version):
         raise DatasetError(
             N_(
                 "{path}: dataset schema version {found}, but this tool reads version {known}; "

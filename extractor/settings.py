@@ -30,6 +30,16 @@ class ExtractSettings(BaseModel):
         description="Stop extracting a file after this many seconds, whatever its format",
     )
     page_seconds: float = Field(default=10.0, description="Stop a PDF page read after this")
+    scan_page_seconds: float = Field(
+        default=60.0,
+        description="Stop recognizing a scanned page after this; a scan's whole-file budget "
+        "grows by this much per page (shared among the page workers)",
+    )
+    max_scan_pixels: int = Field(
+        default=100_000_000,
+        description="Refuse a scanned page image with more pixels (A3 at 600 dpi is 70 million)",
+    )
+    ocr: bool = Field(default=True, description="Read scanned packets (False: refuse them)")
     max_memory: int = Field(
         default=1024 * MB, description="Memory a PDF page reader may use on top of its start"
     )

@@ -95,6 +95,19 @@ def within(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def extend(seconds: float) -> None:
+    """Add seconds to the time budget of the `within` block running, if any: a reader that
+    learns how much work a file holds (a scan's pages) allows for it."""
+    if (
+        not hasattr(signal, "setitimer")
+        or threading.current_thread() is not threading.main_thread()
+    ):
+        return
+    left, _interval = signal.getitimer(signal.ITIMER_REAL)
+    if left > 0:
+        signal.setitimer(signal.ITIMER_REAL, left + seconds)
+
+
 @dataclass
 class Caps:
     """Limits for each task and worker: seconds per task, extra bytes of memory per worker."""
@@ -154,10 +167,10 @@ def _serve(
         os.dup2(quiet.fileno(), 2)  # what went wrong comes back through the pipe
     # Memory kept aside, freed when a task runs out, so the answer can still be sent.
     reserve = [bytearray(RESERVE)]
-    _limit_memory(memory)
     try:
         if setup is not None:
-            setup()
+            setup()  # before the cap: what a worker loads once (a model) is its start
+        _limit_memory(memory)
         while True:
             try:
                 message = connection.recv()

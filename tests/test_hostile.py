@@ -447,7 +447,7 @@ def test_a_dataset_of_another_schema_version_is_refused(work: Path) -> None:
     data["schema_version"] = "99.0"
     Path("future.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     expected = (
-        "Error: future.json: dataset schema version 99.0, but this tool reads version 3.0; "
+        "Error: future.json: dataset schema version 99.0, but this tool reads version 3.1; "
         "re-run `extract` on the packet with this version"
     )
     for args in (

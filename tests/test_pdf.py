@@ -267,7 +267,7 @@ BAD_PDFS = [
      "the PDF is encrypted (password-protected); save an unprotected copy or use the text export"),
     (_corrupt, "the PDF is corrupt and cannot be read; get a fresh copy or use the text export\n"),
     (_truncated, "the PDF is truncated (no %%EOF at its end); download or copy it again"),
-    (_image_only, "the PDF has no text layer (scanned images?); run OCR on it or use the text export"),
+    (_image_only, "no text was found on its 1 page (a scan); is this the right file?"),
     (_no_unicode_map, "the PDF's fonts have no Unicode map ("),
     (lambda p: _text_pdf(p, ["議事録", "出席者 10名"]),
      "not a committee packet: no header row with an activity-name column in its 1 page; is this the right file?"),

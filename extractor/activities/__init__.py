@@ -9,6 +9,7 @@ from extractor.models import (
     CellBox,
     ExtractionWarning,
     Goal,
+    OcrRead,
     Provenance,
     Roles,
     Schedule,
@@ -182,11 +183,24 @@ class ActivityBuilder:
             if c.box is not None
         ]
         refs = [c.ref for row in rows for _, c in row.cells if c.ref is not None]
+        reads = [
+            OcrRead(
+                box=CellBox(
+                    page=c.box.page, x0=c.box.x0, top=c.box.top, x1=c.box.x1, bottom=c.box.bottom
+                ),
+                text=c.read.text,
+                confidence=round(c.read.confidence, 4),
+            )
+            for row in rows
+            for _, c in row.cells
+            if c.read is not None and c.box is not None and not c.spanned
+        ]
         return Provenance(
             lines=sorted({row.line for row in rows}),
             pages=sorted({row.page for row in rows if row.page is not None}),
             boxes=boxes,
             cells=list(dict.fromkeys(refs)),
+            ocr=reads,
         )
 
 

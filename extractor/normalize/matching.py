@@ -27,7 +27,8 @@ def match_key(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _tokenizer():  # type: ignore[no-untyped-def]
+def tokenizer():  # type: ignore[no-untyped-def]
+    """sudachipy's tokenizer (the core dictionary, longest words), loaded once."""
     from sudachipy import Dictionary, SplitMode
 
     return Dictionary(dict="core").tokenizer(mode=SplitMode.C)
@@ -47,7 +48,7 @@ def match_form(text: str) -> str:
     plain = MATCH_NOISE.sub("", name or "")[:MATCH_CHARS]
     if not plain:
         return ""
-    return "".join(m.normalized_form() for m in _tokenizer().tokenize(plain))
+    return "".join(m.normalized_form() for m in tokenizer().tokenize(plain))
 
 
 def too_long(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Stage 1: turn a file (text export, PDF or workbook) into rows of cells with provenance.
+"""Stage 1: turn a file (text export, PDF, workbook or scan) into rows of cells with provenance.
 
 The file is read within its caps before any parsing: only a regular file is read, never
 more than `max_input_bytes` (whatever its size claims), and its first bytes say what it is.
@@ -12,23 +12,30 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from extractor.errors import InputNotFoundError, InputTooLargeError, UnreadableInputError
+from extractor.errors import (
+    InputNotFoundError,
+    InputTooLargeError,
+    NotAPacketError,
+    UnreadableInputError,
+)
 from extractor.i18n import N_
 from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import (
     Box,
+    Read,
     SourceDocument,
     SourceRow,
     cell_too_long,
     display_path,
 )
+from extractor.sources.scan import is_image, read_scan
 
 PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
 
-__all__ = ["Box", "SourceDocument", "SourceRow", "display_path", "read_source"]
+__all__ = ["Box", "Read", "SourceDocument", "SourceRow", "display_path", "read_source"]
 
 
 def _too_large(path: Path, limit: int, size: int | None = None) -> InputTooLargeError:
@@ -94,9 +101,23 @@ def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
     data = read_bytes(path, settings)
     digest = hashlib.sha256(data).hexdigest()
     if PDF_MAGIC in data[:1024]:  # a PDF may have bytes before its header
-        from extractor.sources.pdf import read_pdf
+        from extractor.sources.pdf import NoTextLayer, read_pdf
 
-        document = read_pdf(path, data, digest, settings)
+        try:
+            document = read_pdf(path, data, digest, settings)
+        except NoTextLayer:
+            if not settings.ocr:
+                raise
+            document = read_scan(path, data, digest, settings, "pdf")
+    elif is_image(data):
+        if not settings.ocr:
+            raise NotAPacketError(
+                N_(
+                    "{path}: is an image (a scan); read it without --no-ocr, or use the text export"
+                ),
+                path=path,
+            )
+        document = read_scan(path, data, digest, settings, "image")
     elif data.startswith(OLE2_MAGIC):
         from extractor.sources.xlsx import is_encrypted_workbook, refuse_encrypted
 

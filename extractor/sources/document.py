@@ -21,6 +21,16 @@ class Box:
 
 
 @dataclass(frozen=True, slots=True)
+class Read:
+    """What text recognition made of a scanned cell: its text, the recognizer's lowest
+    confidence over the cell's lines (0–1), and how many lines it had."""
+
+    text: str
+    confidence: float
+    lines: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class SourceRow:
     """One row of cells as laid out in the source; `line` is the 1-based line or row ordinal."""
 
@@ -34,6 +44,8 @@ class SourceRow:
     # For a workbook: the sheet's name and the row's number in it (`page` is the sheet's).
     sheet: str | None = None
     sheet_row: int | None = None
+    # For a scan: what was read in each cell (None where nothing was).
+    reads: tuple[Read | None, ...] | None = None
 
     def is_blank(self) -> bool:
         return not any(cell.strip() for cell in self.cells)
@@ -55,6 +67,41 @@ class SourceRow:
         if column is None:
             return f"{self.sheet}!{self.sheet_row}:{self.sheet_row}"
         return f"{self.sheet}!{column_letter(column + 1)}{self.sheet_row}"
+
+
+# A row of a page before numbering: its top and left, cells, boxes and spanned columns.
+Item = tuple[float, float, tuple[str, ...], tuple[Box | None, ...], frozenset[int]]
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+def table_items(
+    grid: list[tuple[float, float, list[BBox | None]]],
+    owner: dict[tuple[int, int], tuple[int, int]],
+    texts: dict[tuple[int, int], str],
+    page: int,
+) -> list[Item]:
+    """Given a table's rows (top, left, each grid position's cell box or None where a
+    merged cell covers it), the cell that owns each grid position and each cell's text,
+    return one item per row. A merged cell's text sits at its first row and column, as a
+    text export writes it; a cell merged down belongs to each row it covers (spanned)."""
+    items: list[Item] = []
+    for i, (top, left, row) in enumerate(grid):
+        cells: list[str] = []
+        boxes: list[Box | None] = []
+        spanned: set[int] = set()
+        for j, bbox in enumerate(row):
+            first = owner.get((i, j))
+            if bbox is None and first is not None and first[1] == j and first[0] < i:
+                # A cell merged down from row first[0]: it belongs to this row as well.
+                cells.append(texts.get(first, ""))
+                origin = grid[first[0]][2][j]
+                boxes.append(Box(page, *origin) if origin else None)
+                spanned.add(j)
+                continue
+            cells.append(texts.get((i, j), "") if bbox else "")
+            boxes.append(Box(page, *bbox) if bbox else None)
+        items.append((top, left, tuple(cells), tuple(boxes), frozenset(spanned)))
+    return items
 
 
 @dataclass

@@ -25,7 +25,14 @@ from extractor.errors import (
 from extractor.i18n import N_, Message
 from extractor.normalize.text import is_wide
 from extractor.settings import MB, ExtractSettings
-from extractor.sources.document import Box, SourceDocument, SourceRow, display_path
+from extractor.sources.document import (
+    Box,
+    Item,
+    SourceDocument,
+    SourceRow,
+    display_path,
+    table_items,
+)
 from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
 
 # Share of characters without a Unicode mapping ("(cid:123)") above which text is unusable.
@@ -37,8 +44,6 @@ GAP_AS_SPACE = 0.5
 LINE_TOLERANCE = 0.5
 # Points of slack when deciding whether a merged cell reaches the next row or column.
 EDGE_SLACK = 1.0
-
-_Item = tuple[float, float, tuple[str, ...], tuple[Box | None, ...], frozenset[int]]
 
 
 def _cause_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -118,7 +123,7 @@ def cell_text(chars: list[dict[str, Any]], spaces_are_glyphs: bool = True) -> st
 
 def _table_rows(
     table: Any, chars: list[dict[str, Any]], number: int, spaces_are_glyphs: bool
-) -> list[_Item]:
+) -> list[Item]:
     """Given a pdfplumber table and the page's characters, return one item per table row.
 
     Each character goes to the cell whose area holds its centre; a merged cell owns every
@@ -152,31 +157,15 @@ def _table_rows(
         if cell is not None:
             grouped.setdefault(cell, []).append(char)
     texts = {cell: cell_text(found, spaces_are_glyphs) for cell, found in grouped.items()}
-    items = []
-    for i, row in enumerate(rows):
-        cells: list[str] = []
-        boxes: list[Box | None] = []
-        spanned: set[int] = set()
-        for j, bbox in enumerate(row.cells):
-            first = owner.get((i, j))
-            if bbox is None and first is not None and first[1] == j and first[0] < i:
-                # A cell merged down from row first[0]: it belongs to this row as well.
-                cells.append(texts.get(first, ""))
-                origin = rows[first[0]].cells[j]
-                boxes.append(Box(number, *origin) if origin else None)
-                spanned.add(j)
-                continue
-            cells.append(texts.get((i, j), "") if bbox else "")
-            boxes.append(Box(number, *bbox) if bbox else None)
-        items.append((row.bbox[1], row.bbox[0], tuple(cells), tuple(boxes), frozenset(spanned)))
-    return items
+    grid = [(row.bbox[1], row.bbox[0], list(row.cells)) for row in rows]
+    return table_items(grid, owner, texts, number)
 
 
 @dataclass(frozen=True)
 class PageResult:
     """What one page gave: its rows (top, x0, cells, boxes, spanned) and character counts."""
 
-    items: list[_Item]
+    items: list[Item]
     chars: int
     cid_chars: int
 
@@ -193,7 +182,7 @@ def _page_items(page: Any) -> PageResult:
         tables = page.find_tables()
     except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
         raise _page_failure(number, exc) from exc
-    items: list[_Item] = []
+    items: list[Item] = []
     spaces_are_glyphs = any(c["text"] == " " for c in chars)
     for table in tables:
         items.extend(_table_rows(table, chars, number, spaces_are_glyphs))
@@ -220,6 +209,10 @@ def _page_failure(number: int, exc: BaseException) -> BaseException:
         if isinstance(cause, StreamTooLarge | MemoryError):
             return cause
     return DamagedPage(number)
+
+
+class NoTextLayer(NotAPacketError):
+    """The PDF holds images only: a scan, read by text recognition unless that is off."""
 
 
 class DamagedPage(Exception):
@@ -412,10 +405,10 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
             index = getattr(exc, "index", 0)
             raise _worker_error(path, index + 1, exc, settings) from exc
     if chars == 0:
-        raise NotAPacketError(
+        raise NoTextLayer(
             N_(
-                "{path}: the PDF has no text layer (scanned images?); run OCR on it or use the "
-                "text export"
+                "{path}: the PDF has no text layer (a scan); read it without --no-ocr, or use "
+                "the text export"
             ),
             path=path,
         )

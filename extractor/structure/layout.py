@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.models import ExtractionWarning
-from extractor.sources import Box
+from extractor.sources import Box, Read
 from extractor.vocabulary import Role
 
 __all__ = ["Role"]
@@ -25,6 +25,7 @@ class Cell:
     header: str | None = None  # for a column the tool does not know: its header text
     ref: str | None = None  # in a workbook, the cell's reference (基本目標1!E12)
     year: int | None = None  # for a cell of a 実績 column: that column's fiscal year
+    read: Read | None = None  # for a scan: what text recognition read there
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,6 +89,7 @@ def _cells(row: SourceRow) -> list[Cell]:
             row.page,
             row.boxes[index] if row.boxes else None,
             ref=row.reference(index),
+            read=row.reads[index] if row.reads else None,
         )
         for index, text in enumerate(row.cells)
         if text.strip() and index not in row.spanned

@@ -46,6 +46,7 @@ def map_row(table: TableLayout, row: SourceRow) -> RowCells:
             table.columns[index].header if role == Role.OTHER else None,
             row.reference(column),
             table.columns[index].fiscal_year if role == Role.ACTUAL else None,
+            row.reads[column] if row.reads else None,
         )
         if role == Role.UNKNOWN or (role == Role.EXTRA and table.targets_start is None):
             if not cell.spanned:

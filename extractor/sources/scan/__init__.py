@@ -1,0 +1,328 @@
+"""Read a scanned packet (an image-only PDF, or TIFF, PNG or JPEG pages) into the same rows
+of cells the PDF path gives.
+
+Each page is read in a worker process, within the page time and memory caps: its image is
+straightened and its ruled tables found (`grid`), each cell and each line outside the
+tables is cut into lines of text, and each line is recognized (`recognize`). A table row
+becomes a row of cells, a merged cell's text sits in its first row and column and a cell
+merged down belongs to each row it covers, as in the PDF path (`table_items`); every cell
+keeps what the recognizer read and how sure it was (`Read`). Coordinates are in PDF points
+(1/72 inch) from the page's top left, as for a printed PDF.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
+from extractor.i18n import N_, Message, Plural
+from extractor.normalize.text import is_wide
+from extractor.settings import MB, ExtractSettings
+from extractor.sources.document import (
+    BBox,
+    Box,
+    Item,
+    Read,
+    SourceDocument,
+    SourceRow,
+    display_path,
+    table_items,
+)
+from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
+
+if TYPE_CHECKING:
+    from extractor.sources.scan.recognize import Reading
+
+Rect = tuple[int, int, int, int]
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+JPEG_MAGIC = b"\xff\xd8\xff"
+TIFF_MAGICS = (b"II*\x00", b"MM\x00*")
+POINTS = 72.0
+OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
+
+
+def is_image(data: bytes) -> bool:
+    """Whether the bytes are a PNG, JPEG or TIFF file."""
+    return data.startswith((PNG_MAGIC, JPEG_MAGIC, *TIFF_MAGICS))
+
+
+@dataclass(frozen=True)
+class ScanPage:
+    """What one page gave: its rows, each cell's reading by its box, and its angle."""
+
+    items: list[Item]
+    reads: dict[Box, Read]
+    angle: float
+
+
+def _joined(lines: list[str]) -> str:
+    """Given a cell's lines as read, return its text: wrapped lines join without a space,
+    except between two Latin characters and before a line's bullet (・)."""
+    text = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if text and (line[0] == "・" or not (is_wide(text[-1]) or is_wide(line[0]))):
+            text += " "  # a bullet starts an item on its own line, as printed
+        text += line
+    return " ".join(text.split())
+
+
+def _bulleted(text: str) -> str:
+    """Given the reading of a piece whose image begins with a bullet, return it beginning
+    with ・ (the dot is often read as ・, ·, : or . , or not at all)."""
+    return "・" + text.lstrip("・·•∙:：.．")
+
+
+class _PageReader:
+    """Reads one scan in a worker process: opens it and loads the recognizer once, then a
+    page per task."""
+
+    def __init__(self, data: bytes, kind: str, settings: ExtractSettings) -> None:
+        from extractor.sources.scan.images import Pages
+
+        self.pages = Pages(data, kind, settings.max_scan_pixels)
+        self.recognizer: Any = None
+
+    def setup(self) -> None:
+        from extractor.sources.scan.recognize import Recognizer
+
+        self.recognizer = Recognizer(threads=1)
+
+    def run(self, number: int) -> ScanPage | int:
+        """Task 0 returns the page count; task n reads page n."""
+        if number == 0:
+            return self.pages.count()
+        from extractor.sources.scan.grid import read_layout
+
+        gray, dpi = self.pages.page(number)
+        layout = read_layout(gray, dpi)
+        scale = POINTS / dpi
+        cells = self._cell_lines(layout, dpi)
+        reads: dict[Box, Read] = {}
+        items: list[Item] = []
+        for t, table in enumerate(layout.tables):
+            owner: dict[tuple[int, int], tuple[int, int]] = {}
+            texts: dict[tuple[int, int], str] = {}
+            origins: dict[tuple[int, int], BBox] = {}
+            for c, cell in enumerate(table.cells):
+                first_row, first_column, last_row, last_column = cell
+                for i in range(first_row, last_row + 1):
+                    for j in range(first_column, last_column + 1):
+                        owner[(i, j)] = (first_row, first_column)
+                x0, top, x1, bottom = table.cell_rect(cell)
+                bbox = (x0 * scale, top * scale, x1 * scale, bottom * scale)
+                origins[(first_row, first_column)] = bbox
+                readings = [
+                    self._read_line(layout.gray, layout.ink, line, dpi) for line in cells[(t, c)]
+                ]
+                if readings:
+                    text = _joined([r.text for r in readings])
+                    texts[(first_row, first_column)] = text
+                    lowest = min(r.confidence for r in readings)
+                    reads[Box(number, *bbox)] = Read(text, lowest, len(readings))
+            grid = [
+                (
+                    table.ys[i] * scale,
+                    table.xs[0] * scale,
+                    [origins.get((i, j)) for j in range(len(table.xs) - 1)],
+                )
+                for i in range(len(table.ys) - 1)
+            ]
+            items.extend(table_items(grid, owner, texts, number))
+        for pieces in layout.outside:
+            reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
+            if not reading.text.strip():
+                continue
+            x0, top = pieces[0][0], min(p[1] for p in pieces)
+            x1, bottom = pieces[-1][2], max(p[3] for p in pieces)
+            box = Box(number, x0 * scale, top * scale, x1 * scale, bottom * scale)
+            reads[box] = Read(reading.text, reading.confidence, 1)
+            items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
+        items.sort(key=lambda item: (item[0], item[1]))
+        return ScanPage(items, reads, layout.angle)
+
+    @staticmethod
+    def _cell_lines(layout: Any, dpi: float) -> dict[tuple[int, int], list[list[Rect]]]:
+        """Given a page's layout, return the lines of text of each cell (table, cell); a
+        cell whose lines ran together is cut again once a line's usual height is known."""
+        from extractor.sources.scan.grid import lines_in
+
+        inset = max(2, int(dpi / 60))
+
+        def area(table: Any, cell: Any) -> Rect:
+            x0, top, x1, bottom = table.cell_rect(cell)
+            return x0 + inset, top + inset, x1 - inset, bottom - inset
+
+        found = {
+            (t, c): lines_in(layout.ink, area(table, cell), dpi)
+            for t, table in enumerate(layout.tables)
+            for c, cell in enumerate(table.cells)
+        }
+        heights = [line[0][3] - line[0][1] for lines in found.values() for line in lines]
+        heights += [line[0][3] - line[0][1] for line in layout.outside]
+        usual = int(statistics.median(heights)) if heights else 0
+        for (t, c), lines in found.items():
+            if usual and any(line[0][3] - line[0][1] > 1.7 * usual for line in lines):
+                table = layout.tables[t]
+                found[(t, c)] = lines_in(layout.ink, area(table, table.cells[c]), dpi, usual)
+        return found
+
+    def _read_line(self, gray: Any, ink: Any, pieces: list[Rect], dpi: float) -> Reading:
+        """Given a line's pieces, return what they say, joined by spaces; a piece that
+        begins with a bullet in the image begins with ・ whatever the recognizer made of
+        the dot."""
+        from extractor.sources.scan.grid import starts_with_bullet
+        from extractor.sources.scan.recognize import Reading
+
+        readings = [self._read(gray, piece, dpi) for piece in pieces]
+        texts = [
+            _bulleted(r.text) if starts_with_bullet(ink, piece) else r.text
+            for r, piece in zip(readings, pieces, strict=True)
+        ]
+        text = " ".join(t for t in texts if t)
+        return Reading(text, min((r.confidence for r in readings), default=0.0))
+
+    def _read(self, gray: Any, piece: Rect, dpi: float) -> Reading:
+        import cv2
+
+        from extractor.sources.scan.japanese import tidy
+        from extractor.sources.scan.recognize import Reading
+
+        x0, top, x1, bottom = piece
+        pad = max(2, int(dpi / 75))
+        height, _width = gray.shape
+        crop = gray[max(0, top - pad) : min(height, bottom + pad), max(0, x0 - pad) : x1 + pad]
+        reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+        return Reading(tidy(reading.text), reading.confidence)
+
+
+def _worker_error(
+    path: Path, page: int, error: BaseException, settings: ExtractSettings
+) -> Exception:
+    """Given what stopped a page's worker, return the error to tell the user."""
+    from extractor.sources.scan.images import BadImage, ImageTooLarge
+
+    where = Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
+    if isinstance(error, TaskTimeout):
+        return InputTooLargeError(
+            N_(
+                "{path}: recognizing the text of {where} took more than {seconds:g} s; raise "
+                "--scan-page-seconds if the scan is right"
+            ),
+            path=path,
+            where=where,
+            seconds=settings.scan_page_seconds,
+        )
+    if isinstance(error, TaskOutOfMemory):
+        return InputTooLargeError(
+            N_(
+                "{path}: {where} needed more than {limit:,} MB of memory to read; raise "
+                "--max-memory if the file is right"
+            ),
+            path=path,
+            where=where,
+            limit=settings.max_memory // MB,
+        )
+    cause = error.error if isinstance(error, TaskFailed) else None
+    if isinstance(cause, ImageTooLarge):
+        return InputTooLargeError(
+            N_(
+                "{path}: page {page} is an image of {pixels:,} pixels, over the {limit:,}-pixel "
+                "limit; an image built to exhaust memory? Raise --max-scan-pixels if the file "
+                "is right"
+            ),
+            path=path,
+            page=cause.page,
+            pixels=cause.pixels,
+            limit=settings.max_scan_pixels,
+        )
+    if isinstance(cause, BadImage):
+        return UnreadableInputError(
+            N_("{path}: the image of page {page} cannot be decoded; get a fresh copy of the scan"),
+            path=path,
+            page=cause.page,
+        )
+    if isinstance(cause, Exception):
+        return cause
+    return UnreadableInputError(
+        N_("{path}: the reader of {where} stopped ({reason}); get a fresh copy of the scan"),
+        path=path,
+        where=where,
+        reason=error,
+    )
+
+
+def _check_installed(path: Path) -> None:
+    """Refuse a scan in one line when what reads scans (the `ocr` extra) is not installed."""
+    from importlib.util import find_spec
+
+    if any(find_spec(name) is None for name in OCR_MODULES):
+        raise UnreadableInputError(
+            N_(
+                "{path}: is a scan, and reading scans needs the ocr extra: pip install "
+                "'packet-extractor[ocr]' (or give the packet's text export)"
+            ),
+            path=path,
+        )
+
+
+def read_scan(
+    path: Path, data: bytes, digest: str, settings: ExtractSettings, kind: str
+) -> SourceDocument:
+    """Given a scan's bytes (`kind` "pdf" for an image-only PDF, else "image"), return its
+    tables and text lines as a document of rows, each cell with what was read."""
+    from extractor.workers import extend
+
+    _check_installed(path)
+    reader = _PageReader(data, kind, settings)
+    caps = Caps(task_seconds=settings.scan_page_seconds, memory_bytes=settings.max_memory)
+    rows: list[SourceRow] = []
+    with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
+        try:
+            count = next(pool.map([0]))
+        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
+            raise _worker_error(path, 0, exc, settings) from exc
+        assert isinstance(count, int)
+        if count > settings.max_pdf_pages:
+            raise InputTooLargeError(
+                N_(
+                    "{path}: {count} pages is over the {limit}-page limit; raise it with "
+                    "--max-pages if the file is right"
+                ),
+                path=path,
+                count=count,
+                limit=settings.max_pdf_pages,
+            )
+        pool.processes = max(1, min(settings.jobs or 1, count))
+        extend(count * settings.scan_page_seconds / pool.processes)
+        pages = range(1, count + 1)
+        try:
+            for number, page in zip(pages, pool.map(pages), strict=True):
+                assert isinstance(page, ScanPage)
+                for _top, _x0, cells, boxes, spanned in page.items:
+                    reads = tuple(page.reads.get(b) if b else None for b in boxes)
+                    rows.append(
+                        SourceRow(len(rows) + 1, cells, number, boxes, spanned, reads=reads)
+                    )
+        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
+            index = getattr(exc, "index", 0)
+            raise _worker_error(path, index + 1, exc, settings) from exc
+    if not any(not row.is_blank() for row in rows):
+        raise NotAPacketError(
+            N_("{path}: no text was found on {pages} (a scan); is this the right file?"),
+            path=path,
+            pages=Plural("its {count} page", "its {count} pages", count=count),
+        )
+    return SourceDocument(
+        path=display_path(path),
+        format="scan",
+        sha256=digest,
+        size=len(data),
+        rows=rows,
+        pages=count,
+    )

@@ -1,0 +1,127 @@
+"""The page images of a scan: an image-only PDF's pages, or the frames of a TIFF, PNG or
+JPEG file, as grey pixels at a known resolution.
+
+A PDF page is rendered (pypdfium2, which pdfplumber already uses) at the resolution of the
+images placed on it, kept between 150 and 400 dpi; an image file is taken at the
+resolution it records, or, when it records none, as an A3 page. Pages are read larger than
+300 dpi only when they were scanned so; anything finer is reduced to 300 dpi. The pixel
+count of every image is checked before it is decoded, so a small file that declares a
+huge image is refused without the memory it would take.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+MIN_DPI, MAX_DPI, WORKING_DPI = 150.0, 400.0, 300.0
+A3_LONG_INCHES = 420 / 25.4
+PDF_POINTS = 72.0
+
+
+class ImageTooLarge(Exception):
+    """An image (or a page rendered at its resolution) has more pixels than allowed."""
+
+    def __init__(self, page: int, pixels: int) -> None:
+        super().__init__(f"page {page}: {pixels} pixels")
+        self.page, self.pixels = page, pixels
+
+
+class BadImage(Exception):
+    """The image file or the PDF page cannot be decoded."""
+
+    def __init__(self, page: int) -> None:
+        super().__init__(f"page {page}")
+        self.page = page
+
+
+def _clamped(dpi: float) -> float:
+    return min(MAX_DPI, max(MIN_DPI, dpi))
+
+
+class Pages:
+    """The pages of a scan, opened once in the worker that reads them."""
+
+    def __init__(self, data: bytes, kind: str, max_pixels: int) -> None:
+        self.data, self.kind, self.max_pixels = data, kind, max_pixels
+        self._document: Any = None
+
+    def _open(self) -> Any:
+        if self._document is None:
+            if self.kind == "pdf":
+                import pypdfium2
+
+                self._document = pypdfium2.PdfDocument(self.data)
+            else:
+                from PIL import Image
+
+                Image.MAX_IMAGE_PIXELS = None  # checked here, before decoding, instead
+                try:
+                    self._document = Image.open(io.BytesIO(self.data))
+                except Exception as exc:  # Pillow raises many kinds for a broken file
+                    raise BadImage(1) from exc
+        return self._document
+
+    def count(self) -> int:
+        document = self._open()
+        return len(document) if self.kind == "pdf" else int(getattr(document, "n_frames", 1))
+
+    def page(self, number: int) -> tuple[Any, float]:
+        """Given a page number (from 1), return its grey pixels and their resolution."""
+        return self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
+
+    def _check(self, number: int, width: float, height: float) -> None:
+        pixels = int(width) * int(height)
+        if pixels > self.max_pixels:
+            raise ImageTooLarge(number, pixels)
+
+    def _pdf_page(self, number: int) -> tuple[Any, float]:
+        import pypdfium2.raw as pdfium_c
+
+        page = self._open()[number - 1]
+        try:
+            resolutions = []
+            for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+                width, height = image.get_px_size()
+                self._check(number, width, height)
+                left, _bottom, right, _top = image.get_bounds()
+                if right - left > 1:
+                    resolutions.append(width / ((right - left) / PDF_POINTS))
+            dpi = _clamped(max(resolutions)) if resolutions else WORKING_DPI
+            dpi = min(dpi, WORKING_DPI) if dpi > WORKING_DPI * 1.2 else dpi
+            page_width, page_height = page.get_size()
+            scale = dpi / PDF_POINTS
+            self._check(number, page_width * scale, page_height * scale)
+            bitmap = page.render(scale=scale, grayscale=True)
+            pixels = np.array(bitmap.to_pil().convert("L"))
+        except (ImageTooLarge, MemoryError):
+            raise
+        except Exception as exc:  # pdfium raises its own kinds for a damaged page
+            raise BadImage(number) from exc
+        finally:
+            page.close()
+        return pixels, dpi
+
+    def _frame(self, number: int) -> tuple[Any, float]:
+        image = self._open()
+        try:
+            image.seek(number - 1)
+            width, height = image.size
+            self._check(number, width, height)
+            recorded = image.info.get("dpi")
+            dpi = float(recorded[0]) if recorded and recorded[0] and recorded[0] > 1 else 0.0
+            if not dpi:
+                dpi = max(width, height) / A3_LONG_INCHES
+            grey = image.convert("L")
+            if dpi > WORKING_DPI * 1.2:
+                factor = WORKING_DPI / dpi
+                grey = grey.resize((max(1, int(width * factor)), max(1, int(height * factor))))
+                dpi = WORKING_DPI
+            pixels = np.array(grey)
+        except (ImageTooLarge, MemoryError):
+            raise
+        except Exception as exc:  # Pillow raises many kinds for a broken file
+            raise BadImage(number) from exc
+        return pixels, _clamped(dpi)

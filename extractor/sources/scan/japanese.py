@@ -1,0 +1,149 @@
+"""What a recognizer gets wrong in Japanese that the text around it can put right.
+
+A recognizer reads each character by its shape, and some shapes are shared: the long
+vowel ー and the kanji 一, small and large kana (ィ/イ, ッ/ツ), the katakana ロ and the
+kanji 口, ヘ and へ. The context decides: a run of katakana is checked against sudachipy's
+dictionary, and a look-alike is changed only when that turns an unknown run into one known
+word (ボランテイア → ボランティア, センタ一 → センター, while ページ一覧 keeps its 一); a lone
+katakana among kanji or kana is the look-alike it stands for (山ロ → 山口, よリ → より).
+Digits and capitals swap only beside their own kind (NP0 → NPO). Nothing else is changed:
+old forms of kanji become the current ones (穗 → 穂); wrong kanji stay wrong, for the
+checks downstream to flag.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from extractor.normalize.matching import tokenizer
+
+KATAKANA = "ァ-ヺーヽヾ"
+# Kanji and kana a recognizer reads for a katakana of the same shape, and the katakana.
+LOOKALIKES = {"一": "ー", "卜": "ト", "工": "エ", "力": "カ", "夕": "タ", "二": "ニ", "八": "ハ"}
+LOOKALIKES |= {"口": "ロ", "了": "ア"}
+SMALL = dict(zip("アイウエオツヤユヨカケ", "ァィゥェォッャュョヵヶ", strict=True))
+RUN = re.compile(f"[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
+MAX_CHANGES = 3
+MAX_COMPOUND = 24  # longest katakana run cut into words
+# A katakana standing alone, and what it is beside kanji or hiragana.
+ALONE = {
+    "リ": "り",
+    "ロ": "口",
+    "ヘ": "へ",
+    "ベ": "べ",
+    "ペ": "ぺ",
+    "ニ": "二",
+    "エ": "工",
+    "カ": "力",
+}
+KANJI = re.compile(r"[\u4e00-\u9fff々]")
+HIRAGANA = re.compile(r"[\u3041-\u309f]")
+BULLETS = "・·•∙"
+# Old forms of kanji a recognizer may prefer where packets print the current ones.
+OLD_FORMS = str.maketrans(
+    "穗齡圈續團實會國學體氣應發縣賣讀廳當黨舊號擔餘豫",
+    "穂齢圏続団実会国学体気応発県売読庁当党旧号担余予",
+)
+PARTICLES = {"ヘ": "へ", "ニ": "に"}
+DOUBLED = re.compile(r"([、。，．])\1+")
+ZERO_AS_O = re.compile(r"(?<=[A-Z])0(?![0-9])|(?<![0-9])0(?=[A-Z])")
+O_AS_ZERO = re.compile(r"(?<=[0-9])[OoО](?![A-Za-z])|(?<![A-Za-z])[OoО](?=[0-9])")
+
+
+def _known(word: str) -> bool:
+    """Whether sudachipy reads the text as one word it knows."""
+    morphemes = tokenizer().tokenize(word)
+    return len(morphemes) == 1 and not morphemes[0].is_oov()
+
+
+def _run(text: str) -> str:
+    """Given a katakana run as read, return it with the fewest look-alike changes that make
+    it one known word, or as read when none does (or it is already one)."""
+    if _known(text):
+        return text
+    if text[-1] in PARTICLES and len(text) > 2:  # ワークショップヘ: a word, then the particle へ
+        word = _run(text[:-1])
+        if _known(word):
+            return word + PARTICLES[text[-1]]
+    fixed = _changed(text)
+    if fixed is not None:
+        return fixed
+    return _compound(text) or text
+
+
+def _cost(option: tuple[int, int, str]) -> int:
+    """Fewer words first, then fewer changes: a word more costs two changes."""
+    changes, words, _ = option
+    return 2 * words + changes
+
+
+def _compound(text: str) -> str | None:
+    """Given a katakana run that is no one word (ボランテイアリーダー), return it as known
+    words of two characters or more with the fewest changes, or None when it cannot be."""
+    if len(text) > MAX_COMPOUND:
+        return None
+    # best[i]: (changes, words, text) for the first i characters
+    best: list[tuple[int, int, str] | None] = [(0, 0, "")] + [None] * len(text)
+    for end in range(2, len(text) + 1):
+        for start in range(0, end - 1):
+            before = best[start]
+            if before is None:
+                continue
+            word = text[start:end]
+            fixed = word if _known(word) else _changed(word)
+            if fixed is None:
+                continue
+            changes = sum(a != b for a, b in zip(word, fixed, strict=True))
+            option = (before[0] + changes, before[1] + 1, before[2] + fixed)
+            if best[end] is None or _cost(option) < _cost(best[end]):  # type: ignore[arg-type]
+                best[end] = option
+    found = best[-1]
+    return found[2] if found is not None and found[1] > 1 else None
+
+
+def _changed(text: str) -> str | None:
+    """Given katakana, return it with the fewest look-alike changes that make it one known
+    word, or None when no change does."""
+    options = [
+        (i, LOOKALIKES.get(c) or SMALL.get(c))
+        for i, c in enumerate(text)
+        if c in LOOKALIKES or c in SMALL
+    ]
+    for count in range(1, min(MAX_CHANGES, len(options)) + 1):
+        for chosen in itertools.combinations(options, count):
+            chars = list(text)
+            for i, new in chosen:
+                chars[i] = new or chars[i]
+            candidate = "".join(chars)
+            if _known(candidate):
+                return candidate
+    return None
+
+
+def _alone(text: str) -> str:
+    chars = list(text)
+    for i, c in enumerate(chars):
+        if c not in ALONE:
+            continue
+        before = chars[i - 1] if i else ""
+        after = chars[i + 1] if i + 1 < len(chars) else ""
+        if re.match(f"[{KATAKANA}]", before) or re.match(f"[{KATAKANA}]", after):
+            continue
+        beside = before + after
+        if KANJI.search(beside) or (HIRAGANA.search(beside) and c in "リヘベペ"):
+            chars[i] = ALONE[c]
+    return "".join(chars)
+
+
+def tidy(line: str) -> str:
+    """Given a line as the recognizer read it, return it with the look-alikes the context
+    settles put right."""
+    text = RUN.sub(lambda m: _run(m.group()), line.strip())
+    text = _alone(text)
+    text = ZERO_AS_O.sub("O", text)
+    text = O_AS_ZERO.sub("0", text)
+    text = DOUBLED.sub(r"\1", text).translate(OLD_FORMS)
+    if text[:1] in BULLETS:  # an item's bullet: set off as the printed text sets it
+        text = "・" + text[1:].lstrip()
+    return text

@@ -1,0 +1,86 @@
+"""Text recognition of one line image at a time, Japanese only.
+
+RapidOCR's PP-OCR recognizer (an ONNX model inside its wheel, run by onnxruntime) reads a
+line image into characters. Its dictionary mixes simplified Chinese with Japanese; the
+packets are Japanese, so before decoding, every character a printed packet cannot hold
+(see `japanese`) has its score set to zero: 実 is read where 实 would have been. Loaded
+once per worker process.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+# What the dictionary holds besides characters: CTC's blank (0) and the space.
+SPECIAL = {"blank", " "}
+LAST_JIS_LEAD = 0xEA  # CP932 lead bytes past this are the vendors' extra kanji
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A line as read: its text and the recognizer's mean confidence in its characters."""
+
+    text: str
+    confidence: float
+
+
+def japanese(character: str) -> bool:
+    """Whether a character can stand in a printed Japanese packet: ASCII, or JIS X 0208 and
+    the row of circled numbers and symbols (①, Ⅱ, ㈱) as CP932 encodes them; not half-width
+    kana, nor the kanji of CP932's vendor rows (髙, 﨑)."""
+    if character in SPECIAL:
+        return True
+    if len(character) != 1:
+        return False
+    if character.isascii():
+        return character.isprintable()
+    try:
+        encoded = character.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return len(encoded) == 2 and encoded[0] <= LAST_JIS_LEAD
+
+
+class _JapaneseDecode:
+    """RapidOCR's CTC decoder, given scores with non-Japanese characters zeroed."""
+
+    def __init__(self, decode: Any) -> None:
+        self.decode = decode
+        self.allowed = np.array([japanese(c) for c in decode.character], dtype=np.float32)
+
+    def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
+        return self.decode(preds * self.allowed, *args, **kwargs)
+
+
+class Recognizer:
+    """The recognizer of one worker: its model loaded once, one thread for onnxruntime
+    (workers run side by side, one per core)."""
+
+    def __init__(self, threads: int = 1) -> None:
+        import logging
+
+        from rapidocr import RapidOCR
+
+        self.engine = RapidOCR(
+            params={
+                "Global.log_level": "error",
+                "Global.use_det": False,
+                "Global.use_cls": False,
+                "EngineConfig.onnxruntime.intra_op_num_threads": threads,
+                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            }
+        )
+        logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        self.read(np.full((32, 32, 3), 255, dtype=np.uint8))  # loads the model
+        recognizer: Any = self.engine.text_rec
+        recognizer.postprocess_op = _JapaneseDecode(recognizer.postprocess_op)
+
+    def read(self, image: Any) -> Reading:
+        """Given one line's image (BGR), return what it says."""
+        result = self.engine(image, use_det=False, use_cls=False, use_rec=True)
+        texts = getattr(result, "txts", None) or ("",)
+        scores = getattr(result, "scores", None) or (0.0,)
+        return Reading(str(texts[0]), float(scores[0]))
