@@ -42,6 +42,11 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 TIFF_MAGICS = (b"II*\x00", b"MM\x00*")
 POINTS = 72.0
+# Characters whose own glyph has a wide blank beside it: no space is read into that blank.
+SET_OFF = set("、。，．「」『』（）()：・")
+DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
+SENTENCE_ENDS = "。）)」』"
+BULLET_READINGS = "・·•∙:：.．;；iIl!|'’`"  # what a recognizer makes of an item's dot
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 
 
@@ -59,23 +64,69 @@ class ScanPage:
     angle: float
 
 
-def _joined(lines: list[str]) -> str:
-    """Given a cell's lines as read, return its text: wrapped lines join without a space,
-    except between two Latin characters and before a line's bullet (・)."""
+def _joined(lines: list[tuple[str, bool]]) -> str:
+    """Given a cell's lines as read, each with whether it ends short of the cell's right
+    edge, return the cell's text. A line that fills the cell wrapped inside a sentence and
+    joins the next without a space (but between two Latin characters), even when the next
+    begins with a ・ (人材・団体 wrapped at the dot); a short line was broken on purpose,
+    and a line that begins with a ・ after a finished sentence starts an item: both are
+    set off by a space, as the printed text has them."""
     text = ""
-    for line in (line.strip() for line in lines):
+    short = False
+    for line, ends_short in ((line.strip(), ends_short) for line, ends_short in lines):
         if not line:
             continue
-        if text and (line[0] == "・" or not (is_wide(text[-1]) or is_wide(line[0]))):
-            text += " "  # a bullet starts an item on its own line, as printed
+        starts_item = line[0] == "・" and text[-1:] in SENTENCE_ENDS
+        if text and (short or starts_item or not (is_wide(text[-1]) or is_wide(line[0]))):
+            text += " "
         text += line
+        short = ends_short
     return " ".join(text.split())
 
 
 def _bulleted(text: str) -> str:
     """Given the reading of a piece whose image begins with a bullet, return it beginning
-    with ・ (the dot is often read as ・, ·, : or . , or not at all)."""
-    return "・" + text.lstrip("・·•∙:：.．")
+    with ・ (the dot is often read as ・, ：, ., i or ;, or not at all)."""
+    return "・" + text.lstrip(BULLET_READINGS)
+
+
+def _settled(reading: Reading, ink: Any, piece: Rect, left: int, width: int) -> Reading:
+    """Given a piece's reading, return it as the image settles it: each ： that is a single
+    dot there read as ・ (the recognizer often reads an item's ・ between words as ：), and
+    a space wherever the image has a blank as wide as a character between two characters
+    the reading ran together (figures printed apart: 5 5 5, not 555)."""
+    from extractor.sources.scan.grid import blanks, colon_or_bullet
+    from extractor.sources.scan.recognize import Reading
+
+    if not reading.places:
+        return reading
+    chars = list(reading.text.replace(" ", ""))
+    spaced = set(_spaced_positions(reading.text))
+    xs = [left + place * width for place in reading.places]
+    for k, char in enumerate(chars):
+        if char == "：":
+            chars[k] = colon_or_bullet(ink, piece, xs[k]) or char
+    for start, end in blanks(ink, piece):
+        centre = (start + end) / 2
+        for k in range(len(chars) - 1):
+            if xs[k] < centre < xs[k + 1] and not {chars[k], chars[k + 1]} & SET_OFF:
+                spaced.add(k)
+    text = "".join(c + (" " if k in spaced else "") for k, c in enumerate(chars))
+    return Reading(text.strip(), reading.confidence, reading.places, reading.sureness)
+
+
+def _spaced_positions(text: str) -> list[int]:
+    """Given a reading, return the indexes (among its non-space characters) of those a
+    space follows."""
+    found: list[int] = []
+    count = 0
+    for char in text:
+        if char == " ":
+            if count:
+                found.append(count - 1)
+        else:
+            count += 1
+    return found
 
 
 class _PageReader:
@@ -98,6 +149,8 @@ class _PageReader:
         if number == 0:
             return self.pages.count()
         from extractor.sources.scan.grid import read_layout
+        from extractor.sources.scan.japanese import tidy
+        from extractor.sources.scan.recognize import Reading
 
         gray, dpi = self.pages.page(number)
         layout = read_layout(gray, dpi)
@@ -117,11 +170,12 @@ class _PageReader:
                 x0, top, x1, bottom = table.cell_rect(cell)
                 bbox = (x0 * scale, top * scale, x1 * scale, bottom * scale)
                 origins[(first_row, first_column)] = bbox
-                readings = [
-                    self._read_line(layout.gray, layout.ink, line, dpi) for line in cells[(t, c)]
-                ]
+                lines = cells[(t, c)]
+                readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in lines]
                 if readings:
-                    text = _joined([r.text for r in readings])
+                    em = statistics.median(line[0][3] - line[0][1] for line in lines)
+                    ends = [x1 - line[-1][2] > 2 * em for line in lines]
+                    text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
                     texts[(first_row, first_column)] = text
                     lowest = min(r.confidence for r in readings)
                     reads[Box(number, *bbox)] = Read(text, lowest, len(readings))
@@ -136,6 +190,7 @@ class _PageReader:
             items.extend(table_items(grid, owner, texts, number))
         for pieces in layout.outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
+            reading = Reading(tidy(reading.text), reading.confidence)
             if not reading.text.strip():
                 continue
             x0, top = pieces[0][0], min(p[1] for p in pieces)
@@ -179,7 +234,7 @@ class _PageReader:
         from extractor.sources.scan.grid import starts_with_bullet
         from extractor.sources.scan.recognize import Reading
 
-        readings = [self._read(gray, piece, dpi) for piece in pieces]
+        readings = [self._read(gray, ink, piece, dpi) for piece in pieces]
         texts = [
             _bulleted(r.text) if starts_with_bullet(ink, piece) else r.text
             for r, piece in zip(readings, pieces, strict=True)
@@ -187,18 +242,22 @@ class _PageReader:
         text = " ".join(t for t in texts if t)
         return Reading(text, min((r.confidence for r in readings), default=0.0))
 
-    def _read(self, gray: Any, piece: Rect, dpi: float) -> Reading:
+    def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
         import cv2
 
-        from extractor.sources.scan.japanese import tidy
+        from extractor.sources.scan.grid import is_dash
         from extractor.sources.scan.recognize import Reading
+
+        if is_dash(piece, dpi):  # too thin to recognize, and nothing else
+            return Reading(DASH, 1.0)
 
         x0, top, x1, bottom = piece
         pad = max(2, int(dpi / 75))
         height, _width = gray.shape
-        crop = gray[max(0, top - pad) : min(height, bottom + pad), max(0, x0 - pad) : x1 + pad]
-        reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-        return Reading(tidy(reading.text), reading.confidence)
+        left = max(0, x0 - pad)
+        crop = gray[max(0, top - pad) : min(height, bottom + pad), left : x1 + pad]
+        reading: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+        return _settled(reading, ink, piece, left, crop.shape[1])
 
 
 def _worker_error(

@@ -243,6 +243,8 @@ def _joined_small(bands: list[tuple[int, int]], least: int) -> list[tuple[int, i
                 continue
             above = a - bands[k - 1][1] if k else None
             below = bands[k + 1][0] - b if k + 1 < len(bands) else None
+            if min(d for d in (above, below, least + 1) if d is not None) > least:
+                continue  # far from any line: a mark of its own (a dash, or a speck)
             if below is None or (above is not None and above <= below):
                 bands[k - 1 : k + 1] = [(bands[k - 1][0], b)]
             else:
@@ -268,9 +270,14 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0) -> list[list[Rect]
     found: list[list[Rect]] = []
     for band in bands:
         for a, b in _split_tall(area, band, line):
-            if b - a < shortest:
-                continue
             line_ink = area[a:b]
+            if b - a < shortest:
+                columns = np.flatnonzero((line_ink > 0).sum(0))
+                if len(columns) and columns[-1] - columns[0] + 1 >= 3 * (b - a) + shortest:
+                    found.append(
+                        [(x0 + int(columns[0]), top + a, x0 + int(columns[-1]) + 1, top + b)]
+                    )
+                continue  # a speck; a thin, wide mark alone is a dash (kept, see is_dash)
             # Where the line's text runs is judged on its middle rows: the top and bottom
             # ones may hold the tails of the lines above and below where they touch.
             eighth = (b - a) // 8
@@ -345,3 +352,49 @@ def _side_by_side(pieces: list[Rect]) -> list[list[Rect]]:
         else:
             groups.append([piece])
     return groups
+
+
+def colon_or_bullet(ink: Any, rect: Rect, x: float) -> str | None:
+    """Given the text ink, a line's piece and where in it a character read as ： sits,
+    return "：" when two dots stand there one over the other, "・" when a single dot sits
+    in the middle of the line, or None when the image does not say."""
+    _x0, top, _x1, bottom = rect
+    height = bottom - top
+    left = max(0, int(x - 0.5 * height))
+    window = ink[top:bottom, left : int(x + 0.7 * height)]
+    if not window.size:
+        return None
+    count, _labels, stats, centres = cv2.connectedComponentsWithStats(window)
+    dots = [
+        (float(centres[i][0]) / height, float(centres[i][1]) / height)
+        for i in range(1, count)
+        if stats[i][cv2.CC_STAT_WIDTH] < 0.35 * height
+        and stats[i][cv2.CC_STAT_HEIGHT] < 0.35 * height
+        and 0.2 <= float(centres[i][0]) / height <= 0.95
+    ]
+    upper = [d for d in dots if 0.3 <= d[1] <= 0.55]
+    lower = [d for d in dots if 0.65 <= d[1] <= 0.9]
+    if any(abs(u[0] - d[0]) < 0.15 for u in upper for d in lower):
+        return "："
+    middle = [d for d in dots if 0.38 <= d[1] <= 0.58]
+    if len(middle) == 1 and not any(abs(middle[0][0] - d[0]) < 0.15 for d in lower):
+        return "・"
+    return None
+
+
+def is_dash(piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line is a dash standing alone (— in an empty figure cell):
+    thinner than any line of text, and wide."""
+    _x0, top, _x1, bottom = piece
+    return bottom - top < max(3, int(dpi * 0.02))
+
+
+def blanks(ink: Any, piece: Rect) -> list[tuple[int, int]]:
+    """Given the text ink and a line's piece, return the blanks inside it (x from, x to)
+    at least 0.6 of the line's height wide: where a printed space stands."""
+    x0, top, x1, bottom = piece
+    height = bottom - top
+    eighth = height // 8
+    columns = (ink[top + eighth : bottom - eighth, x0:x1] > 0).sum(0)
+    runs = _bands(columns == 0, gap=0)
+    return [(x0 + a, x0 + b) for a, b in runs if b - a >= 0.6 * height and a > 0 and b < x1 - x0]

@@ -6,7 +6,9 @@ kanji 口, ヘ and へ. The context decides: a run of katakana is checked agains
 dictionary, and a look-alike is changed only when that turns an unknown run into one known
 word (ボランテイア → ボランティア, センタ一 → センター, while ページ一覧 keeps its 一); a lone
 katakana among kanji or kana is the look-alike it stands for (山ロ → 山口, よリ → より).
-Digits and capitals swap only beside their own kind (NP0 → NPO). Nothing else is changed:
+Digits and capitals swap only beside their own kind (NP0 → NPO); a long vowel mark
+that follows no katakana is the kanji 一; a 0 after kana ends a sentence (。); a 〇 outside
+kanji numerals is the mark ○; つ between a kanji and た/て is the small っ. Nothing else is changed:
 old forms of kanji become the current ones (穗 → 穂); wrong kanji stay wrong, for the
 checks downstream to flag.
 """
@@ -23,6 +25,8 @@ KATAKANA = "ァ-ヺーヽヾ"
 LOOKALIKES = {"一": "ー", "卜": "ト", "工": "エ", "力": "カ", "夕": "タ", "二": "ニ", "八": "ハ"}
 LOOKALIKES |= {"口": "ロ", "了": "ア"}
 SMALL = dict(zip("アイウエオツヤユヨカケ", "ァィゥェォッャュョヵヶ", strict=True))
+# Voiced and half-voiced marks read one for the other, and ラ for フ.
+SMALL |= dict(zip("パピプペポバビブベボラフ", "バビブベボパピプペポフラ", strict=True))
 RUN = re.compile(f"[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
 MAX_CHANGES = 3
 MAX_COMPOUND = 24  # longest katakana run cut into words
@@ -47,6 +51,11 @@ OLD_FORMS = str.maketrans(
 )
 PARTICLES = {"ヘ": "へ", "ニ": "に"}
 DOUBLED = re.compile(r"([、。，．])\1+")
+LONE_DASH = re.compile(f"(?<![{KATAKANA}])ー")  # the long vowel mark follows katakana only
+FULL_STOP = re.compile(r"(?<=[\u3041-\u309f])0(?![0-9])")  # します0 → します。
+SMALL_TSU = re.compile(r"(?<=[\u4e00-\u9fff])つ(?=[たてちと])")  # 行つた → 行った
+KANJI_ZERO = re.compile(r"(?<![一二三四五六七八九十〇])〇(?![一二三四五六七八九十〇])")
+ITEM_BULLET = re.compile(r"(^|\s)[・·•∙]\s*")
 ZERO_AS_O = re.compile(r"(?<=[A-Z])0(?![0-9])|(?<![0-9])0(?=[A-Z])")
 O_AS_ZERO = re.compile(r"(?<=[0-9])[OoО](?![A-Za-z])|(?<![A-Za-z])[OoО](?=[0-9])")
 
@@ -57,11 +66,28 @@ def _known(word: str) -> bool:
     return len(morphemes) == 1 and not morphemes[0].is_oov()
 
 
+def _spelled(word: str) -> str | None:
+    """Given katakana, return the usual spelling when sudachipy knows it as one word
+    written with large kana for small (ネツト is ネット), the word itself when it is known as
+    written, or None when it is no one word."""
+    morphemes = tokenizer().tokenize(word)
+    if len(morphemes) != 1 or morphemes[0].is_oov():
+        return None
+    usual = str(morphemes[0].normalized_form())
+    if len(usual) == len(word) and all(
+        a == b or SMALL.get(a) == b or LOOKALIKES.get(a) == b
+        for a, b in zip(word, usual, strict=True)
+    ):
+        return usual
+    return word
+
+
 def _run(text: str) -> str:
     """Given a katakana run as read, return it with the fewest look-alike changes that make
     it one known word, or as read when none does (or it is already one)."""
-    if _known(text):
-        return text
+    spelled = _spelled(text)
+    if spelled is not None:
+        return spelled
     if text[-1] in PARTICLES and len(text) > 2:  # ワークショップヘ: a word, then the particle へ
         word = _run(text[:-1])
         if _known(word):
@@ -91,7 +117,7 @@ def _compound(text: str) -> str | None:
             if before is None:
                 continue
             word = text[start:end]
-            fixed = word if _known(word) else _changed(word)
+            fixed = _spelled(word) or _changed(word)
             if fixed is None:
                 continue
             changes = sum(a != b for a, b in zip(word, fixed, strict=True))
@@ -141,9 +167,11 @@ def tidy(line: str) -> str:
     settles put right."""
     text = RUN.sub(lambda m: _run(m.group()), line.strip())
     text = _alone(text)
+    text = LONE_DASH.sub("一", text)
     text = ZERO_AS_O.sub("O", text)
+    text = FULL_STOP.sub("。", text)
+    text = SMALL_TSU.sub("っ", text)
+    text = KANJI_ZERO.sub("○", text)
     text = O_AS_ZERO.sub("0", text)
     text = DOUBLED.sub(r"\1", text).translate(OLD_FORMS)
-    if text[:1] in BULLETS:  # an item's bullet: set off as the printed text sets it
-        text = "・" + text[1:].lstrip()
-    return text
+    return ITEM_BULLET.sub(r"\1・", text)  # an item's bullet, however it was read

@@ -25,6 +25,10 @@ class Reading:
 
     text: str
     confidence: float
+    # For each character but spaces: where it sits (share of the image's width), and the
+    # recognizer's confidence in it; empty when the recognizer did not say.
+    places: tuple[float, ...] = ()
+    sureness: tuple[float, ...] = ()
 
 
 def japanese(character: str) -> bool:
@@ -36,7 +40,7 @@ def japanese(character: str) -> bool:
     if len(character) != 1:
         return False
     if character.isascii():
-        return character.isprintable()
+        return character.isprintable() and character != ":"  # packets print ：, and ・
     try:
         encoded = character.encode("cp932")
     except UnicodeEncodeError:
@@ -79,8 +83,20 @@ class Recognizer:
         recognizer.postprocess_op = _JapaneseDecode(recognizer.postprocess_op)
 
     def read(self, image: Any) -> Reading:
-        """Given one line's image (BGR), return what it says."""
-        result = self.engine(image, use_det=False, use_cls=False, use_rec=True)
+        """Given one line's image (BGR), return what it says, with where each character
+        sits (a share of the image's width) and how sure the recognizer is of it."""
+        result = self.engine(
+            image, use_det=False, use_cls=False, use_rec=True, return_word_box=True
+        )
         texts = getattr(result, "txts", None) or ("",)
         scores = getattr(result, "scores", None) or (0.0,)
-        return Reading(str(texts[0]), float(scores[0]))
+        words = (getattr(result, "word_results", None) or (None,))[0]
+        text = str(texts[0])
+        places: tuple[float, ...] = ()
+        sureness: tuple[float, ...] = ()
+        if words is not None and words.line_txt_len:
+            places = tuple(col / words.line_txt_len for cols in words.word_cols for col in cols)
+            sureness = tuple(float(c) for c in words.confs or ())
+        if len(places) != len(text.replace(" ", "")):
+            places, sureness = (), ()
+        return Reading(text, float(scores[0]), places, sureness)
