@@ -96,3 +96,30 @@ def label(term: str | None, language: Language) -> str:
         return "—"
     found = LABELS.get(term)
     return translation_for(language).gettext(found) if found else term
+
+
+# The wording packets print in their table headers, as the header reader knows it (E for
+# an era's name, # for a digit): what text recognition misreads in a header is put back
+# to the nearest of these.
+PRINTED_HEADERS = (
+    "活動名",
+    "実施内容",
+    "住民、地域、関係機関の役割",
+    "市社協の取り組み",
+    "市社協の取り組み（E#年度実施状況）",
+    "市社協の取り組み（E##年度実施状況）",
+    "市社協の取り組み（E#年度実施予定）",
+    "市社協の取り組み（E##年度実施予定）",
+    "市の取り組み",
+    "市の取り組み（E#年度実施状況）",
+    "市の取り組み（E##年度実施状況）",
+    "市の取り組み（E#年度実施予定）",
+    "市の取り組み（E##年度実施予定）",
+    "担当課",
+    "年次計画",
+    "計画目標",
+    "#年度実績",
+    "##年度実績",
+)
+# The words that open a goal heading (基本目標1 …, 活動目標2 …).
+PRINTED_HEADINGS = ("基本目標", "活動目標")

@@ -188,8 +188,9 @@ class ActivityBuilder:
                 box=CellBox(
                     page=c.box.page, x0=c.box.x0, top=c.box.top, x1=c.box.x1, bottom=c.box.bottom
                 ),
-                text=c.read.text,
+                text=c.read.read_as or c.read.text,
                 confidence=round(c.read.confidence, 4),
+                corrected_to=c.read.text if c.read.read_as else None,
             )
             for row in rows
             for _, c in row.cells

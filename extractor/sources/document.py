@@ -23,11 +23,13 @@ class Box:
 @dataclass(frozen=True, slots=True)
 class Read:
     """What text recognition made of a scanned cell: its text, the recognizer's lowest
-    confidence over the cell's lines (0–1), and how many lines it had."""
+    confidence over the cell's lines (0–1), how many lines it had, and what it was read as
+    when that was a misreading of the packet's printed wording (a header, a heading)."""
 
     text: str
     confidence: float
     lines: int = 1
+    read_as: str | None = None  # what was read, when the text was put back to printed wording
 
 
 @dataclass(frozen=True, slots=True)

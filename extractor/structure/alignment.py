@@ -105,6 +105,7 @@ def align(table: TableLayout, row: SourceRow) -> Alignment:
             expected=expected + 1,
             change="inserted an empty cell",
             column=best + 1,
+            cell=None,
         )
     if found != expected:
         warn(WarningCode.ROW_MISALIGNED, found=source_column + 1, expected=expected + 1)

@@ -42,6 +42,7 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 TIFF_MAGICS = (b"II*\x00", b"MM\x00*")
 POINTS = 72.0
+HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wording
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
 SET_OFF = set("、。，．「」『』（）()：・")
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
@@ -148,14 +149,14 @@ class _PageReader:
         """Task 0 returns the page count; task n reads page n."""
         if number == 0:
             return self.pages.count()
-        from extractor.sources.scan.grid import read_layout
-        from extractor.sources.scan.japanese import tidy
+        from extractor.sources.scan.grid import page_lines, read_layout
+        from extractor.sources.scan.japanese import printed_header, printed_heading, tidy
         from extractor.sources.scan.recognize import Reading
 
         gray, dpi = self.pages.page(number)
         layout = read_layout(gray, dpi)
         scale = POINTS / dpi
-        cells = self._cell_lines(layout, dpi)
+        cells, outside = page_lines(layout, dpi)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
         for t, table in enumerate(layout.tables):
@@ -176,9 +177,12 @@ class _PageReader:
                     em = statistics.median(line[0][3] - line[0][1] for line in lines)
                     ends = [x1 - line[-1][2] > 2 * em for line in lines]
                     text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
-                    texts[(first_row, first_column)] = text
+                    printed = printed_header(text) if first_row < HEADER_ROWS else None
+                    texts[(first_row, first_column)] = printed or text
                     lowest = min(r.confidence for r in readings)
-                    reads[Box(number, *bbox)] = Read(text, lowest, len(readings))
+                    reads[Box(number, *bbox)] = Read(
+                        printed or text, lowest, len(readings), text if printed else None
+                    )
             grid = [
                 (
                     table.ys[i] * scale,
@@ -188,44 +192,20 @@ class _PageReader:
                 for i in range(len(table.ys) - 1)
             ]
             items.extend(table_items(grid, owner, texts, number))
-        for pieces in layout.outside:
+        for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
-            reading = Reading(tidy(reading.text), reading.confidence)
-            if not reading.text.strip():
+            read_as = tidy(reading.text)
+            if not read_as.strip():
                 continue
+            printed = printed_heading(read_as)
+            reading = Reading(printed or read_as, reading.confidence)
             x0, top = pieces[0][0], min(p[1] for p in pieces)
             x1, bottom = pieces[-1][2], max(p[3] for p in pieces)
             box = Box(number, x0 * scale, top * scale, x1 * scale, bottom * scale)
-            reads[box] = Read(reading.text, reading.confidence, 1)
+            reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
             items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
         items.sort(key=lambda item: (item[0], item[1]))
         return ScanPage(items, reads, layout.angle)
-
-    @staticmethod
-    def _cell_lines(layout: Any, dpi: float) -> dict[tuple[int, int], list[list[Rect]]]:
-        """Given a page's layout, return the lines of text of each cell (table, cell); a
-        cell whose lines ran together is cut again once a line's usual height is known."""
-        from extractor.sources.scan.grid import lines_in
-
-        inset = max(2, int(dpi / 60))
-
-        def area(table: Any, cell: Any) -> Rect:
-            x0, top, x1, bottom = table.cell_rect(cell)
-            return x0 + inset, top + inset, x1 - inset, bottom - inset
-
-        found = {
-            (t, c): lines_in(layout.ink, area(table, cell), dpi)
-            for t, table in enumerate(layout.tables)
-            for c, cell in enumerate(table.cells)
-        }
-        heights = [line[0][3] - line[0][1] for lines in found.values() for line in lines]
-        heights += [line[0][3] - line[0][1] for line in layout.outside]
-        usual = int(statistics.median(heights)) if heights else 0
-        for (t, c), lines in found.items():
-            if usual and any(line[0][3] - line[0][1] > 1.7 * usual for line in lines):
-                table = layout.tables[t]
-                found[(t, c)] = lines_in(layout.ink, area(table, table.cells[c]), dpi, usual)
-        return found
 
     def _read_line(self, gray: Any, ink: Any, pieces: list[Rect], dpi: float) -> Reading:
         """Given a line's pieces, return what they say, joined by spaces; a piece that

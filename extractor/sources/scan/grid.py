@@ -13,6 +13,7 @@ code reads a page at 200 or 400 dpi.
 from __future__ import annotations
 
 import itertools
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,11 +22,14 @@ import numpy as np
 
 Rect = tuple[int, int, int, int]  # x0, top, x1, bottom in pixels (x1 and bottom exclusive)
 
+EDGE_INCHES = 0.1  # the page's border strip, left out: no packet prints there
 MAX_SKEW = 5.0  # degrees a page may be turned and still be straightened
 RULING_INCHES = 0.25  # a ruling is a run of ink at least this long
 TABLE_MIN_INCHES = (0.5, 0.15)  # the smallest table: width, height
 SPECK_INCHES = 0.01  # ink spots smaller than this square are noise
 WALL_SHARE = 0.5  # share of a grid edge that must be ruled to separate two positions
+FULL_RULING = 0.9  # share of a row's height a column ruling covers
+MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
 
 
 @dataclass(frozen=True)
@@ -46,19 +50,25 @@ class Table:
 @dataclass(frozen=True)
 class Layout:
     """A straightened page: its grey pixels, its text ink (rulings and specks removed),
-    its tables, and the text lines outside them."""
+    its tables, and its text ink outside them."""
 
     gray: Any
     ink: Any
     angle: float
     tables: list[Table]
-    outside: list[list[Rect]]  # lines of text outside the tables, each as its pieces
+    outside: Any  # the text ink outside the tables
 
 
-def binarize(gray: Any) -> Any:
-    """Given a grey page, return its ink mask (255 where ink), robust to a darker paper."""
+def binarize(gray: Any, dpi: float) -> Any:
+    """Given a grey page, return its ink mask (255 where ink): a pixel darker than its
+    neighbourhood by more than the page's noise allows, after a slight blur, so that a
+    darker paper, grain and JPEG blocks do not become ink."""
+    median = cv2.medianBlur(gray, 3)
+    noise = float(np.median(np.abs(gray.astype(np.int16) - median))) * 1.4826
+    smooth = cv2.GaussianBlur(gray, (0, 0), max(0.5, dpi / 300))
+    margin = max(15.0, 4 * noise)
     return cv2.adaptiveThreshold(
-        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15
+        smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, margin
     )
 
 
@@ -81,9 +91,13 @@ def skew(ink: Any) -> float:
 
 
 def turn(gray: Any, angle: float) -> Any:
+    """Given a page, return it turned by the angle, the corners filled with its paper."""
     height, width = gray.shape
     matrix = cv2.getRotationMatrix2D((width / 2, height / 2), angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(255,))
+    paper = float(np.median(gray))
+    return cv2.warpAffine(
+        gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(paper,)
+    )
 
 
 def _opened(ink: Any, width: int, height: int) -> Any:
@@ -149,8 +163,18 @@ def _cells(
     return sorted(cells)
 
 
+def _rules_a_row(vertical: Any, ys: list[int], x: int, band: int) -> bool:
+    """Whether the vertical rulings at x run through the whole height of some row."""
+    strip = vertical[:, max(0, x - band) : x + band + 1]
+    for top, bottom in itertools.pairwise(ys):
+        run = strip[top + band : bottom - band]
+        if run.size and float((run.max(1) > 0).mean()) >= FULL_RULING:
+            return True
+    return False
+
+
 def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
-    """Given a straight page's ink, return its ruled tables and the mask of all rulings."""
+    """Given a straight page's ink, return its ruled tables and the mask of their rulings."""
     length = max(10, int(dpi * RULING_INCHES))
     horizontal = _opened(ink, length, 1)
     vertical = _opened(ink, 1, length)
@@ -158,7 +182,7 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
     joined = cv2.dilate(horizontal | vertical, np.ones((band + 1, band + 1), np.uint8))
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(joined)
     tables: list[Table] = []
-    rulings = horizontal | vertical
+    rulings = np.zeros_like(ink)  # only the tables' own: long strokes elsewhere are text
     for label in range(1, count):
         x, y, width, height, _area = (int(v) for v in stats[label])
         if width < dpi * TABLE_MIN_INCHES[0] or height < dpi * TABLE_MIN_INCHES[1]:
@@ -174,11 +198,16 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
         area = ink[y : y + height, x : x + width]
         columns = _opened(area, 1, tall)
         vertical[y : y + height, x : x + width] |= columns
-        rulings[y : y + height, x : x + width] |= columns
-        xs = [x + t for t in _runs((columns > 0).sum(0), tall, band * 2)]
+        candidates = [x + t for t in _runs((columns > 0).sum(0), tall, band * 2)]
+        # A column ruling runs the full height of at least one row (text strokes do not).
+        xs = [c for c in candidates if _rules_a_row(vertical, ys, c, band)]
         if len(xs) < 2:
             continue
         cells = _cells(horizontal, vertical, ys, xs, band)
+        rulings[y : y + height, x : x + width] |= horizontal[y : y + height, x : x + width]
+        for column in xs:
+            strip = slice(max(0, column - band), column + band + 1)
+            rulings[y : y + height, strip] |= vertical[y : y + height, strip]
         tables.append(Table((x, y, x + width, y + height), ys, xs, cells))
     tables.sort(key=lambda t: (t.rect[1], t.rect[0]))
     return tables, rulings
@@ -288,8 +317,40 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0) -> list[list[Rect]
                     pieces[-1] = (pieces[-1][0], right)
                 else:
                     pieces.append((left, right))
-            found.append([(x0 + left, top + a, x0 + right, top + b) for left, right in pieces])
+            if b - a < 2 * shortest and pieces[-1][1] - pieces[0][0] < 2 * shortest:
+                continue  # a speck, not a character
+            rects = [
+                (x0 + left, top + a, x0 + right, top + b)
+                for left, right in pieces
+                if not line
+                or _holds_characters(line_ink[:, left:right], line)
+                or _starts_with_bullet(line_ink[:, left:right])  # an item's ・ at a line's end
+            ]
+            if not rects:
+                continue
+            found.append([part for rect in rects for part in _shortened(ink, rect)])
     return found
+
+
+def _shortened(ink: Any, rect: Rect) -> list[Rect]:
+    """Given a piece of a line longer than the recognizer takes (MAX_LINE heights), return
+    it cut at its widest blanks into parts it takes."""
+    x0, top, x1, bottom = rect
+    height = max(1, bottom - top)
+    if x1 - x0 <= MAX_LINE * height:
+        return [rect]
+    columns = (ink[top:bottom, x0:x1] > 0).sum(0)
+    middle = (x1 - x0) // 2
+    window = columns[middle // 2 : middle + middle // 2]
+    cut = x0 + middle // 2 + int(np.argmin(window))
+    return _shortened(ink, (x0, top, cut, bottom)) + _shortened(ink, (cut, top, x1, bottom))
+
+
+def _holds_characters(ink: Any, line: int) -> bool:
+    """Whether a piece of a line holds a character: a mark at least 0.4 of a usual line
+    high (grain and JPEG blocks scattered along a row hold none)."""
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink)
+    return count > 1 and int(stats[1:, cv2.CC_STAT_HEIGHT].max()) >= 0.4 * line
 
 
 def starts_with_bullet(ink: Any, rect: Rect) -> bool:
@@ -322,11 +383,13 @@ def _starts_with_bullet(ink: Any) -> bool:
 
 def read_layout(gray: Any, dpi: float) -> Layout:
     """Given a page's grey pixels and resolution, return its straightened layout."""
-    ink = binarize(gray)
+    ink = binarize(gray, dpi)
     angle = skew(ink)
     if abs(angle) >= 0.1:
         gray = turn(gray, angle)
-        ink = binarize(gray)
+        ink = binarize(gray, dpi)
+    margin = int(dpi * EDGE_INCHES)  # a scanner's edge shadows, not the packet's
+    ink[:margin], ink[-margin:], ink[:, :margin], ink[:, -margin:] = 0, 0, 0, 0
     tables, rulings = find_tables(ink, dpi)
     text = text_ink(ink, rulings, dpi)
     outside = text.copy()
@@ -334,11 +397,40 @@ def read_layout(gray: Any, dpi: float) -> Layout:
     for table in tables:
         x0, top, x1, bottom = table.rect
         outside[max(0, top - pad) : bottom + pad, max(0, x0 - pad) : x1 + pad] = 0
-    height, width = gray.shape
-    lines = []
-    for pieces in lines_in(outside, (0, 0, width, height), dpi):
-        lines.extend(_side_by_side(pieces))
-    return Layout(gray, text, angle, tables, lines)
+    return Layout(gray, text, angle, tables, outside)
+
+
+def page_lines(
+    layout: Layout, dpi: float
+) -> tuple[dict[tuple[int, int], list[list[Rect]]], list[list[Rect]]]:
+    """Given a page's layout, return the lines of text of each cell (by table and cell
+    number) and those outside the tables. A first pass finds a line's usual height; the
+    second cuts with it (lines that ran together apart, specks that hold no character
+    out)."""
+    inset = max(2, int(dpi / 60))
+    areas = {
+        (t, c): _inset(table.cell_rect(cell), inset)
+        for t, table in enumerate(layout.tables)
+        for c, cell in enumerate(table.cells)
+    }
+    height, width = layout.gray.shape
+    page = (0, 0, width, height)
+    usual = 0
+    for _ in range(2):
+        cells = {key: lines_in(layout.ink, area, dpi, usual) for key, area in areas.items()}
+        outside = lines_in(layout.outside, page, dpi, usual)
+        heights = [
+            line[0][3] - line[0][1] for lines in (*cells.values(), outside) for line in lines
+        ]
+        if usual or not heights:
+            break
+        usual = int(statistics.median(heights))
+    return cells, [group for pieces in outside for group in _side_by_side(pieces)]
+
+
+def _inset(rect: Rect, inset: int) -> Rect:
+    x0, top, x1, bottom = rect
+    return x0 + inset, top + inset, x1 - inset, bottom - inset
 
 
 def _side_by_side(pieces: list[Rect]) -> list[list[Rect]]:

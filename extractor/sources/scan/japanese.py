@@ -18,7 +18,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from extractor.eras import ERAS
 from extractor.normalize.matching import tokenizer
+from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS
 
 KATAKANA = "ァ-ヺーヽヾ"
 # Kanji and kana a recognizer reads for a katakana of the same shape, and the katakana.
@@ -29,6 +31,7 @@ SMALL = dict(zip("アイウエオツヤユヨカケ", "ァィゥェォッャュ�
 SMALL |= dict(zip("パピプペポバビブベボラフ", "バビブベボパピプペポフラ", strict=True))
 RUN = re.compile(f"[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
 MAX_CHANGES = 3
+SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 MAX_COMPOUND = 24  # longest katakana run cut into words
 # A katakana standing alone, and what it is beside kanji or hiragana.
 ALONE = {
@@ -175,3 +178,55 @@ def tidy(line: str) -> str:
     text = O_AS_ZERO.sub("0", text)
     text = DOUBLED.sub(r"\1", text).translate(OLD_FORMS)
     return ITEM_BULLET.sub(r"\1・", text)  # an item's bullet, however it was read
+
+
+ERA_NAMES = "|".join(era.name for era in ERAS)
+MASKED = re.compile(f"({ERA_NAMES})|([0-9元])")
+
+
+def _masked(text: str) -> tuple[str, list[str]]:
+    """Given header text, return it with eras as E and digits as #, and what they were."""
+    found: list[str] = []
+
+    def mask(match: re.Match[str]) -> str:
+        found.append(match.group())
+        return "E" if match.group(1) else "#"
+
+    return MASKED.sub(mask, "".join(text.split())), found
+
+
+def printed_header(text: str) -> str | None:
+    """Given a header cell as read, return the packet's printed wording it misreads
+    (担当腺 → 担当課, 市の取り粗み（平成23年度実施状況） → 市の取り組み（平成23年度実施状況）),
+    with its years as read, or None when it is close to none (or is one already)."""
+    from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import Levenshtein
+
+    key, values = _masked(text)
+    if not key or len(key) > 40 or key in PRINTED_HEADERS:
+        return None
+    templates = [t for t in PRINTED_HEADERS if t.count("#") + t.count("E") == len(values)]
+    short = [t for t in templates if len(t) <= 4 and Levenshtein.distance(key, t) == 1]
+    found = process.extractOne(key, templates, scorer=fuzz.ratio, score_cutoff=SNAP_SCORE)
+    if short:  # a short header: one character misread
+        template = short[0]
+    elif found is not None and abs(len(found[0]) - len(key)) <= 2:
+        template = found[0]
+    else:
+        return None
+    filled = iter(values)
+    return "".join(next(filled) if c in "E#" else c for c in template)
+
+
+def printed_heading(text: str) -> str | None:
+    """Given a line outside the tables as read, return it with a misread 基本目標 or 活動目標
+    that opens it (before its number) put right, or None when there is none to put right."""
+    from rapidfuzz.distance import Levenshtein
+
+    match = re.match(r"^(\S{3,5}?)\s*([0-9０-９]+)", text)
+    if match is None:
+        return None
+    for word in PRINTED_HEADINGS:
+        if match.group(1) != word and Levenshtein.distance(match.group(1), word) == 1:
+            return word + text[match.end(1) :]
+    return None

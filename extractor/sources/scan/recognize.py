@@ -16,6 +16,7 @@ import numpy as np
 
 # What the dictionary holds besides characters: CTC's blank (0) and the space.
 SPECIAL = {"blank", " "}
+MAX_RATIO = 60  # the longest line image the recognizer is given, in heights
 LAST_JIS_LEAD = 0xEA  # CP932 lead bytes past this are the vendors' extra kanji
 
 
@@ -85,9 +86,17 @@ class Recognizer:
     def read(self, image: Any) -> Reading:
         """Given one line's image (BGR), return what it says, with where each character
         sits (a share of the image's width) and how sure the recognizer is of it."""
-        result = self.engine(
-            image, use_det=False, use_cls=False, use_rec=True, return_word_box=True
-        )
+        height, width = image.shape[:2]
+        if not height or not width or width > MAX_RATIO * height or height > width * MAX_RATIO:
+            return Reading("", 0.0)  # no line of text is shaped so; the caller cuts lines
+        try:
+            result = self.engine(
+                image, use_det=False, use_cls=False, use_rec=True, return_word_box=True
+            )
+        except MemoryError:
+            raise
+        except Exception:  # the recognizer refuses an image it cannot scale: nothing read
+            return Reading("", 0.0)
         texts = getattr(result, "txts", None) or ("",)
         scores = getattr(result, "scores", None) or (0.0,)
         words = (getattr(result, "word_results", None) or (None,))[0]
