@@ -36,6 +36,7 @@ class WarningCode(StrEnum):
     DUPLICATE_ROW_MERGED = "duplicate_row_merged"
     CONTINUATION_WITHOUT_ACTIVITY = "continuation_without_activity"
     ACTIVITY_WITHOUT_NAME = "activity_without_name"
+    OCR_UNSURE = "ocr_unsure"
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
     SCHEDULE_UNREADABLE = "schedule_unreadable"
@@ -171,6 +172,12 @@ SPECS: dict[WarningCode, Spec] = {
            "activity"),
         N_("Check the row: it continues no activity, so it is kept as an activity without "
            "a name."),
+    ),
+    C.OCR_UNSURE: Spec(
+        N_("text recognition is unsure of the {field} cell (confidence {confidence}): {text}"),
+        N_("Check the value against the scan: text recognition was unsure of a character in "
+           "its cell, so it may be misread."),
+        quoted=("text",),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
         N_("the activity has no name (the table has no activity-name column or the cell is "

@@ -123,3 +123,5 @@ PRINTED_HEADERS = (
 )
 # The words that open a goal heading (基本目標1 …, 活動目標2 …).
 PRINTED_HEADINGS = ("基本目標", "活動目標")
+# The words of the status mark after an activity's name: (継続活動), (新規活動).
+STATUS_WORDS = ("継続", "新規")

@@ -153,7 +153,21 @@ def test_a_row_a_cell_short_gets_an_empty_cell_back_with_a_warning() -> None:
     """A row whose yearly schedule sits one column left of its header (a cell lost before
     it) gets an empty cell inserted, and says so; the schedule lands under 年次計画."""
     table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
-    values = ["座談会の開催(継続活動)", "", "", "", "", "", "社会課", "", "", "21~25", "", "", "1回"]
+    values = [
+        "座談会の開催(継続活動)",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "社会課",
+        "",
+        "",
+        "21~25",
+        "",
+        "",
+        "1回",
+    ]
     read = map_row(table, SourceRow(21, tuple(values)))
     assert read.row is not None
     assert (Role.SCHEDULE, "21~25") in [(role, c.text) for role, c in read.row.cells]

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from extractor.vocabulary import Status
+from extractor.vocabulary import STATUS_WORDS, Status
 
 WHITESPACE_RUN = re.compile(r"\s+")
 # A dash alone in a cell means "none / not applicable". U+0336 is how pdfminer reads a dash
@@ -17,7 +17,7 @@ DASH_ONLY = re.compile(rf"^\s*[{DASHES}]+\s*$")
 BULLET_SPLIT = re.compile(r"(?:^|\s+)・\s*")
 # (継続活動) / (新規活動), full- or half-width brackets, optional space before and inside.
 STATUS_MARK = re.compile(r"\s*[(（]\s*(継続|新規)\s*活動\s*[)）]")
-STATUS_VALUES = {"継続": Status.CONTINUING, "新規": Status.NEW}
+STATUS_VALUES = dict(zip(STATUS_WORDS, (Status.CONTINUING, Status.NEW), strict=True))
 # A token that ends like a department name; one that does not was split by a line wrap.
 DEPARTMENT_END = re.compile(r"(課|室|部|局|所|係|館|園|センター|委員会|担当|各課)$")
 DEPARTMENT_SPLIT = re.compile(r"[\s、，,]+")

@@ -150,7 +150,12 @@ class _PageReader:
         if number == 0:
             return self.pages.count()
         from extractor.sources.scan.grid import page_lines, read_layout
-        from extractor.sources.scan.japanese import printed_header, printed_heading, tidy
+        from extractor.sources.scan.japanese import (
+            printed_header,
+            printed_heading,
+            printed_status,
+            tidy,
+        )
         from extractor.sources.scan.recognize import Reading
 
         gray, dpi = self.pages.page(number)
@@ -177,7 +182,9 @@ class _PageReader:
                     em = statistics.median(line[0][3] - line[0][1] for line in lines)
                     ends = [x1 - line[-1][2] > 2 * em for line in lines]
                     text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
-                    printed = printed_header(text) if first_row < HEADER_ROWS else None
+                    printed = (
+                        printed_header(text) if first_row < HEADER_ROWS else printed_status(text)
+                    )
                     texts[(first_row, first_column)] = printed or text
                     lowest = min(r.confidence for r in readings)
                     reads[Box(number, *bbox)] = Read(
@@ -220,7 +227,9 @@ class _PageReader:
             for r, piece in zip(readings, pieces, strict=True)
         ]
         text = " ".join(t for t in texts if t)
-        return Reading(text, min((r.confidence for r in readings), default=0.0))
+        # The line is as sure as its least sure character (a line's mean hides one bad one).
+        lowest = min((min(r.sureness or (r.confidence,)) for r in readings), default=0.0)
+        return Reading(text, lowest)
 
     def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
         import cv2

@@ -20,7 +20,7 @@ import re
 
 from extractor.eras import ERAS
 from extractor.normalize.matching import tokenizer
-from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS
+from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
 KATAKANA = "ァ-ヺーヽヾ"
 # Kanji and kana a recognizer reads for a katakana of the same shape, and the katakana.
@@ -229,4 +229,23 @@ def printed_heading(text: str) -> str | None:
     for word in PRINTED_HEADINGS:
         if match.group(1) != word and Levenshtein.distance(match.group(1), word) == 1:
             return word + text[match.end(1) :]
+    return None
+
+
+STATUS_READ = re.compile(r"[(（]\s*(\S{2})\s*(\S{2})\s*[)）]?\s*$")
+
+
+def printed_status(text: str) -> str | None:
+    """Given a cell as read, return it with a misread status mark at its end put right
+    ((継統活勤) → (継続活動)), or None when it ends in none to put right."""
+    from rapidfuzz.distance import Levenshtein
+
+    match = STATUS_READ.search(text)
+    if match is None or Levenshtein.distance(match.group(2), "活動") > 1:
+        return None
+    for word in STATUS_WORDS:
+        mark = f"（{word}活動）"
+        misread = (match.group(1), match.group(2)) != (word, "活動")
+        if misread and Levenshtein.distance(match.group(1), word) <= 1:
+            return text[: match.start()] + mark
     return None
