@@ -174,7 +174,7 @@ SPECS: dict[WarningCode, Spec] = {
            "a name."),
     ),
     C.OCR_UNSURE: Spec(
-        N_("text recognition is unsure of the {field} cell (confidence {confidence}): {text}"),
+        N_("text recognition is unsure of a cell of {field} (confidence {confidence}): {text}"),
         N_("Check the value against the scan: text recognition was unsure of a character in "
            "its cell, so it may be misread."),
         quoted=("text",),

@@ -104,9 +104,12 @@ def scan_pdf(
     return out
 
 
+WAVES = str.maketrans("〜～", "~~")  # one dash, however the font draws it
+
+
 def _text(value: object) -> object:
     if isinstance(value, str):
-        return "".join(unicodedata.normalize("NFKC", value).split())
+        return "".join(unicodedata.normalize("NFKC", value).translate(WAVES).split())
     if isinstance(value, list):
         return "\n".join(str(_text(v)) for v in value)
     return value
@@ -114,7 +117,8 @@ def _text(value: object) -> object:
 
 def fields(dataset: Dataset) -> dict[str, object]:
     """Given a dataset, return what it says of each activity, field by field (texts
-    compared without spaces and in NFKC form, as a reader would; figures exactly)."""
+    compared without spaces, in NFKC form and with 〜 as ~, as a reader would; figures
+    exactly)."""
     found: dict[str, object] = {}
     for activity in dataset.activities:
         where = activity.id

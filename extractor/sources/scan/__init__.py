@@ -68,7 +68,7 @@ class ScanPage:
 def _joined(lines: list[tuple[str, bool]]) -> str:
     """Given a cell's lines as read, each with whether it ends short of the cell's right
     edge, return the cell's text. A line that fills the cell wrapped inside a sentence and
-    joins the next without a space (but between two Latin characters), even when the next
+    joins the next without a space (but between two Latin letters), even when the next
     begins with a ・ (人材・団体 wrapped at the dot); a short line was broken on purpose,
     and a line that begins with a ・ after a finished sentence starts an item: both are
     set off by a space, as the printed text has them."""
@@ -78,7 +78,9 @@ def _joined(lines: list[tuple[str, bool]]) -> str:
         if not line:
             continue
         starts_item = line[0] == "・" and text[-1:] in SENTENCE_ENDS
-        if text and (short or starts_item or not (is_wide(text[-1]) or is_wide(line[0]))):
+        latin = text and not (is_wide(text[-1]) or is_wide(line[0]))
+        figure = text[-1:].isdigit() and line[0].isdigit()  # a number wrapped mid-way
+        if text and (short or starts_item or (latin and not figure)):
             text += " "
         text += line
         short = ends_short
@@ -107,11 +109,16 @@ def _settled(reading: Reading, ink: Any, piece: Rect, left: int, width: int) -> 
     for k, char in enumerate(chars):
         if char == "：":
             chars[k] = colon_or_bullet(ink, piece, xs[k]) or char
-    for start, end in blanks(ink, piece):
-        centre = (start + end) / 2
-        for k in range(len(chars) - 1):
-            if xs[k] < centre < xs[k + 1] and not {chars[k], chars[k + 1]} & SET_OFF:
-                spaced.add(k)
+    boundaries = [(xs[k] + xs[k + 1]) / 2 for k in range(len(chars) - 1)]
+    for start, end, wide in blanks(ink, piece):
+        if not boundaries:
+            break
+        centre = (start + end) / 2  # the blank goes between the two characters nearest it
+        k = min(range(len(boundaries)), key=lambda k: abs(boundaries[k] - centre))
+        # a narrower blank is a space only beside a figure (131回 155回: a half-width space)
+        figure = chars[k].isdigit() or chars[k + 1].isdigit()
+        if (wide or figure) and not {chars[k], chars[k + 1]} & SET_OFF:
+            spaced.add(k)
     text = "".join(c + (" " if k in spaced else "") for k, c in enumerate(chars))
     return Reading(text.strip(), reading.confidence, reading.places, reading.sureness)
 

@@ -481,12 +481,18 @@ def is_dash(piece: Rect, dpi: float) -> bool:
     return bottom - top < max(3, int(dpi * 0.02))
 
 
-def blanks(ink: Any, piece: Rect) -> list[tuple[int, int]]:
-    """Given the text ink and a line's piece, return the blanks inside it (x from, x to)
-    at least 0.6 of the line's height wide: where a printed space stands."""
+def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
+    """Given the text ink and a line's piece, return the blanks inside it that may be a
+    printed space (x from, x to, and whether it is as wide as a full-width space): at least
+    0.45 of the line's height wide (the blanks beside a narrow 1 are less); 0.6 for a
+    wide one."""
     x0, top, x1, bottom = piece
     height = bottom - top
     eighth = height // 8
     columns = (ink[top + eighth : bottom - eighth, x0:x1] > 0).sum(0)
     runs = _bands(columns == 0, gap=0)
-    return [(x0 + a, x0 + b) for a, b in runs if b - a >= 0.6 * height and a > 0 and b < x1 - x0]
+    return [
+        (x0 + a, x0 + b, b - a >= 0.6 * height)
+        for a, b in runs
+        if b - a >= 0.45 * height and a > 0 and b < x1 - x0
+    ]

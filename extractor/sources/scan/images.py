@@ -25,7 +25,7 @@ class ImageTooLarge(Exception):
     """An image (or a page rendered at its resolution) has more pixels than allowed."""
 
     def __init__(self, page: int, pixels: int) -> None:
-        super().__init__(f"page {page}: {pixels} pixels")
+        super().__init__(page, pixels)  # the arguments, so that it crosses process lines
         self.page, self.pixels = page, pixels
 
 
@@ -33,7 +33,7 @@ class BadImage(Exception):
     """The image file or the PDF page cannot be decoded."""
 
     def __init__(self, page: int) -> None:
-        super().__init__(f"page {page}")
+        super().__init__(page)
         self.page = page
 
 

@@ -33,6 +33,7 @@ RUN = re.compile(f"[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
 MAX_CHANGES = 3
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 MAX_COMPOUND = 24  # longest katakana run cut into words
+MIN_WORD = 3  # the shortest word a run is cut into (shorter ones fit anywhere)
 # A katakana standing alone, and what it is beside kanji or hiragana.
 ALONE = {
     "リ": "り",
@@ -92,8 +93,8 @@ def _run(text: str) -> str:
     if spelled is not None:
         return spelled
     if text[-1] in PARTICLES and len(text) > 2:  # ワークショップヘ: a word, then the particle へ
-        word = _run(text[:-1])
-        if _known(word):
+        word = _spelled(text[:-1]) or _changed(text[:-1]) or _compound(text[:-1])
+        if word is not None:
             return word + PARTICLES[text[-1]]
     fixed = _changed(text)
     if fixed is not None:
@@ -109,13 +110,13 @@ def _cost(option: tuple[int, int, str]) -> int:
 
 def _compound(text: str) -> str | None:
     """Given a katakana run that is no one word (ボランテイアリーダー), return it as known
-    words of two characters or more with the fewest changes, or None when it cannot be."""
+    words of MIN_WORD characters or more with the fewest changes, or None when it cannot."""
     if len(text) > MAX_COMPOUND:
         return None
     # best[i]: (changes, words, text) for the first i characters
     best: list[tuple[int, int, str] | None] = [(0, 0, "")] + [None] * len(text)
-    for end in range(2, len(text) + 1):
-        for start in range(0, end - 1):
+    for end in range(MIN_WORD, len(text) + 1):
+        for start in range(0, end - MIN_WORD + 1):
             before = best[start]
             if before is None:
                 continue
