@@ -84,6 +84,10 @@ def _child(name: str, args: list[str]) -> dict[str, float]:
 
         seconds, right, total = link_look_alikes(Path(args[0]), Path(args[1]))
         extra = {"right": right, "total": total}
+    elif name == "scan":
+        from benchmarks.scans import read_scan_level
+
+        seconds, extra = read_scan_level(int(args[0]), args[1:])
     else:
         raise SystemExit(f"unknown child {name}")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -164,13 +168,14 @@ def machine() -> str:
 class Table:
     def __init__(self) -> None:
         self.rows: list[tuple[str, ...]] = []
+        self.header = ("measure", "median", "floor", "ratio", "throughput", "peak RSS")
 
     def add(self, *cells: str) -> None:
         self.rows.append(cells)
         print(" | ".join(cells), file=sys.stderr, flush=True)
 
     def markdown(self) -> str:
-        header = ("measure", "median", "floor", "ratio", "throughput", "peak RSS")
+        header = self.header
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
@@ -301,6 +306,36 @@ def linking(table: Table, repeat: int, quick: bool) -> None:
         )
 
 
+def scans(quick: bool) -> Table:
+    """Scans of raw/h24.pdf at each degradation level: seconds per page (all cores) and the
+    fields read right, against the dataset of the PDF's text layer."""
+    from tests.scans import LEVELS
+
+    table = Table()
+    table.header = (
+        "scan of raw/h24.pdf",
+        "pages",
+        "time",
+        "per page",
+        "fields right",
+        "wrong ones warned",
+    )
+    pages = ["1", "2"] if quick else []
+    for number, level in enumerate(LEVELS[:1] if quick else LEVELS):
+        result = _run_child("scan", str(number), *pages)
+        count = int(result["pages"])
+        table.add(
+            level.name,
+            str(count),
+            f"{result['seconds']:.1f} s",
+            f"{result['seconds'] / count:.1f} s",
+            f"{int(result['right'])}/{int(result['total'])} "
+            f"({100 * result['right'] / result['total']:.1f}%)",
+            f"{int(result['warned'])}/{int(result['wrong'])}",
+        )
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny sizes, one run each")
@@ -318,8 +353,11 @@ def main() -> None:
     text_path(table, repeat, (1, 2, 4) if options.quick else (1, 10, 100))
     pdf_path(table, repeat, options.quick)
     linking(table, repeat, options.quick)
+    scan_table = scans(options.quick)
     print(f"Machine: {machine()}\n")
     print(table.markdown())
+    print()
+    print(scan_table.markdown())
 
 
 if __name__ == "__main__":

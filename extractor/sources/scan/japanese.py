@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from extractor.eras import ERAS
+from extractor.eras import names_pattern
 from extractor.normalize.matching import tokenizer
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
@@ -181,7 +181,7 @@ def tidy(line: str) -> str:
     return ITEM_BULLET.sub(r"\1・", text)  # an item's bullet, however it was read
 
 
-ERA_NAMES = "|".join(era.name for era in ERAS)
+ERA_NAMES = names_pattern()
 MASKED = re.compile(f"({ERA_NAMES})|([0-9元])")
 
 

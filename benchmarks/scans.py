@@ -1,0 +1,45 @@
+"""Read a scan of raw/h24.pdf made at one degradation level and score it field by field."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from extractor.pipeline import extract
+from extractor.settings import ExtractSettings
+from tests.scans import LEVELS, differences, fields, scan_pdf
+
+ROOT = Path(__file__).resolve().parent.parent
+H24_PDF = ROOT / "raw" / "h24.pdf"
+
+
+def read_scan_level(level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
+    """Given a level of tests.scans.LEVELS and page numbers (none: all), scan raw/h24.pdf,
+    read it with every core, and return the seconds the reading took and its score: fields
+    right of the total, and how many of the wrong ones carry a warning on their activity."""
+    numbers = [int(p) for p in pages] or None
+    truth = extract(H24_PDF)
+    if numbers:
+        truth = truth.model_copy(
+            update={
+                "activities": [a for a in truth.activities if set(a.source.pages) <= set(numbers)]
+            }
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        scan = scan_pdf(H24_PDF, Path(folder) / "scan.pdf", LEVELS[level], numbers)
+        settings = ExtractSettings(jobs=os.cpu_count() or 1)
+        start = time.perf_counter()
+        read = extract(scan, settings)
+        seconds = time.perf_counter() - start
+    wrong = differences(truth, read)
+    warned = {w.activity for w in read.warnings if w.activity}
+    total = len(fields(truth))
+    return seconds, {
+        "pages": float(read.source.pages or 0),
+        "right": float(total - sum(1 for _, expected, _ in wrong if expected is not None)),
+        "total": float(total),
+        "wrong": float(len(wrong)),
+        "warned": float(sum(1 for name, _, _ in wrong if name.split()[0] in warned)),
+    }
