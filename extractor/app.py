@@ -158,6 +158,7 @@ def extract_packets(
         outcomes.append(outcome)
         if seen is not None:
             seen(outcome)
+    correct_scans(outcomes, request.link_to)
     to_write = [o for o in outcomes if o.ok and o.target is not None]
     linked = None
     if to_write and request.link:
@@ -179,6 +180,29 @@ def extract_packets(
     if files:
         write_files(files)
     return RunResult(outcomes, linked)
+
+
+def correct_scans(outcomes: list[Outcome], link_to: Path | None) -> None:
+    """Correct each scanned packet's unsure names, departments and target labels against the
+    nearest earlier year at hand: --link-to, or another packet of this run."""
+    scans = [o for o in outcomes if o.dataset is not None and o.dataset.source.format == "scan"]
+    if not scans:
+        return
+    from extractor.output import dataset_json
+    from extractor.years.corrections import correct_scan, earliest_before
+    from extractor.years.order import packet_year
+
+    earlier = [o.dataset for o in outcomes if o.dataset is not None]
+    if link_to is not None:
+        earlier += [year.dataset for year in load_years([link_to])]
+    for outcome in scans:
+        assert outcome.dataset is not None
+        previous = earliest_before(earlier, packet_year(outcome.dataset))
+        if previous is None:
+            continue
+        corrected = correct_scan(outcome.dataset, previous)
+        if corrected is not outcome.dataset:
+            outcome.dataset, outcome.json = corrected, dataset_json(corrected)
 
 
 def debug_stage(path: Path, stage: str, settings: ExtractSettings) -> str:

@@ -183,6 +183,7 @@ class OcrRead(Model):
     """What text recognition read in one cell of a scan."""
 
     box: CellBox
+    field: str = Field(description="The column the cell is in (its role: name, city.efforts…)")
     text: str = Field(description="The text as read (before any correction)")
     confidence: float = Field(
         description="The recognizer's lowest confidence over the cell's lines, 0–1"

@@ -37,6 +37,7 @@ class WarningCode(StrEnum):
     CONTINUATION_WITHOUT_ACTIVITY = "continuation_without_activity"
     ACTIVITY_WITHOUT_NAME = "activity_without_name"
     OCR_UNSURE = "ocr_unsure"
+    OCR_CORRECTED = "ocr_corrected"
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
     SCHEDULE_UNREADABLE = "schedule_unreadable"
@@ -178,6 +179,13 @@ SPECS: dict[WarningCode, Spec] = {
         N_("Check the value against the scan: text recognition was unsure of a character in "
            "its cell, so it may be misread."),
         quoted=("text",),
+    ),
+    C.OCR_CORRECTED: Spec(
+        N_("{field} read as {read} was taken as {used}, as the {year} packet writes it"),
+        N_("Check against the scan that this packet prints the previous year's wording: text "
+           "recognition was unsure of the cell, and the value was put back to it."),
+        quoted=("read", "used"),
+        years=("year",),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
         N_("the activity has no name (the table has no activity-name column or the cell is "

@@ -15,11 +15,13 @@ import pytest
 from click.testing import CliRunner
 
 from extractor.cli import main
-from extractor.models import Dataset
+from extractor.models import CellBox, Dataset, OcrRead
 from extractor.pipeline import extract
 from extractor.sources.scan.grid import find_tables, read_layout, skew
 from extractor.sources.scan.japanese import printed_header, printed_status, tidy
 from extractor.sources.scan.recognize import japanese
+from extractor.years.corrections import correct_scan
+from tests.packets import H23, H24
 from tests.pdfs import WIDTHS_14, blocks_from_rows, print_pdf
 from tests.scans import CLEAN, Degradation, differences, fields, page_images, scan_pdf
 from tests.test_pdf import cid_safe_rows
@@ -245,3 +247,46 @@ def test_printed_wording_is_put_back() -> None:
 def test_the_recognizer_may_only_answer_in_characters_a_packet_holds() -> None:
     assert [japanese(c) for c in "実団・～①Ａア"] == [True] * 7
     assert [japanese(c) for c in "实团·ｱ髙:"] == [False] * 6
+
+
+# --- corrections against the year before --------------------------------------------------------
+
+
+def scanned(dataset: Dataset, misread: dict[str, str], confidence: float) -> Dataset:
+    """The dataset as a scan would give it: each name in `misread` read as its value, every
+    name cell with the given confidence."""
+    activities = []
+    for activity in dataset.activities:
+        name = misread.get(activity.name or "", activity.name)
+        box = CellBox(page=1, x0=0, top=0, x1=10, bottom=10)
+        ocr = [OcrRead(box=box, field="name", text=name or "", confidence=confidence)]
+        provenance = activity.source.model_copy(update={"ocr": ocr})
+        activities.append(activity.model_copy(update={"name": name, "source": provenance}))
+    source = dataset.source.model_copy(update={"format": "scan"})
+    return dataset.model_copy(update={"activities": activities, "source": source})
+
+
+def test_an_unsure_name_a_character_off_the_year_before_is_put_back() -> None:
+    previous, truth = extract(H23), extract(H24)
+    misread = {
+        "地域福祉活動の啓発推進による財源の確保": "地域福祉活勤の啓発推進による財源の確保",  # one character
+        "市民活動の資金確保の支援": "市民活勤の資金確保の攴援",  # two: left as read
+    }
+    read = scanned(truth, misread, 0.5)
+    corrected = correct_scan(read, previous)
+    names = [a.name for a in corrected.activities]
+    assert names[0] == "地域福祉活動の啓発推進による財源の確保"
+    assert names[2] == "市民活勤の資金確保の攴援"
+    assert names[1:] == [a.name for a in read.activities][1:]
+    assert corrected.activities[0].key == truth.activities[0].key  # keys follow the name
+    assert corrected.activities[0].source.ocr[0].corrected_to == names[0]
+    (warning,) = [w for w in corrected.warnings if w.code == "ocr_corrected"]
+    assert (warning.activity, warning.args["read"], warning.args["used"]) == (
+        "1.1.1",
+        "地域福祉活勤の啓発推進による財源の確保",
+        "地域福祉活動の啓発推進による財源の確保",
+    )
+    assert figures(corrected) == figures(read)
+    # a cell the recognizer was sure of is never changed, whatever the year before says
+    sure = scanned(truth, misread, 0.95)
+    assert correct_scan(sure, previous) is sure

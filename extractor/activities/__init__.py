@@ -29,13 +29,9 @@ from extractor.normalize.text import (
 )
 from extractor.problems import WarningArg, WarningCode
 from extractor.settings import ExtractSettings
+from extractor.sources.document import UNSURE_BELOW
 from extractor.structure.layout import ActivityRecord, Cell, GoalRef, Layout, Role
 from extractor.vocabulary import TARGET_AREA
-
-# Below this confidence in its least sure character, a scanned cell is warned of. On a
-# clean scan of raw/h24.pdf, 44 of the 52 fields read wrong had a cell below it (and 395 of
-# the 888 read right did too: the recognizer's confidence tells little more than that).
-OCR_SURE = 0.8
 
 
 def _goal(ref: GoalRef | None, shared: Shared) -> Goal:
@@ -80,7 +76,11 @@ class ActivityBuilder:
         it may have misread goes unmarked."""
         for row in self.record.rows:
             for role, cell in row.cells:
-                if cell.read is not None and not cell.spanned and cell.read.confidence < OCR_SURE:
+                if (
+                    cell.read is not None
+                    and not cell.spanned
+                    and cell.read.confidence < UNSURE_BELOW
+                ):
                     self.warn(
                         WarningCode.OCR_UNSURE,
                         cell,
@@ -208,12 +208,13 @@ class ActivityBuilder:
                 box=CellBox(
                     page=c.box.page, x0=c.box.x0, top=c.box.top, x1=c.box.x1, bottom=c.box.bottom
                 ),
+                field=str(role),
                 text=c.read.read_as or c.read.text,
                 confidence=round(c.read.confidence, 4),
                 corrected_to=c.read.text if c.read.read_as else None,
             )
             for row in rows
-            for _, c in row.cells
+            for role, c in row.cells
             if c.read is not None and c.box is not None and not c.spanned
         ]
         return Provenance(
