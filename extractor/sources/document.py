@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from extractor.errors import InputTooLargeError
 from extractor.i18n import N_, Message
 from extractor.models import ExtractionWarning
+from extractor.settings import MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,4 +162,22 @@ def cell_too_long(path: str, where: Message, column: int, length: int, limit: in
         column=column + 1,
         length=length,
         limit=limit,
+    )
+
+
+def page_where(page: int) -> Message:
+    """Where a page reader was when it stopped: a page, or opening the file (0)."""
+    return Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
+
+
+def out_of_memory(path: object, where: Message, limit: int) -> InputTooLargeError:
+    """The error for a page reader that went past its memory cap (in bytes)."""
+    return InputTooLargeError(
+        N_(
+            "{path}: {where} needed more than {limit:,} MB of memory to read; raise "
+            "--max-memory if the file is right"
+        ),
+        path=path,
+        where=where,
+        limit=limit // MB,
     )

@@ -22,7 +22,7 @@ from extractor.errors import (
     NotAPacketError,
     UnreadableInputError,
 )
-from extractor.i18n import N_, Message
+from extractor.i18n import N_
 from extractor.normalize.text import is_wide
 from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import (
@@ -31,6 +31,8 @@ from extractor.sources.document import (
     SourceDocument,
     SourceRow,
     display_path,
+    out_of_memory,
+    page_where,
     table_items,
 )
 from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
@@ -309,7 +311,7 @@ def _worker_error(
     path: Path, page: int, error: BaseException, settings: ExtractSettings
 ) -> Exception:
     """Given what stopped a page's worker, return the error to tell the user."""
-    where = Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
+    where = page_where(page)
     if isinstance(error, TaskTimeout):
         return InputTooLargeError(
             N_(
@@ -321,15 +323,7 @@ def _worker_error(
             seconds=settings.page_seconds,
         )
     if isinstance(error, TaskOutOfMemory):
-        return InputTooLargeError(
-            N_(
-                "{path}: {where} needed more than {limit:,} MB of memory to read; raise "
-                "--max-memory if the file is right"
-            ),
-            path=path,
-            where=where,
-            limit=settings.max_memory // MB,
-        )
+        return out_of_memory(path, where, settings.max_memory)
     if isinstance(error, TaskFailed) and isinstance(error.error, StreamTooLarge):
         return InputTooLargeError(
             N_(

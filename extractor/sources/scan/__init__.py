@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
-from extractor.i18n import N_, Message, Plural
+from extractor.i18n import N_, Plural
 from extractor.normalize.text import is_wide
-from extractor.settings import MB, ExtractSettings
+from extractor.settings import ExtractSettings
 from extractor.sources.document import (
     BBox,
     Box,
@@ -29,6 +29,8 @@ from extractor.sources.document import (
     SourceDocument,
     SourceRow,
     display_path,
+    out_of_memory,
+    page_where,
     table_items,
 )
 from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
@@ -262,7 +264,7 @@ def _worker_error(
     """Given what stopped a page's worker, return the error to tell the user."""
     from extractor.sources.scan.images import BadImage, ImageTooLarge
 
-    where = Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
+    where = page_where(page)
     if isinstance(error, TaskTimeout):
         return InputTooLargeError(
             N_(
@@ -274,15 +276,7 @@ def _worker_error(
             seconds=settings.scan_page_seconds,
         )
     if isinstance(error, TaskOutOfMemory):
-        return InputTooLargeError(
-            N_(
-                "{path}: {where} needed more than {limit:,} MB of memory to read; raise "
-                "--max-memory if the file is right"
-            ),
-            path=path,
-            where=where,
-            limit=settings.max_memory // MB,
-        )
+        return out_of_memory(path, where, settings.max_memory)
     cause = error.error if isinstance(error, TaskFailed) else None
     if isinstance(cause, ImageTooLarge):
         return InputTooLargeError(
