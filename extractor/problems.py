@@ -41,6 +41,7 @@ class WarningCode(StrEnum):
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
     SCHEDULE_UNREADABLE = "schedule_unreadable"
+    SCHEDULE_MARK_LOST = "schedule_mark_lost"
     YEAR_RANGE_REVERSED = "year_range_reversed"
     TARGET_CELLS_REALIGNED = "target_cells_realigned"
     TARGET_SLOT_CONFLICT = "target_slot_conflict"
@@ -207,6 +208,12 @@ SPECS: dict[WarningCode, Spec] = {
         N_("Check the yearly schedule: it is not a year range such as 21~25, so no years are "
            "given."),
         quoted=("raw",),
+    ),
+    C.SCHEDULE_MARK_LOST: Spec(
+        N_("the scanned yearly schedule {raw} was taken as {used}"),
+        N_("Check the yearly schedule against the scan: text recognition lost or misread the "
+           "~ between its two years, and the years were read on either side of it."),
+        quoted=("raw", "used"),
     ),
     C.YEAR_RANGE_REVERSED: Spec(
         N_("{raw} does not read as a forward range of years in any era; no years are given"),

@@ -14,6 +14,7 @@ from extractor.normalize.dates import (
     fiscal_year_of,
     parse_year_range,
     resolve_year,
+    scanned_range,
     year_token,
 )
 
@@ -243,3 +244,16 @@ def test_bare_years_read_nearest_the_packet() -> None:
     assert (found.fiscal_year, found.era) == (2019, "令和")
     (text,) = find_dates("30年度から実施", DateContext(fiscal_year=2019, era="令和"))
     assert (text.fiscal_year, text.era) == (2018, "平成")
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [("2125", "21~25"), ('21"25', "21~25"), ("21 725", "21~25"), ("22 25", "22~25")],
+)
+def test_a_scanned_schedule_whose_mark_was_lost(read: str, meant: str) -> None:
+    assert scanned_range(read) == meant
+
+
+@pytest.mark.parametrize("read", ["2521", "123", "21~25~26", "平成21"])
+def test_no_scanned_schedule_where_there_are_not_two_years_forward(read: str) -> None:
+    assert scanned_range(read) is None

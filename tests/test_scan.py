@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from extractor.cli import main
 from extractor.models import CellBox, Dataset, OcrRead
 from extractor.pipeline import extract
-from extractor.sources.scan.grid import find_tables, read_layout, skew
-from extractor.sources.scan.japanese import printed_header, printed_status, tidy
+from extractor.sources.scan.grid import find_tables, full_stop_at, lines_in, read_layout, skew
+from extractor.sources.scan.japanese import printed_header, printed_heading, printed_status, tidy
 from extractor.sources.scan.recognize import japanese
 from extractor.years.corrections import correct_scan
 from tests.packets import H23, H24
@@ -190,6 +190,28 @@ def test_a_ruled_table_gives_its_grid_and_merged_cells() -> None:
     ]  # fmt: skip
 
 
+def test_a_heading_touching_the_table_below_it_is_outside_the_table() -> None:
+    page = drawn_table()
+    # A bold heading whose strokes run into the ruling at 200, as a blurred scan gives it.
+    cv2.putText(page, "HEADING 4", (210, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.2, 0, 5)
+    layout = read_layout(page, 300.0)
+    (table,) = layout.tables
+    assert table.rect[1] >= 195  # the table starts at its top ruling, not at the heading
+    assert layout.outside[170:190, 210:400].any()  # and the heading is read outside it
+
+
+def test_a_full_stop_alone_is_kept_and_a_speck_is_not() -> None:
+    page = np.full((200, 400), 255, np.uint8)
+    cv2.putText(page, "HHHHHHHH", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 4)
+    cv2.circle(page, (30, 110), 4, 0, 2)  # a 。 wrapped onto a line of its own
+    cv2.circle(page, (30, 170), 4, 0, -1)  # a speck of the same size
+    ink = (page < 128).astype(np.uint8) * 255
+    lines = lines_in(ink, (0, 0, 400, 200), 300.0, 0, page)
+    assert len(lines) == 2
+    assert full_stop_at(page, lines[1][0], 300.0)
+    assert lines_in(ink, (0, 0, 400, 200), 300.0, 0)[1:] == []  # without grey: a speck
+
+
 @pytest.mark.parametrize("angle", [-2.5, -0.7, 0.0, 1.5])
 def test_a_turned_page_is_measured_and_turned_back(angle: float) -> None:
     page = drawn_table()
@@ -225,6 +247,9 @@ def test_a_turned_page_is_measured_and_turned_back(angle: float) -> None:
         ("秋穗地域", "秋穂地域"),
         ("·手話奉仕員 •点訳", "・手話奉仕員 ・点訳"),
         ("、、融資", "、融資"),
+        ("l回", "1回"),  # a 1 read as l before a counter
+        ("年l2回", "年12回"),  # ... or beside a figure
+        ("UDの認知", "UDの認知"),  # capitals elsewhere stay
     ],
 )
 def test_look_alikes_the_context_settles(read: str, meant: str) -> None:
@@ -242,6 +267,14 @@ def test_printed_wording_is_put_back() -> None:
     assert printed_header("地区住民座談会の開催") is None  # nothing like a header
     assert printed_status("財源の確保（継統活勤）") == "財源の確保（継続活動）"
     assert printed_status("交流の推進（交流活動）") is None
+    assert printed_status("推進(跳続活勤》") == "推進（継続活動）"  # a bracket misread too
+    assert printed_status("推進(新 規活動") == "推進（新規活動）"  # a blank inside, one lost
+    assert printed_status("推進(継続活動)") is None  # half-width brackets read as printed
+    assert printed_heading("活 動目標4 災害時の要援護者への対応") == (
+        "活動目標4 災害時の要援護者への対応"
+    )
+    assert printed_heading("括動目標 4 福祉教育") == "活動目標4 福祉教育"
+    assert printed_heading("活動目標4 災害") is None  # already right
 
 
 def test_the_recognizer_may_only_answer_in_characters_a_packet_holds() -> None:

@@ -93,6 +93,12 @@ def test_not_dashes() -> None:
         # A wrap inside one name joins back: 健康福祉部政策 / 管理室.
         ("健康福祉部政策 管理室", ["健康福祉部政策管理室"]),
         ("社会課 社会課", ["社会課"]),
+        # Two names run together (a scan lost the line break): cut after 課 or 室.
+        ("社会教育課教育総務課", ["社会教育課", "教育総務課"]),
+        ("健康福祉部政策管理室窓口担当課", ["健康福祉部政策管理室", "窓口担当課"]),
+        ("高齢・障害福祉課各担当課", ["高齢・障害福祉課", "各担当課"]),
+        ("健康福祉部各課", ["健康福祉部各課"]),
+        ("社会課課", ["社会課課"]),
     ],
 )
 def test_split_departments(cell: str, departments: list[str]) -> None:

@@ -16,7 +16,7 @@ from extractor.models import (
     Shared,
     Target,
 )
-from extractor.normalize.dates import YearRange, parse_year_range
+from extractor.normalize.dates import YearRange, parse_year_range, scanned_range
 from extractor.normalize.keys import activity_key, unique_key
 from extractor.normalize.targets import SlotYears, TargetCell, build_targets
 from extractor.normalize.text import (
@@ -147,6 +147,11 @@ class ActivityBuilder:
             table.results_fiscal_year or table.actual_fiscal_year or self.layout.reference_year
         )
         span = parse_year_range(raws[0], reference, self.layout.era)
+        mended = scanned_range(raws[0]) if span is None and cells[0].read is not None else None
+        if mended is not None:
+            span = parse_year_range(mended, reference, self.layout.era)
+            if span is not None:
+                self.warn(WarningCode.SCHEDULE_MARK_LOST, cells[0], raw=raws[0], used=mended)
         if span is None:
             self.warn(WarningCode.SCHEDULE_UNREADABLE, cells[0], raw=raws[0])
             span = YearRange(None, None)

@@ -421,6 +421,20 @@ def parse_year_range(raw: str, reference: int | None, era: str | None) -> YearRa
     return resolve_range(first, last, reference, era)
 
 
+# Two two-digit years a scan ran together: the ~ between them lost, or read as a mark or a 7.
+SCANNED_RANGE = re.compile(r"^(\d{2})(?:[^\d]|7)?(\d{2})$")
+
+
+def scanned_range(raw: str) -> str | None:
+    """Given a scanned 年次計画 cell that is no year range as read (2125, 21"25, 21725),
+    return it as the range its two years make (21~25), or None when it holds no such two
+    years, or they run backwards."""
+    match = SCANNED_RANGE.match("".join(nfkc(raw).split()))
+    if match is None or int(match.group(1)) > int(match.group(2)):
+        return None
+    return f"{match.group(1)}~{match.group(2)}"
+
+
 def is_schedule(text: str) -> bool:
     """Given cell text, return whether it reads like a 年次計画 range such as 21~25."""
     return len(text) <= MAX_SCHEDULE_CHARS and bool(SCHEDULE.match(nfkc(text)))

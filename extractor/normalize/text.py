@@ -21,6 +21,8 @@ STATUS_VALUES = dict(zip(STATUS_WORDS, (Status.CONTINUING, Status.NEW), strict=T
 # A token that ends like a department name; one that does not was split by a line wrap.
 DEPARTMENT_END = re.compile(r"(課|室|部|局|所|係|館|園|センター|委員会|担当|各課)$")
 DEPARTMENT_SPLIT = re.compile(r"[\s、，,]+")
+GLUED_AFTER = re.compile(r"[課室]")  # where one department's name may end inside a token
+MIN_DEPARTMENT = 3  # the shortest name after such an end that counts as another (社会課)
 
 
 def is_wide(char: str) -> bool:
@@ -89,12 +91,23 @@ def split_bullets(text: str) -> list[str]:
     return items
 
 
+def _unglued(token: str) -> list[str]:
+    """Given a token of a 担当課 cell, return it as the names run together in it, cut after
+    a 課 or 室 that another whole name follows (社会教育課教育総務課, where a scan lost the
+    line break between them); 健康福祉部政策管理室 and 健康福祉部各課 stay one name."""
+    for match in GLUED_AFTER.finditer(token[:-1]):
+        rest = token[match.end() :]
+        if len(rest) >= MIN_DEPARTMENT and DEPARTMENT_END.search(rest):
+            return [token[: match.end()], *_unglued(rest)]
+    return [token]
+
+
 def split_departments(text: str) -> list[str]:
     """Given a 担当課 cell, return the departments it names, in order, without duplicates."""
     text = clean(text)
     if not text or is_dash(text):
         return []
-    tokens = [token for token in DEPARTMENT_SPLIT.split(text) if token]
+    tokens = [part for token in DEPARTMENT_SPLIT.split(text) if token for part in _unglued(token)]
     names: list[str] = []
     pending = ""
     for token in tokens:

@@ -47,6 +47,7 @@ POINTS = 72.0
 HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wording
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
 SET_OFF = set("、。，．「」『』（）()：・")
+MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
 BULLET_READINGS = "・·•∙:：.．;；iIl!|'’`"  # what a recognizer makes of an item's dot
@@ -191,9 +192,9 @@ class _PageReader:
                     em = statistics.median(line[0][3] - line[0][1] for line in lines)
                     ends = [x1 - line[-1][2] > 2 * em for line in lines]
                     text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
-                    printed = (
-                        printed_header(text) if first_row < HEADER_ROWS else printed_status(text)
-                    )
+                    # A table continued from the page before has no header rows.
+                    header = printed_header(text) if first_row < HEADER_ROWS else None
+                    printed = header or printed_status(text)
                     texts[(first_row, first_column)] = printed or text
                     lowest = min(r.confidence for r in readings)
                     reads[Box(number, *bbox)] = Read(
@@ -227,12 +228,14 @@ class _PageReader:
         """Given a line's pieces, return what they say, joined by spaces; a piece that
         begins with a bullet in the image begins with ・ whatever the recognizer made of
         the dot."""
-        from extractor.sources.scan.grid import starts_with_bullet
+        from extractor.sources.scan.grid import is_small_mark, starts_with_bullet
         from extractor.sources.scan.recognize import Reading
 
         readings = [self._read(gray, ink, piece, dpi) for piece in pieces]
         texts = [
-            _bulleted(r.text) if starts_with_bullet(ink, piece) else r.text
+            _bulleted("" if is_small_mark(piece, dpi) else r.text)  # nothing but the dot
+            if starts_with_bullet(ink, piece)
+            else r.text
             for r, piece in zip(readings, pieces, strict=True)
         ]
         text = " ".join(t for t in texts if t)
@@ -243,13 +246,15 @@ class _PageReader:
     def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
         import cv2
 
-        from extractor.sources.scan.grid import is_dash
+        from extractor.sources.scan.grid import full_stop_at, is_dash
         from extractor.sources.scan.recognize import Reading
 
         if is_dash(piece, dpi):  # too thin to recognize, and nothing else
             return Reading(DASH, 1.0)
-
         x0, top, x1, bottom = piece
+        if full_stop_at(gray, piece, dpi):
+            return Reading("。", MARK_SURENESS)  # too small for the recognizer: a 。 alone
+
         pad = max(2, int(dpi / 75))
         height, _width = gray.shape
         left = max(0, x0 - pad)

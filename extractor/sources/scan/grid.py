@@ -29,6 +29,7 @@ TABLE_MIN_INCHES = (0.5, 0.15)  # the smallest table: width, height
 SPECK_INCHES = 0.01  # ink spots smaller than this square are noise
 WALL_SHARE = 0.5  # share of a grid edge that must be ruled to separate two positions
 FULL_RULING = 0.9  # share of a row's height a column ruling covers
+MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
 MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
 
 
@@ -208,7 +209,9 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
         for column in xs:
             strip = slice(max(0, column - band), column + band + 1)
             rulings[y : y + height, strip] |= vertical[y : y + height, strip]
-        tables.append(Table((x, y, x + width, y + height), ys, xs, cells))
+        # What the rulings enclose: strokes that touch them from outside (a heading's,
+        # blurred into the ruling under it) are not the table's.
+        tables.append(Table((xs[0], ys[0], xs[-1], ys[-1]), ys, xs, cells))
     tables.sort(key=lambda t: (t.rect[1], t.rect[0]))
     return tables, rulings
 
@@ -283,18 +286,30 @@ def _joined_small(bands: list[tuple[int, int]], least: int) -> list[tuple[int, i
     return bands
 
 
-def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0) -> list[list[Rect]]:
+def _grey(gray: Any, rect: Rect) -> Any:
+    """The grey pixels of a rectangle and one pixel around it."""
+    x0, top, x1, bottom = rect
+    return gray[max(0, top - 1) : bottom + 1, max(0, x0 - 1) : x1 + 1]
+
+
+def full_stop_at(gray: Any, piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line is a 。 standing alone (wrapped onto a line of its own)."""
+    return is_small_mark(piece, dpi) and is_full_stop(_grey(gray, piece))
+
+
+def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) -> list[list[Rect]]:
     """Given the text ink, an area of it and the usual line height (0: unknown), return
     the lines of text in the area, top to bottom, each as its pieces left to right: a line
     is cut at rows without ink (and where two touching lines are taller than two), and
     into pieces where a ・ follows a blank wider than 0.7 of its height: an item that
     starts on the same line as the one before it ends (recognized apart, joined with a
-    space as the printed text has it)."""
+    space as the printed text has it). Given the page's grey pixels, a 。 alone is kept
+    where other specks are not."""
     x0, top, x1, bottom = rect
     area = ink[top:bottom, x0:x1]
     if not area.size:
         return []
-    shortest = max(3, int(dpi * 0.02))
+    shortest = _shortest(dpi)
     bands = _joined_small(_bands((area > 0).sum(1), gap=0), max(shortest, int(0.4 * line)))
     found: list[list[Rect]] = []
     for band in bands:
@@ -317,12 +332,15 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0) -> list[list[Rect]
                     pieces[-1] = (pieces[-1][0], right)
                 else:
                     pieces.append((left, right))
-            if b - a < 2 * shortest and pieces[-1][1] - pieces[0][0] < 2 * shortest:
-                continue  # a speck, not a character
+            mark = (x0 + pieces[0][0], top + a, x0 + pieces[-1][1], top + b)
+            full_stop = gray is not None and full_stop_at(gray, mark, dpi)
+            if is_small_mark(mark, dpi) and not full_stop:
+                continue  # a speck, not a character (a 。 wrapped onto a line of its own is)
             rects = [
                 (x0 + left, top + a, x0 + right, top + b)
                 for left, right in pieces
                 if not line
+                or full_stop
                 or _holds_characters(line_ink[:, left:right], line)
                 or _starts_with_bullet(line_ink[:, left:right])  # an item's ・ at a line's end
             ]
@@ -330,6 +348,31 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0) -> list[list[Rect]
                 continue
             found.append([part for rect in rects for part in _shortened(ink, rect)])
     return found
+
+
+def _shortest(dpi: float) -> int:
+    """The height of the smallest mark that may be a character, in pixels."""
+    return max(3, int(dpi * 0.02))
+
+
+def is_small_mark(piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line is too small to be any character but a mark (。, ・)."""
+    x0, top, x1, bottom = piece
+    return bottom - top < 2 * _shortest(dpi) and x1 - x0 < 2 * _shortest(dpi)
+
+
+def is_full_stop(gray: Any) -> bool:
+    """Given the grey pixels of a small mark, whether it is a 。: a ring, ink around a hole
+    (judged on the grey pixels: binarizing may fill so small a hole)."""
+    if not gray.size:
+        return False
+    darkest, lightest = int(gray.min()), int(gray.max())
+    if lightest - darkest < MIN_CONTRAST:
+        return False
+    blank = np.pad((gray > (darkest + lightest) // 2).astype(np.uint8), 1, constant_values=1)
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(blank, connectivity=4)
+    # Label 0 is the ink, 1 the blank around it; a hole is any other blank, of 2 pixels or more.
+    return bool(count > 2 and stats[2:, cv2.CC_STAT_AREA].max() >= 2)
 
 
 def _shortened(ink: Any, rect: Rect) -> list[Rect]:
@@ -417,7 +460,9 @@ def page_lines(
     page = (0, 0, width, height)
     usual = 0
     for _ in range(2):
-        cells = {key: lines_in(layout.ink, area, dpi, usual) for key, area in areas.items()}
+        cells = {
+            key: lines_in(layout.ink, area, dpi, usual, layout.gray) for key, area in areas.items()
+        }
         outside = lines_in(layout.outside, page, dpi, usual)
         heights = [
             line[0][3] - line[0][1] for lines in (*cells.values(), outside) for line in lines
@@ -478,7 +523,7 @@ def is_dash(piece: Rect, dpi: float) -> bool:
     """Whether a piece of a line is a dash standing alone (— in an empty figure cell):
     thinner than any line of text, and wide."""
     _x0, top, _x1, bottom = piece
-    return bottom - top < max(3, int(dpi * 0.02))
+    return bottom - top < _shortest(dpi)
 
 
 def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:

@@ -6,7 +6,7 @@ kanji 口, ヘ and へ. The context decides: a run of katakana is checked agains
 dictionary, and a look-alike is changed only when that turns an unknown run into one known
 word (ボランテイア → ボランティア, センタ一 → センター, while ページ一覧 keeps its 一); a lone
 katakana among kanji or kana is the look-alike it stands for (山ロ → 山口, よリ → より).
-Digits and capitals swap only beside their own kind (NP0 → NPO); a long vowel mark
+Digits and capitals swap only beside their own kind (NP0 → NPO, l回 → 1回); a long vowel mark
 that follows no katakana is the kanji 一; a 0 after kana ends a sentence (。); a 〇 outside
 kanji numerals is the mark ○; つ between a kanji and た/て is the small っ. Nothing else is changed:
 old forms of kanji become the current ones (穗 → 穂); wrong kanji stay wrong, for the
@@ -61,6 +61,10 @@ SMALL_TSU = re.compile(r"(?<=[\u4e00-\u9fff])つ(?=[たてちと])")  # 行つ�
 KANJI_ZERO = re.compile(r"(?<![一二三四五六七八九十〇])〇(?![一二三四五六七八九十〇])")
 ITEM_BULLET = re.compile(r"(^|\s)[・·•∙]\s*")
 ZERO_AS_O = re.compile(r"(?<=[A-Z])0(?![0-9])|(?<![0-9])0(?=[A-Z])")
+# A 1 read as l, I or |: beside a figure, or before a counter (l回 → 1回).
+ONE_AS_L = re.compile(
+    r"(?<![A-Za-z])[lI|](?=[0-9]|[回人件名校団箇所か月日年歳%％])|(?<=[0-9])[lI|](?![A-Za-z])"
+)
 O_AS_ZERO = re.compile(r"(?<=[0-9])[OoО](?![A-Za-z])|(?<![A-Za-z])[OoО](?=[0-9])")
 
 
@@ -177,6 +181,7 @@ def tidy(line: str) -> str:
     text = SMALL_TSU.sub("っ", text)
     text = KANJI_ZERO.sub("○", text)
     text = O_AS_ZERO.sub("0", text)
+    text = ONE_AS_L.sub("1", text)
     text = DOUBLED.sub(r"\1", text).translate(OLD_FORMS)
     return ITEM_BULLET.sub(r"\1・", text)  # an item's bullet, however it was read
 
@@ -224,16 +229,20 @@ def printed_heading(text: str) -> str | None:
     that opens it (before its number) put right, or None when there is none to put right."""
     from rapidfuzz.distance import Levenshtein
 
-    match = re.match(r"^(\S{3,5}?)\s*([0-9０-９]+)", text)
+    # The heading's word may be read with blanks inside it (活 動目標4).
+    match = re.match(r"^((?:\S\s?){3,5}?)\s*([0-9０-９]+)", text)
     if match is None:
         return None
+    read = "".join(match.group(1).split())
     for word in PRINTED_HEADINGS:
-        if match.group(1) != word and Levenshtein.distance(match.group(1), word) == 1:
+        if read == word != match.group(1) or Levenshtein.distance(read, word) == 1:
             return word + text[match.end(1) :]
     return None
 
 
-STATUS_READ = re.compile(r"[(（]\s*(\S{2})\s*(\S{2})\s*[)）]?\s*$")
+# The mark's closing bracket may be read as another bracket, or lost.
+HALF_BRACKETS = str.maketrans("()", "（）")
+STATUS_READ = re.compile(r"[(（]\s*(\S)\s*(\S)\s*(\S)\s*(\S)\s*[)）》〉」』\]]?\s*$")
 
 
 def printed_status(text: str) -> str | None:
@@ -242,11 +251,14 @@ def printed_status(text: str) -> str | None:
     from rapidfuzz.distance import Levenshtein
 
     match = STATUS_READ.search(text)
-    if match is None or Levenshtein.distance(match.group(2), "活動") > 1:
+    if match is None:
+        return None
+    status, activity = match.group(1, 2), match.group(3, 4)
+    if Levenshtein.distance("".join(activity), "活動") > 1:
         return None
     for word in STATUS_WORDS:
         mark = f"（{word}活動）"
-        misread = (match.group(1), match.group(2)) != (word, "活動")
-        if misread and Levenshtein.distance(match.group(1), word) <= 1:
+        as_read = "".join(match.group().split()).translate(HALF_BRACKETS)
+        if as_read != mark and Levenshtein.distance("".join(status), word) <= 1:
             return text[: match.start()] + mark
     return None
