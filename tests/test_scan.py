@@ -18,7 +18,13 @@ from extractor.cli import main
 from extractor.models import CellBox, Dataset, OcrRead
 from extractor.pipeline import extract
 from extractor.sources.scan.grid import find_tables, full_stop_at, lines_in, read_layout, skew
-from extractor.sources.scan.japanese import printed_header, printed_heading, printed_status, tidy
+from extractor.sources.scan.japanese import (
+    likelier,
+    printed_header,
+    printed_heading,
+    printed_status,
+    tidy,
+)
 from extractor.sources.scan.recognize import japanese
 from extractor.years.corrections import correct_scan
 from tests.packets import H23, H24
@@ -254,6 +260,27 @@ def test_a_turned_page_is_measured_and_turned_back(angle: float) -> None:
 )
 def test_look_alikes_the_context_settles(read: str, meant: str) -> None:
     assert tidy(read) == meant
+
+
+def read_with(text: str, unsure: dict[int, tuple[tuple[str, float], ...]]) -> str:
+    """What `likelier` makes of a line read as `text`, sure of every character but those in
+    `unsure` (by position), whose likeliest characters are given."""
+    options = tuple(unsure.get(k, ((c, 0.99),)) for k, c in enumerate(text))
+    return likelier(text, options)
+
+
+def test_an_unsure_character_takes_the_recognizers_next_choice_that_makes_a_word() -> None:
+    assert read_with("市民活勤の資金", {3: (("勤", 0.5), ("動", 0.3), ("勧", 0.1))}) == (
+        "市民活動の資金"
+    )
+    assert read_with("推進事集の実施", {3: (("集", 0.6), ("業", 0.2))}) == "推進事業の実施"
+    # A sure character stays, whatever its neighbours.
+    assert read_with("市民活勤の資金", {3: (("勤", 0.97), ("動", 0.02))}) == "市民活勤の資金"
+    # A figure is never chosen for, nor chosen.
+    assert read_with("研修会3回", {3: (("3", 0.4), ("8", 0.3))}) == "研修会3回"
+    assert read_with("研修会三回", {3: (("三", 0.4), ("3", 0.3))}) == "研修会三回"
+    # Between hiragana the dictionary does not decide (と の is not どの).
+    assert read_with("市社協との連携", {3: (("と", 0.6), ("ど", 0.3))}) == "市社協との連携"
 
 
 def test_printed_wording_is_put_back() -> None:

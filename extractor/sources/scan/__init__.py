@@ -13,7 +13,7 @@ keeps what the recognizer read and how sure it was (`Read`). Coordinates are in 
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -247,6 +247,7 @@ class _PageReader:
         import cv2
 
         from extractor.sources.scan.grid import full_stop_at, is_dash
+        from extractor.sources.scan.japanese import likelier
         from extractor.sources.scan.recognize import Reading
 
         if is_dash(piece, dpi):  # too thin to recognize, and nothing else
@@ -260,7 +261,8 @@ class _PageReader:
         left = max(0, x0 - pad)
         crop = gray[max(0, top - pad) : min(height, bottom + pad), left : x1 + pad]
         reading: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-        return _settled(reading, ink, piece, left, crop.shape[1])
+        chosen = replace(reading, text=likelier(reading.text, reading.options))
+        return _settled(chosen, ink, piece, left, crop.shape[1])
 
 
 def _worker_error(

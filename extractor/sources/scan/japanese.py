@@ -9,8 +9,10 @@ katakana among kanji or kana is the look-alike it stands for (山ロ → 山口,
 Digits and capitals swap only beside their own kind (NP0 → NPO, l回 → 1回); a long vowel mark
 that follows no katakana is the kanji 一; a 0 after kana ends a sentence (。); a 〇 outside
 kanji numerals is the mark ○; つ between a kanji and た/て is the small っ. Nothing else is changed:
-old forms of kanji become the current ones (穗 → 穂); wrong kanji stay wrong, for the
-checks downstream to flag.
+old forms of kanji become the current ones (穗 → 穂). Where the recognizer was unsure of
+a kanji or kana, its next choice is taken when the dictionary then reads the neighbourhood
+as fewer words (活勤 → 活動; `likelier`); the cell stays unsure, and is warned of
+downstream. Other wrong kanji stay wrong, for the checks downstream to flag.
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ SMALL = dict(zip("アイウエオツヤユヨカケ", "ァィゥェォッャュ�
 SMALL |= dict(zip("パピプペポバビブベボラフ", "バビブベボパピプペポフラ", strict=True))
 RUN = re.compile(f"[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
 MAX_CHANGES = 3
+# Choosing among the recognizer's likeliest characters (see `likelier`):
+SURE_CHARACTER = 0.95  # a character read with at least this score is kept
+LEAST_CHOICE = 0.002  # a next choice scored below this is not considered
+NEIGHBOURS = 3  # characters on each side that judge a choice
+OOV_WORDS = 3  # what a word the dictionary does not know costs
+WORD_CHARACTER = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u4e00-\u9fff々]")
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 MAX_COMPOUND = 24  # longest katakana run cut into words
 MIN_WORD = 3  # the shortest word a run is cut into (shorter ones fit anywhere)
@@ -168,6 +176,39 @@ def _alone(text: str) -> str:
         if KANJI.search(beside) or (HIRAGANA.search(beside) and c in "リヘベペ"):
             chars[i] = ALONE[c]
     return "".join(chars)
+
+
+def _words(text: str) -> int:
+    """How many words sudachipy cuts the text into, a word it does not know counting as
+    OOV_WORDS: the fewer, the likelier the text reads as written."""
+    return sum(OOV_WORDS if m.is_oov() else 1 for m in tokenizer().tokenize(text))
+
+
+def likelier(text: str, options: tuple[tuple[tuple[str, float], ...], ...]) -> str:
+    """Given a line as read and, for each of its characters but spaces, the recognizer's
+    likeliest characters there, return the line with each unsure kanji or kana replaced
+    by the recognizer's next choice where that cuts its neighbourhood into fewer words
+    (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業). Figures, Latin letters and
+    marks are never changed: what a figure says is not the dictionary's to decide."""
+    chars = list(text.replace(" ", ""))
+    if len(options) != len(chars):
+        return text
+    for k, choices in enumerate(options):
+        if choices[0][1] >= SURE_CHARACTER or not WORD_CHARACTER.match(chars[k]):
+            continue
+        start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
+        best, fewest = chars[k], _words("".join(chars[start:end]))
+        for char, score in choices[1:]:
+            if score < LEAST_CHOICE or not WORD_CHARACTER.match(char):
+                continue
+            if HIRAGANA.match(chars[k]) and HIRAGANA.match(char):
+                continue  # the dictionary prefers longer words: と の would become どの
+            words = _words("".join([*chars[start:k], char, *chars[k + 1 : end]]))
+            if words < fewest:
+                best, fewest = char, words
+        chars[k] = best
+    changed = iter(chars)
+    return "".join(c if c == " " else next(changed) for c in text)
 
 
 def tidy(line: str) -> str:

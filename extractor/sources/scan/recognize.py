@@ -17,6 +17,7 @@ import numpy as np
 # What the dictionary holds besides characters: CTC's blank (0) and the space.
 SPECIAL = {"blank", " "}
 MAX_RATIO = 60  # the longest line image the recognizer is given, in heights
+OPTIONS = 3  # the likeliest characters kept for each one read
 LAST_JIS_LEAD = 0xEA  # CP932 lead bytes past this are the vendors' extra kanji
 
 
@@ -30,6 +31,9 @@ class Reading:
     # recognizer's confidence in it; empty when the recognizer did not say.
     places: tuple[float, ...] = ()
     sureness: tuple[float, ...] = ()
+    # For each character but spaces: the recognizer's likeliest characters there, with
+    # their scores, best first; empty when the recognizer did not say.
+    options: tuple[tuple[tuple[str, float], ...], ...] = ()
 
 
 def japanese(character: str) -> bool:
@@ -50,14 +54,33 @@ def japanese(character: str) -> bool:
 
 
 class _JapaneseDecode:
-    """RapidOCR's CTC decoder, given scores with non-Japanese characters zeroed."""
+    """RapidOCR's CTC decoder, given scores with non-Japanese characters zeroed. It keeps,
+    for each character of the last line decoded, the recognizer's likeliest characters
+    there with their scores (`options`)."""
 
     def __init__(self, decode: Any) -> None:
         self.decode = decode
         self.allowed = np.array([japanese(c) for c in decode.character], dtype=np.float32)
+        self.options: list[tuple[tuple[str, float], ...]] = []
 
     def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
-        return self.decode(preds * self.allowed, *args, **kwargs)
+        scores = preds * self.allowed
+        self.options = self._options(scores[0]) if len(scores) else []
+        return self.decode(scores, *args, **kwargs)
+
+    def _options(self, scores: Any) -> list[tuple[tuple[str, float], ...]]:
+        """Given one line's scores (time step × character), return each decoded
+        character's likeliest characters, as CTC decoding emits them: a step whose best
+        is not the blank (0) and differs from the step before."""
+        best = scores.argmax(axis=1)
+        emitted = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
+        ranked = np.argsort(-scores[emitted], axis=1)[:, :OPTIONS]
+        chosen = scores[emitted]
+        characters = self.decode.character
+        return [
+            tuple((characters[k], float(row[k])) for k in order)
+            for order, row in zip(ranked, chosen, strict=True)
+        ]
 
 
 class Recognizer:
@@ -79,9 +102,11 @@ class Recognizer:
             }
         )
         logging.getLogger("RapidOCR").setLevel(logging.ERROR)
+        self.decode: _JapaneseDecode | None = None
         self.read(np.full((32, 32, 3), 255, dtype=np.uint8))  # loads the model
         recognizer: Any = self.engine.text_rec
-        recognizer.postprocess_op = _JapaneseDecode(recognizer.postprocess_op)
+        self.decode = _JapaneseDecode(recognizer.postprocess_op)
+        recognizer.postprocess_op = self.decode
 
     def read(self, image: Any) -> Reading:
         """Given one line's image (BGR), return what it says, with where each character
@@ -108,4 +133,8 @@ class Recognizer:
             sureness = tuple(float(c) for c in words.confs or ())
         if len(places) != len(text.replace(" ", "")):
             places, sureness = (), ()
-        return Reading(text, float(scores[0]), places, sureness)
+        found = self.decode.options if self.decode is not None else []
+        options = tuple(o for o, c in zip(found, text, strict=False) if c != " ")
+        if len(found) != len(text) or any(o[0][0] != c for o, c in zip(found, text, strict=False)):
+            options = ()  # not the line just decoded
+        return Reading(text, float(scores[0]), places, sureness, options)
