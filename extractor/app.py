@@ -188,8 +188,8 @@ def correct_scans(outcomes: list[Outcome], link_to: Path | None) -> None:
     scans = [o for o in outcomes if o.dataset is not None and o.dataset.source.format == "scan"]
     if not scans:
         return
+    from extractor.activities.corrections import correct_scan
     from extractor.output import dataset_json
-    from extractor.years.corrections import correct_scan, earliest_before
     from extractor.years.order import packet_year
 
     earlier = [o.dataset for o in outcomes if o.dataset is not None]
@@ -197,10 +197,12 @@ def correct_scans(outcomes: list[Outcome], link_to: Path | None) -> None:
         earlier += [year.dataset for year in load_years([link_to])]
     for outcome in scans:
         assert outcome.dataset is not None
-        previous = earliest_before(earlier, packet_year(outcome.dataset))
-        if previous is None:
+        year = packet_year(outcome.dataset)
+        before = [d for d in earlier if packet_year(d) < year]
+        if not before:
             continue
-        corrected = correct_scan(outcome.dataset, previous)
+        previous = max(before, key=packet_year)  # the nearest earlier year
+        corrected = correct_scan(outcome.dataset, previous, packet_year(previous))
         if corrected is not outcome.dataset:
             outcome.dataset, outcome.json = corrected, dataset_json(corrected)
 

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from extractor.activities import build_activities
+from extractor.activities.corrections import correct_within
 from extractor.models import (
     Activity,
     Column,
@@ -49,7 +50,8 @@ def extract_document(
         if release_rows:
             document.rows = []
         activities, activity_warnings = build_activities(layout, settings)
-        return assemble(document, layout, activities, activity_warnings, references)
+        dataset = assemble(document, layout, activities, activity_warnings, references)
+        return correct_within(dataset)  # a scan's unsure departments, by the packet itself
     finally:
         if collecting:
             gc.enable()

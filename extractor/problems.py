@@ -38,6 +38,7 @@ class WarningCode(StrEnum):
     ACTIVITY_WITHOUT_NAME = "activity_without_name"
     OCR_UNSURE = "ocr_unsure"
     OCR_CORRECTED = "ocr_corrected"
+    OCR_AS_ELSEWHERE = "ocr_as_elsewhere"
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
     SCHEDULE_UNREADABLE = "schedule_unreadable"
@@ -187,6 +188,12 @@ SPECS: dict[WarningCode, Spec] = {
            "recognition was unsure of the cell, and the value was put back to it."),
         quoted=("read", "used"),
         years=("year",),
+    ),
+    C.OCR_AS_ELSEWHERE: Spec(
+        N_("{field} read as {read} was taken as {used}, as the packet writes it elsewhere"),
+        N_("Check against the scan: text recognition was unsure of the cell, and the value was "
+           "put back to the spelling the packet gives it in other cells."),
+        quoted=("read", "used"),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
         N_("the activity has no name (the table has no activity-name column or the cell is "

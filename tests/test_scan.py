@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections import Counter
 from pathlib import Path
 
 import cv2
@@ -14,10 +15,11 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
 from extractor.models import CellBox, Dataset, OcrRead
 from extractor.pipeline import extract
-from extractor.sources.scan.grid import find_tables, full_stop_at, lines_in, read_layout, skew
+from extractor.sources.scan.grid import find_tables, read_layout, skew
 from extractor.sources.scan.japanese import (
     likelier,
     printed_header,
@@ -25,8 +27,10 @@ from extractor.sources.scan.japanese import (
     printed_status,
     tidy,
 )
+from extractor.sources.scan.lines import lines_in
+from extractor.sources.scan.marks import full_stop_at
 from extractor.sources.scan.recognize import japanese
-from extractor.years.corrections import correct_scan
+from extractor.years.order import packet_year
 from tests.packets import H23, H24
 from tests.pdfs import WIDTHS_14, blocks_from_rows, print_pdf
 from tests.scans import CLEAN, Degradation, differences, fields, page_images, scan_pdf
@@ -333,7 +337,7 @@ def test_an_unsure_name_a_character_off_the_year_before_is_put_back() -> None:
         "市民活動の資金確保の支援": "市民活勤の資金確保の攴援",  # two: left as read
     }
     read = scanned(truth, misread, 0.5)
-    corrected = correct_scan(read, previous)
+    corrected = correct_scan(read, previous, packet_year(previous))
     names = [a.name for a in corrected.activities]
     assert names[0] == "地域福祉活動の啓発推進による財源の確保"
     assert names[2] == "市民活勤の資金確保の攴援"
@@ -349,4 +353,57 @@ def test_an_unsure_name_a_character_off_the_year_before_is_put_back() -> None:
     assert figures(corrected) == figures(read)
     # a cell the recognizer was sure of is never changed, whatever the year before says
     sure = scanned(truth, misread, 0.95)
-    assert correct_scan(sure, previous) is sure
+    assert correct_scan(sure, previous, packet_year(previous)) is sure
+
+
+def with_departments(dataset: Dataset, misread: dict[str, str], confidence: float) -> Dataset:
+    """The dataset as a scan would give it: in activities 1.2.3 and 2.2.2, each department in
+    `misread` read as its value, those department cells read with the given confidence."""
+    activities = []
+    for activity in dataset.activities:
+        if activity.id not in ("1.2.3", "2.2.2"):
+            activities.append(activity)
+            continue
+        city = []
+        ocr = []
+        for work in activity.city:
+            found = [misread.get(d, d) for d in work.departments]
+            city.append(
+                work.model_copy(update={"departments": found, "department": "、".join(found)})
+            )
+            box = CellBox(page=1, x0=0, top=0, x1=10, bottom=10)
+            ocr.append(
+                OcrRead(
+                    box=box, field="city.department", text=" ".join(found), confidence=confidence
+                )
+            )
+        provenance = activity.source.model_copy(update={"ocr": ocr})
+        departments = [d for work in city for d in work.departments]
+        activities.append(
+            activity.model_copy(
+                update={"city": city, "departments": departments, "source": provenance}
+            )
+        )
+    source = dataset.source.model_copy(update={"format": "scan"})
+    return dataset.model_copy(update={"activities": activities, "source": source})
+
+
+def test_an_unsure_department_takes_the_spelling_the_packet_gives_more_often() -> None:
+    truth = extract(H24)
+    assert Counter(d for a in truth.activities for d in a.departments)["社会課"] > 2
+    read = with_departments(truth, {"社会課": "社会深"}, 0.3)
+    corrected = correct_within(read)
+    assert [a.departments for a in corrected.activities] == [
+        a.departments for a in truth.activities
+    ]
+    warned = [w for w in corrected.warnings if w.code == "ocr_as_elsewhere"]
+    assert {(w.activity, w.args["read"], w.args["used"]) for w in warned} == {
+        ("1.2.3", "社会深", "社会課"),
+        ("2.2.2", "社会深", "社会課"),
+    }  # a misread twice alike is still rarer than the name it misreads
+    # read surely, or with no spelling near it given more often, a department stays as read
+    assert correct_within(with_departments(truth, {"社会課": "社会深"}, 0.95)).activities == (
+        with_departments(truth, {"社会課": "社会深"}, 0.95).activities
+    )
+    far = with_departments(truth, {"社会課": "福祉課"}, 0.3)
+    assert correct_within(far) is far

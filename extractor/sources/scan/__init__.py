@@ -96,12 +96,13 @@ def _bulleted(text: str) -> str:
     return "・" + text.lstrip(BULLET_READINGS)
 
 
-def _settled(reading: Reading, ink: Any, piece: Rect, left: int, width: int) -> Reading:
+def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, width: int) -> Reading:
     """Given a piece's reading, return it as the image settles it: each ： that is a single
     dot there read as ・ (the recognizer often reads an item's ・ between words as ：), and
     a space wherever the image has a blank as wide as a character between two characters
-    the reading ran together (figures printed apart: 5 5 5, not 555)."""
-    from extractor.sources.scan.grid import blanks, colon_or_bullet
+    the reading ran together (figures printed apart: 5 5 5, not 555), and each ・, 。 or 、
+    the image holds apart from the characters read, where the reading left it out."""
+    from extractor.sources.scan.marks import blanks, colon_or_bullet, dropped_marks
     from extractor.sources.scan.recognize import Reading
 
     if not reading.places:
@@ -122,7 +123,12 @@ def _settled(reading: Reading, ink: Any, piece: Rect, left: int, width: int) -> 
         figure = chars[k].isdigit() or chars[k + 1].isdigit()
         if (wide or figure) and not {chars[k], chars[k + 1]} & SET_OFF:
             spaced.add(k)
-    text = "".join(c + (" " if k in spaced else "") for k, c in enumerate(chars))
+    marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
+    for x, mark in dropped_marks(ink, gray, piece, xs):
+        k = sum(1 for c in xs if c < x)
+        marks[k] = marks.get(k, "") + mark
+    text = "".join(marks.get(k, "") + c + (" " if k in spaced else "") for k, c in enumerate(chars))
+    text += marks.get(len(chars), "")
     return Reading(text.strip(), reading.confidence, reading.places, reading.sureness)
 
 
@@ -159,13 +165,14 @@ class _PageReader:
         """Task 0 returns the page count; task n reads page n."""
         if number == 0:
             return self.pages.count()
-        from extractor.sources.scan.grid import page_lines, read_layout
+        from extractor.sources.scan.grid import read_layout
         from extractor.sources.scan.japanese import (
             printed_header,
             printed_heading,
             printed_status,
             tidy,
         )
+        from extractor.sources.scan.lines import page_lines
         from extractor.sources.scan.recognize import Reading
 
         gray, dpi = self.pages.page(number)
@@ -228,7 +235,7 @@ class _PageReader:
         """Given a line's pieces, return what they say, joined by spaces; a piece that
         begins with a bullet in the image begins with ・ whatever the recognizer made of
         the dot."""
-        from extractor.sources.scan.grid import is_small_mark, starts_with_bullet
+        from extractor.sources.scan.marks import is_small_mark, starts_with_bullet
         from extractor.sources.scan.recognize import Reading
 
         readings = [self._read(gray, ink, piece, dpi) for piece in pieces]
@@ -246,8 +253,8 @@ class _PageReader:
     def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
         import cv2
 
-        from extractor.sources.scan.grid import full_stop_at, is_dash
         from extractor.sources.scan.japanese import likelier
+        from extractor.sources.scan.marks import full_stop_at, is_dash
         from extractor.sources.scan.recognize import Reading
 
         if is_dash(piece, dpi):  # too thin to recognize, and nothing else
@@ -262,7 +269,7 @@ class _PageReader:
         crop = gray[max(0, top - pad) : min(height, bottom + pad), left : x1 + pad]
         reading: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
         chosen = replace(reading, text=likelier(reading.text, reading.options))
-        return _settled(chosen, ink, piece, left, crop.shape[1])
+        return _settled(chosen, ink, gray, piece, left, crop.shape[1])
 
 
 def _worker_error(

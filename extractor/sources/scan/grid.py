@@ -1,19 +1,18 @@
-"""The layout of a scanned page, found in its pixels: skew, ruled tables, cells, text lines.
+"""The layout of a scanned page, found in its pixels: skew, ruled tables and their cells.
 
 A page is binarized (ink is white on black in the masks below), turned straight by the
 angle that makes its rows of ink sharpest, and its rulings found as long runs of ink
 (morphological opening with a long thin kernel). A table is a cluster of rulings; its
 grid comes from the positions of its horizontal and vertical rulings, and two grid
 positions with no ruling between them belong to one merged cell. The text inside each
-cell, and outside the tables, is cut into lines by where the ink is; each line is then
-recognized on its own. Every length is in terms of the page's resolution, so the same
-code reads a page at 200 or 400 dpi.
+cell and outside the tables is then cut into lines (`lines`), each recognized on its own.
+Every length is in terms of the page's resolution, so the same code reads a page at 200
+or 400 dpi.
 """
 
 from __future__ import annotations
 
 import itertools
-import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,8 +28,6 @@ TABLE_MIN_INCHES = (0.5, 0.15)  # the smallest table: width, height
 SPECK_INCHES = 0.01  # ink spots smaller than this square are noise
 WALL_SHARE = 0.5  # share of a grid edge that must be ruled to separate two positions
 FULL_RULING = 0.9  # share of a row's height a column ruling covers
-MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
-MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
 
 
 @dataclass(frozen=True)
@@ -228,202 +225,6 @@ def text_ink(ink: Any, rulings: Any, dpi: float) -> Any:
     return np.where(keep, 255, 0).astype(np.uint8)[labels]
 
 
-def _bands(counts: Any, gap: int, least: float = 1) -> list[tuple[int, int]]:
-    """Given ink counts along an axis, return the runs (start, end) where they reach
-    `least`, runs closer than `gap` joined."""
-    rows = np.flatnonzero(counts >= least)
-    bands: list[tuple[int, int]] = []
-    if not len(rows):
-        return bands
-    start = previous = int(rows[0])
-    for row in rows[1:]:
-        if row - previous - 1 > gap:
-            bands.append((start, previous + 1))
-            start = int(row)
-        previous = int(row)
-    bands.append((start, previous + 1))
-    return bands
-
-
-def _split_tall(ink: Any, band: tuple[int, int], line: int) -> list[tuple[int, int]]:
-    """Given a band of rows taller than two lines' worth, cut it where it has least ink."""
-    top, bottom = band
-    if line <= 0 or bottom - top < 1.7 * line:
-        return [band]
-    counts = (ink[top:bottom] > 0).sum(1)
-    parts = max(2, round((bottom - top) / line))
-    cuts = [top]
-    for k in range(1, parts):
-        centre = top + (bottom - top) * k // parts
-        low, high = max(top + 1, centre - line // 3), min(bottom - 1, centre + line // 3)
-        if high <= low:
-            return [band]
-        cuts.append(low + int(np.argmin(counts[low - top : high - top])))
-    cuts.append(bottom)
-    return [(a, b) for a, b in itertools.pairwise(cuts) if b - a > 1]
-
-
-def _joined_small(bands: list[tuple[int, int]], least: int) -> list[tuple[int, int]]:
-    """Join a band too short for a line (a stray mark, a split accent) to its nearer
-    neighbour."""
-    bands = list(bands)
-    changed = True
-    while changed and len(bands) > 1:
-        changed = False
-        for k, (a, b) in enumerate(bands):
-            if b - a >= least:
-                continue
-            above = a - bands[k - 1][1] if k else None
-            below = bands[k + 1][0] - b if k + 1 < len(bands) else None
-            if min(d for d in (above, below, least + 1) if d is not None) > least:
-                continue  # far from any line: a mark of its own (a dash, or a speck)
-            if below is None or (above is not None and above <= below):
-                bands[k - 1 : k + 1] = [(bands[k - 1][0], b)]
-            else:
-                bands[k : k + 2] = [(a, bands[k + 1][1])]
-            changed = True
-            break
-    return bands
-
-
-def _grey(gray: Any, rect: Rect) -> Any:
-    """The grey pixels of a rectangle and one pixel around it."""
-    x0, top, x1, bottom = rect
-    return gray[max(0, top - 1) : bottom + 1, max(0, x0 - 1) : x1 + 1]
-
-
-def full_stop_at(gray: Any, piece: Rect, dpi: float) -> bool:
-    """Whether a piece of a line is a 。 standing alone (wrapped onto a line of its own)."""
-    return is_small_mark(piece, dpi) and is_full_stop(_grey(gray, piece))
-
-
-def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) -> list[list[Rect]]:
-    """Given the text ink, an area of it and the usual line height (0: unknown), return
-    the lines of text in the area, top to bottom, each as its pieces left to right: a line
-    is cut at rows without ink (and where two touching lines are taller than two), and
-    into pieces where a ・ follows a blank wider than 0.7 of its height: an item that
-    starts on the same line as the one before it ends (recognized apart, joined with a
-    space as the printed text has it). Given the page's grey pixels, a 。 alone is kept
-    where other specks are not."""
-    x0, top, x1, bottom = rect
-    area = ink[top:bottom, x0:x1]
-    if not area.size:
-        return []
-    shortest = _shortest(dpi)
-    bands = _joined_small(_bands((area > 0).sum(1), gap=0), max(shortest, int(0.4 * line)))
-    found: list[list[Rect]] = []
-    for band in bands:
-        for a, b in _split_tall(area, band, line):
-            line_ink = area[a:b]
-            if b - a < shortest:
-                columns = np.flatnonzero((line_ink > 0).sum(0))
-                if len(columns) and columns[-1] - columns[0] + 1 >= 3 * (b - a) + shortest:
-                    found.append(
-                        [(x0 + int(columns[0]), top + a, x0 + int(columns[-1]) + 1, top + b)]
-                    )
-                continue  # a speck; a thin, wide mark alone is a dash (kept, see is_dash)
-            # Where the line's text runs is judged on its middle rows: the top and bottom
-            # ones may hold the tails of the lines above and below where they touch.
-            eighth = (b - a) // 8
-            middle = line_ink[eighth : (b - a) - eighth]
-            pieces: list[tuple[int, int]] = []
-            for left, right in _bands((middle > 0).sum(0), gap=int(0.7 * (b - a))):
-                if pieces and not _starts_with_bullet(line_ink[:, left:right]):
-                    pieces[-1] = (pieces[-1][0], right)
-                else:
-                    pieces.append((left, right))
-            mark = (x0 + pieces[0][0], top + a, x0 + pieces[-1][1], top + b)
-            full_stop = gray is not None and full_stop_at(gray, mark, dpi)
-            if is_small_mark(mark, dpi) and not full_stop:
-                continue  # a speck, not a character (a 。 wrapped onto a line of its own is)
-            rects = [
-                (x0 + left, top + a, x0 + right, top + b)
-                for left, right in pieces
-                if not line
-                or full_stop
-                or _holds_characters(line_ink[:, left:right], line)
-                or _starts_with_bullet(line_ink[:, left:right])  # an item's ・ at a line's end
-            ]
-            if not rects:
-                continue
-            found.append([part for rect in rects for part in _shortened(ink, rect)])
-    return found
-
-
-def _shortest(dpi: float) -> int:
-    """The height of the smallest mark that may be a character, in pixels."""
-    return max(3, int(dpi * 0.02))
-
-
-def is_small_mark(piece: Rect, dpi: float) -> bool:
-    """Whether a piece of a line is too small to be any character but a mark (。, ・)."""
-    x0, top, x1, bottom = piece
-    return bottom - top < 2 * _shortest(dpi) and x1 - x0 < 2 * _shortest(dpi)
-
-
-def is_full_stop(gray: Any) -> bool:
-    """Given the grey pixels of a small mark, whether it is a 。: a ring, ink around a hole
-    (judged on the grey pixels: binarizing may fill so small a hole)."""
-    if not gray.size:
-        return False
-    darkest, lightest = int(gray.min()), int(gray.max())
-    if lightest - darkest < MIN_CONTRAST:
-        return False
-    blank = np.pad((gray > (darkest + lightest) // 2).astype(np.uint8), 1, constant_values=1)
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(blank, connectivity=4)
-    # Label 0 is the ink, 1 the blank around it; a hole is any other blank, of 2 pixels or more.
-    return bool(count > 2 and stats[2:, cv2.CC_STAT_AREA].max() >= 2)
-
-
-def _shortened(ink: Any, rect: Rect) -> list[Rect]:
-    """Given a piece of a line longer than the recognizer takes (MAX_LINE heights), return
-    it cut at its widest blanks into parts it takes."""
-    x0, top, x1, bottom = rect
-    height = max(1, bottom - top)
-    if x1 - x0 <= MAX_LINE * height:
-        return [rect]
-    columns = (ink[top:bottom, x0:x1] > 0).sum(0)
-    middle = (x1 - x0) // 2
-    window = columns[middle // 2 : middle + middle // 2]
-    cut = x0 + middle // 2 + int(np.argmin(window))
-    return _shortened(ink, (x0, top, cut, bottom)) + _shortened(ink, (cut, top, x1, bottom))
-
-
-def _holds_characters(ink: Any, line: int) -> bool:
-    """Whether a piece of a line holds a character: a mark at least 0.4 of a usual line
-    high (grain and JPEG blocks scattered along a row hold none)."""
-    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink)
-    return count > 1 and int(stats[1:, cv2.CC_STAT_HEIGHT].max()) >= 0.4 * line
-
-
-def starts_with_bullet(ink: Any, rect: Rect) -> bool:
-    """Whether the piece of a line at `rect` in the text ink begins with a ・."""
-    x0, top, x1, bottom = rect
-    return _starts_with_bullet(ink[top:bottom, x0:x1])
-
-
-def _starts_with_bullet(ink: Any) -> bool:
-    """Whether a piece of a line begins with a ・: a small dot in the middle of the line,
-    apart from what follows."""
-    height = ink.shape[0]
-    columns = (ink > 0).sum(0)
-    first = _bands(columns, gap=0)
-    if not first:
-        return False
-    left, right = first[0]
-    rows = np.flatnonzero((ink[:, left:right] > 0).sum(1))
-    if not len(rows):
-        return False
-    middle = float(rows[0] + rows[-1]) / 2
-    width, tall = right - left, int(rows[-1] - rows[0]) + 1
-    return bool(
-        width <= 0.4 * height
-        and tall <= 0.4 * height
-        and 0.5 * tall <= width <= 2 * tall
-        and 0.3 * height <= middle <= 0.7 * height
-    )
-
-
 def read_layout(gray: Any, dpi: float) -> Layout:
     """Given a page's grey pixels and resolution, return its straightened layout."""
     ink = binarize(gray, dpi)
@@ -441,103 +242,3 @@ def read_layout(gray: Any, dpi: float) -> Layout:
         x0, top, x1, bottom = table.rect
         outside[max(0, top - pad) : bottom + pad, max(0, x0 - pad) : x1 + pad] = 0
     return Layout(gray, text, angle, tables, outside)
-
-
-def page_lines(
-    layout: Layout, dpi: float
-) -> tuple[dict[tuple[int, int], list[list[Rect]]], list[list[Rect]]]:
-    """Given a page's layout, return the lines of text of each cell (by table and cell
-    number) and those outside the tables. A first pass finds a line's usual height; the
-    second cuts with it (lines that ran together apart, specks that hold no character
-    out)."""
-    inset = max(2, int(dpi / 60))
-    areas = {
-        (t, c): _inset(table.cell_rect(cell), inset)
-        for t, table in enumerate(layout.tables)
-        for c, cell in enumerate(table.cells)
-    }
-    height, width = layout.gray.shape
-    page = (0, 0, width, height)
-    usual = 0
-    for _ in range(2):
-        cells = {
-            key: lines_in(layout.ink, area, dpi, usual, layout.gray) for key, area in areas.items()
-        }
-        outside = lines_in(layout.outside, page, dpi, usual)
-        heights = [
-            line[0][3] - line[0][1] for lines in (*cells.values(), outside) for line in lines
-        ]
-        if usual or not heights:
-            break
-        usual = int(statistics.median(heights))
-    return cells, [group for pieces in outside for group in _side_by_side(pieces)]
-
-
-def _inset(rect: Rect, inset: int) -> Rect:
-    x0, top, x1, bottom = rect
-    return x0 + inset, top + inset, x1 - inset, bottom - inset
-
-
-def _side_by_side(pieces: list[Rect]) -> list[list[Rect]]:
-    """Given a line's pieces outside any table, return them grouped into the texts that
-    stand apart on it (a gap wider than four line heights: a page title and a date, say)."""
-    groups: list[list[Rect]] = []
-    for piece in pieces:
-        height = piece[3] - piece[1]
-        if groups and piece[0] - groups[-1][-1][2] <= 4 * height:
-            groups[-1].append(piece)
-        else:
-            groups.append([piece])
-    return groups
-
-
-def colon_or_bullet(ink: Any, rect: Rect, x: float) -> str | None:
-    """Given the text ink, a line's piece and where in it a character read as ： sits,
-    return "：" when two dots stand there one over the other, "・" when a single dot sits
-    in the middle of the line, or None when the image does not say."""
-    _x0, top, _x1, bottom = rect
-    height = bottom - top
-    left = max(0, int(x - 0.5 * height))
-    window = ink[top:bottom, left : int(x + 0.7 * height)]
-    if not window.size:
-        return None
-    count, _labels, stats, centres = cv2.connectedComponentsWithStats(window)
-    dots = [
-        (float(centres[i][0]) / height, float(centres[i][1]) / height)
-        for i in range(1, count)
-        if stats[i][cv2.CC_STAT_WIDTH] < 0.35 * height
-        and stats[i][cv2.CC_STAT_HEIGHT] < 0.35 * height
-        and 0.2 <= float(centres[i][0]) / height <= 0.95
-    ]
-    upper = [d for d in dots if 0.3 <= d[1] <= 0.55]
-    lower = [d for d in dots if 0.65 <= d[1] <= 0.9]
-    if any(abs(u[0] - d[0]) < 0.15 for u in upper for d in lower):
-        return "："
-    middle = [d for d in dots if 0.38 <= d[1] <= 0.58]
-    if len(middle) == 1 and not any(abs(middle[0][0] - d[0]) < 0.15 for d in lower):
-        return "・"
-    return None
-
-
-def is_dash(piece: Rect, dpi: float) -> bool:
-    """Whether a piece of a line is a dash standing alone (— in an empty figure cell):
-    thinner than any line of text, and wide."""
-    _x0, top, _x1, bottom = piece
-    return bottom - top < _shortest(dpi)
-
-
-def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
-    """Given the text ink and a line's piece, return the blanks inside it that may be a
-    printed space (x from, x to, and whether it is as wide as a full-width space): at least
-    0.45 of the line's height wide (the blanks beside a narrow 1 are less); 0.6 for a
-    wide one."""
-    x0, top, x1, bottom = piece
-    height = bottom - top
-    eighth = height // 8
-    columns = (ink[top + eighth : bottom - eighth, x0:x1] > 0).sum(0)
-    runs = _bands(columns == 0, gap=0)
-    return [
-        (x0 + a, x0 + b, b - a >= 0.6 * height)
-        for a, b in runs
-        if b - a >= 0.45 * height and a > 0 and b < x1 - x0
-    ]

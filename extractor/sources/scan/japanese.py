@@ -8,7 +8,8 @@ word (ボランテイア → ボランティア, センタ一 → センター, 
 katakana among kanji or kana is the look-alike it stands for (山ロ → 山口, よリ → より).
 Digits and capitals swap only beside their own kind (NP0 → NPO, l回 → 1回); a long vowel mark
 that follows no katakana is the kanji 一; a 0 after kana ends a sentence (。); a 〇 outside
-kanji numerals is the mark ○; つ between a kanji and た/て is the small っ. Nothing else is changed:
+kanji numerals is the mark ○; つ between a kanji and た/て is the small っ; a , or . after
+Japanese is 、 or 。; a blank between two katakana is none. Nothing else is changed:
 old forms of kanji become the current ones (穗 → 穂). Where the recognizer was unsure of
 a kanji or kana, its next choice is taken when the dictionary then reads the neighbourhood
 as fewer words (活勤 → 活動; `likelier`); the cell stays unsure, and is warned of
@@ -67,6 +68,10 @@ LONE_DASH = re.compile(f"(?<![{KATAKANA}])ー")  # the long vowel mark follows k
 FULL_STOP = re.compile(r"(?<=[\u3041-\u309f])0(?![0-9])")  # します0 → します。
 SMALL_TSU = re.compile(r"(?<=[\u4e00-\u9fff])つ(?=[たてちと])")  # 行つた → 行った
 KANJI_ZERO = re.compile(r"(?<![一二三四五六七八九十〇])〇(?![一二三四五六七八九十〇])")
+KATAKANA_GAP = re.compile(f"(?<=[{KATAKANA}]) (?=[{KATAKANA}])")
+WIDE = r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff々）」』]"
+COMMA = re.compile(f"(?<={WIDE}),(?![0-9])")  # 、 read as , after Japanese
+PERIOD = re.compile(f"(?<={WIDE})\\.(?![0-9])")  # 。 read as . after Japanese
 ITEM_BULLET = re.compile(r"(^|\s)[・·•∙]\s*")
 ZERO_AS_O = re.compile(r"(?<=[A-Z])0(?![0-9])|(?<![0-9])0(?=[A-Z])")
 # A 1 read as l, I or |: beside a figure, or before a counter (l回 → 1回).
@@ -214,7 +219,10 @@ def likelier(text: str, options: tuple[tuple[tuple[str, float], ...], ...]) -> s
 def tidy(line: str) -> str:
     """Given a line as the recognizer read it, return it with the look-alikes the context
     settles put right."""
-    text = RUN.sub(lambda m: _run(m.group()), line.strip())
+    text = KATAKANA_GAP.sub("", line.strip())  # a blank inside a word: ボランテ イア
+    text = RUN.sub(lambda m: _run(m.group()), text)
+    text = COMMA.sub("、", text)
+    text = PERIOD.sub("。", text)
     text = _alone(text)
     text = LONE_DASH.sub("一", text)
     text = ZERO_AS_O.sub("O", text)

@@ -1,4 +1,5 @@
-"""A scanned packet's names, departments and target labels corrected against the year before.
+"""A scanned packet's names, departments and target labels corrected against the year
+before, and its departments against the packet itself.
 
 Text recognition misreads a character now and then (動 as 勤); the previous year's dataset
 spells the same activities, departments and targets, mostly unchanged. A value is put back
@@ -12,14 +13,16 @@ corrected: a number read wrong stays as read, with its `ocr_unsure` warning.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
 
 from extractor.models import Activity, CityWork, Dataset, ExtractionWarning, OcrRead, Target
 from extractor.normalize.keys import activity_key, unique_key
-from extractor.problems import WarningCode
+from extractor.normalize.text import DEPARTMENT_END, unique
+from extractor.problems import WarningArg, WarningCode
 from extractor.sources.document import UNSURE_BELOW
 from extractor.vocabulary import Role
-from extractor.years.order import packet_year
+
+LONG_DEPARTMENT = 6
 
 
 def _nearest(value: str, known: set[str]) -> str | None:
@@ -34,6 +37,33 @@ def _nearest(value: str, known: set[str]) -> str | None:
     return close[0] if len(close) == 1 else None
 
 
+def _commoner(value: str, counts: Counter[str]) -> str | None:
+    """Given a department as read and how often the packet gives each, return the one
+    spelling near it (see `_reach`) that the packet gives more often than the value and more
+    often than any other near one, and that ends as a department's name does; else None."""
+    from rapidfuzz.distance import Levenshtein
+
+    reach = _reach(value)
+    close = [
+        (n, k)
+        for k, n in counts.items()
+        if k != value
+        and n > counts[value]
+        and DEPARTMENT_END.search(k)
+        and Levenshtein.distance(value, k, score_cutoff=reach) <= reach
+    ]
+    close.sort(reverse=True)
+    if not close or (len(close) > 1 and close[1][0] == close[0][0]):
+        return None
+    return close[0][1]
+
+
+def _reach(value: str) -> int:
+    """How many characters of a department's name as read may be put right within its own
+    packet: two in a name of six or more (ことも家庭深 → こども家庭課), else one."""
+    return 2 if len(value) >= LONG_DEPARTMENT else 1
+
+
 def _unsure(activity: Activity, role: Role, value: str) -> OcrRead | None:
     """Given an activity, a field and its value, return the cell text recognition was unsure
     of that holds the value, or None."""
@@ -45,12 +75,30 @@ def _unsure(activity: Activity, role: Role, value: str) -> OcrRead | None:
 
 
 class _Corrector:
-    def __init__(self, previous: Dataset, year: int) -> None:
+    """Puts unsure values back to the spellings of a vocabulary: the previous year's (`year`
+    given), or the packet's own (its values read surely; `year` None)."""
+
+    def __init__(
+        self,
+        names: set[str],
+        departments: set[str],
+        labels: set[str],
+        year: int | None,
+        counts: Counter[str] | None = None,
+    ) -> None:
         self.year = year
-        self.names = {a.name for a in previous.activities if a.name}
-        self.departments = {d for a in previous.activities for d in a.departments}
-        self.labels = {t.label for a in previous.activities for t in a.targets if t.label}
+        self.names, self.departments, self.labels = names, departments, labels
+        self.counts = counts  # the packet's own departments, by how often it gives each
         self.warnings: list[ExtractionWarning] = []
+
+    @classmethod
+    def of_year(cls, previous: Dataset, year: int) -> _Corrector:
+        return cls(
+            {a.name for a in previous.activities if a.name},
+            {d for a in previous.activities for d in a.departments},
+            {t.label for a in previous.activities for t in a.targets if t.label},
+            year,
+        )
 
     def fix(self, activity: Activity, role: Role, value: str | None, known: set[str]) -> str | None:
         """Given a field's value, return the previous year's spelling to use instead, or
@@ -58,14 +106,23 @@ class _Corrector:
         if value is None:
             return None
         read = _unsure(activity, role, value)
-        used = _nearest(value, known) if read is not None else None
-        if read is None or used is None:
+        if read is None:
+            return None
+        if self.counts is not None:
+            used = _commoner(value, self.counts) if role == Role.DEPARTMENT else None
+        else:
+            used = _nearest(value, known)
+        if used is None:
             return None
         read.corrected_to = (read.corrected_to or read.text).replace(value, used)
+        args: dict[str, WarningArg] = {"field": str(role), "read": value, "used": used}
+        if self.year is not None:
+            args["year"] = self.year
+        code = WarningCode.OCR_CORRECTED if self.year is not None else WarningCode.OCR_AS_ELSEWHERE
         self.warnings.append(
             ExtractionWarning.make(
-                WarningCode.OCR_CORRECTED,
-                {"field": str(role), "read": value, "used": used, "year": self.year},
+                code,
+                args,
                 line=activity.source.lines[0] if activity.source.lines else None,
                 page=read.box.page,
                 activity=activity.id,
@@ -76,10 +133,8 @@ class _Corrector:
     def activity(self, activity: Activity) -> Activity:
         name = self.fix(activity, Role.NAME, activity.name, self.names) or activity.name
         city = [self.city(activity, work) for work in activity.city]
-        departments = [
-            self.fix(activity, Role.DEPARTMENT, d, self.departments) or d
-            for d in activity.departments
-        ]
+        # The activity's departments are its city entries' (see activities.build_activities).
+        departments = unique(d for work in city for d in work.departments)
         targets = [self.target(activity, t) for t in activity.targets]
         return activity.model_copy(
             update={"name": name, "city": city, "departments": departments, "targets": targets}
@@ -98,13 +153,29 @@ class _Corrector:
         return target.model_copy(update={"label": label}) if label else target
 
 
-def correct_scan(dataset: Dataset, previous: Dataset) -> Dataset:
-    """Given a scan's dataset and the previous year's, return the scan's dataset with the
+def correct_scan(dataset: Dataset, previous: Dataset, year: int) -> Dataset:
+    """Given a scan's dataset and the previous year's (of fiscal `year`, named in the
+    warnings), return the scan's dataset with the
     names, departments and target labels it was unsure of put back to the previous year's
     spelling where one is near (see the module's description); keys follow the names."""
     if dataset.source.format != "scan" or not previous.activities:
         return dataset
-    corrector = _Corrector(previous, packet_year(previous))
+    return _corrected(dataset, _Corrector.of_year(previous, year))
+
+
+def correct_within(dataset: Dataset) -> Dataset:
+    """Given a scan's dataset, return it with each department it was unsure of put back to
+    the spelling the packet itself gives more often, where one is near (社会深 → 社会課;
+    see `_commoner`): a misread is rarer than the name it misreads. A packet names a
+    handful of departments many times over; names and labels are each written once, and are
+    left to the previous year (`correct_scan`)."""
+    if dataset.source.format != "scan":
+        return dataset
+    counts = Counter(d for a in dataset.activities for work in a.city for d in work.departments)
+    return _corrected(dataset, _Corrector(set(), set(), set(), None, counts))
+
+
+def _corrected(dataset: Dataset, corrector: _Corrector) -> Dataset:
     activities = [corrector.activity(a.model_copy(deep=True)) for a in dataset.activities]
     if not corrector.warnings:
         return dataset
@@ -116,10 +187,4 @@ def correct_scan(dataset: Dataset, previous: Dataset) -> Dataset:
     )
 
 
-def earliest_before(datasets: Iterable[Dataset], year: int) -> Dataset | None:
-    """Given datasets and a fiscal year, return the dataset of the nearest earlier year."""
-    earlier = [d for d in datasets if packet_year(d) < year]
-    return max(earlier, key=packet_year) if earlier else None
-
-
-__all__ = ["correct_scan", "earliest_before"]
+__all__ = ["correct_scan", "correct_within"]

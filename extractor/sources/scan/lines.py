@@ -1,0 +1,189 @@
+"""A scanned page's text cut into lines: each cell's, and what stands outside the tables.
+
+A line is cut at rows without ink (and where two touching lines are taller than two); a
+line is cut into pieces where an item's ・ follows a wide blank, and a piece longer than
+the recognizer takes is cut at its widest blanks.
+"""
+
+from __future__ import annotations
+
+import itertools
+import statistics
+from typing import Any
+
+import cv2
+import numpy as np
+
+from extractor.sources.scan.grid import Layout, Rect
+from extractor.sources.scan.marks import (
+    bullet_first,
+    full_stop_at,
+    ink_runs,
+    is_small_mark,
+    shortest_mark,
+)
+
+MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
+
+
+def _split_tall(ink: Any, band: tuple[int, int], line: int) -> list[tuple[int, int]]:
+    """Given a band of rows taller than two lines' worth, cut it where it has least ink."""
+    top, bottom = band
+    if line <= 0 or bottom - top < 1.7 * line:
+        return [band]
+    counts = (ink[top:bottom] > 0).sum(1)
+    parts = max(2, round((bottom - top) / line))
+    cuts = [top]
+    for k in range(1, parts):
+        centre = top + (bottom - top) * k // parts
+        low, high = max(top + 1, centre - line // 3), min(bottom - 1, centre + line // 3)
+        if high <= low:
+            return [band]
+        cuts.append(low + int(np.argmin(counts[low - top : high - top])))
+    cuts.append(bottom)
+    return [(a, b) for a, b in itertools.pairwise(cuts) if b - a > 1]
+
+
+def _joined_small(bands: list[tuple[int, int]], least: int) -> list[tuple[int, int]]:
+    """Join a band too short for a line (a stray mark, a split accent) to its nearer
+    neighbour."""
+    bands = list(bands)
+    changed = True
+    while changed and len(bands) > 1:
+        changed = False
+        for k, (a, b) in enumerate(bands):
+            if b - a >= least:
+                continue
+            above = a - bands[k - 1][1] if k else None
+            below = bands[k + 1][0] - b if k + 1 < len(bands) else None
+            if min(d for d in (above, below, least + 1) if d is not None) > least:
+                continue  # far from any line: a mark of its own (a dash, or a speck)
+            if below is None or (above is not None and above <= below):
+                bands[k - 1 : k + 1] = [(bands[k - 1][0], b)]
+            else:
+                bands[k : k + 2] = [(a, bands[k + 1][1])]
+            changed = True
+            break
+    return bands
+
+
+def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) -> list[list[Rect]]:
+    """Given the text ink, an area of it and the usual line height (0: unknown), return
+    the lines of text in the area, top to bottom, each as its pieces left to right: a line
+    is cut at rows without ink (and where two touching lines are taller than two), and
+    into pieces where a ・ follows a blank wider than 0.7 of its height: an item that
+    starts on the same line as the one before it ends (recognized apart, joined with a
+    space as the printed text has it). Given the page's grey pixels, a 。 alone is kept
+    where other specks are not."""
+    x0, top, x1, bottom = rect
+    area = ink[top:bottom, x0:x1]
+    if not area.size:
+        return []
+    shortest = shortest_mark(dpi)
+    bands = _joined_small(ink_runs((area > 0).sum(1), gap=0), max(shortest, int(0.4 * line)))
+    found: list[list[Rect]] = []
+    for band in bands:
+        for a, b in _split_tall(area, band, line):
+            line_ink = area[a:b]
+            if b - a < shortest:
+                columns = np.flatnonzero((line_ink > 0).sum(0))
+                if len(columns) and columns[-1] - columns[0] + 1 >= 3 * (b - a) + shortest:
+                    found.append(
+                        [(x0 + int(columns[0]), top + a, x0 + int(columns[-1]) + 1, top + b)]
+                    )
+                continue  # a speck; a thin, wide mark alone is a dash (kept, see is_dash)
+            # Where the line's text runs is judged on its middle rows: the top and bottom
+            # ones may hold the tails of the lines above and below where they touch.
+            eighth = (b - a) // 8
+            middle = line_ink[eighth : (b - a) - eighth]
+            pieces: list[tuple[int, int]] = []
+            for left, right in ink_runs((middle > 0).sum(0), gap=int(0.7 * (b - a))):
+                if pieces and not bullet_first(line_ink[:, left:right]):
+                    pieces[-1] = (pieces[-1][0], right)
+                else:
+                    pieces.append((left, right))
+            mark = (x0 + pieces[0][0], top + a, x0 + pieces[-1][1], top + b)
+            full_stop = gray is not None and full_stop_at(gray, mark, dpi)
+            if is_small_mark(mark, dpi) and not full_stop:
+                continue  # a speck, not a character (a 。 wrapped onto a line of its own is)
+            rects = [
+                (x0 + left, top + a, x0 + right, top + b)
+                for left, right in pieces
+                if not line
+                or full_stop
+                or _holds_characters(line_ink[:, left:right], line)
+                or bullet_first(line_ink[:, left:right])  # an item's ・ at a line's end
+            ]
+            if not rects:
+                continue
+            found.append([part for rect in rects for part in _shortened(ink, rect)])
+    return found
+
+
+def _shortened(ink: Any, rect: Rect) -> list[Rect]:
+    """Given a piece of a line longer than the recognizer takes (MAX_LINE heights), return
+    it cut at its widest blanks into parts it takes."""
+    x0, top, x1, bottom = rect
+    height = max(1, bottom - top)
+    if x1 - x0 <= MAX_LINE * height:
+        return [rect]
+    columns = (ink[top:bottom, x0:x1] > 0).sum(0)
+    middle = (x1 - x0) // 2
+    window = columns[middle // 2 : middle + middle // 2]
+    cut = x0 + middle // 2 + int(np.argmin(window))
+    return _shortened(ink, (x0, top, cut, bottom)) + _shortened(ink, (cut, top, x1, bottom))
+
+
+def _holds_characters(ink: Any, line: int) -> bool:
+    """Whether a piece of a line holds a character: a mark at least 0.4 of a usual line
+    high (grain and JPEG blocks scattered along a row hold none)."""
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink)
+    return count > 1 and int(stats[1:, cv2.CC_STAT_HEIGHT].max()) >= 0.4 * line
+
+
+def page_lines(
+    layout: Layout, dpi: float
+) -> tuple[dict[tuple[int, int], list[list[Rect]]], list[list[Rect]]]:
+    """Given a page's layout, return the lines of text of each cell (by table and cell
+    number) and those outside the tables. A first pass finds a line's usual height; the
+    second cuts with it (lines that ran together apart, specks that hold no character
+    out)."""
+    inset = max(2, int(dpi / 60))
+    areas = {
+        (t, c): _inset(table.cell_rect(cell), inset)
+        for t, table in enumerate(layout.tables)
+        for c, cell in enumerate(table.cells)
+    }
+    height, width = layout.gray.shape
+    page = (0, 0, width, height)
+    usual = 0
+    for _ in range(2):
+        cells = {
+            key: lines_in(layout.ink, area, dpi, usual, layout.gray) for key, area in areas.items()
+        }
+        outside = lines_in(layout.outside, page, dpi, usual)
+        heights = [
+            line[0][3] - line[0][1] for lines in (*cells.values(), outside) for line in lines
+        ]
+        if usual or not heights:
+            break
+        usual = int(statistics.median(heights))
+    return cells, [group for pieces in outside for group in _side_by_side(pieces)]
+
+
+def _inset(rect: Rect, inset: int) -> Rect:
+    x0, top, x1, bottom = rect
+    return x0 + inset, top + inset, x1 - inset, bottom - inset
+
+
+def _side_by_side(pieces: list[Rect]) -> list[list[Rect]]:
+    """Given a line's pieces outside any table, return them grouped into the texts that
+    stand apart on it (a gap wider than four line heights: a page title and a date, say)."""
+    groups: list[list[Rect]] = []
+    for piece in pieces:
+        height = piece[3] - piece[1]
+        if groups and piece[0] - groups[-1][-1][2] <= 4 * height:
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return groups

@@ -1,0 +1,199 @@
+"""Marks a scanned line holds that its shape tells better than a recognizer: a dash alone,
+a 。 alone, an item's ・, two dots of a ：, blanks as wide as a space, and the ・, 。 and 、 a
+recognizer left out. Ink masks are white on black; lengths are in line heights or in terms
+of the page's resolution.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cv2
+import numpy as np
+
+from extractor.sources.scan.grid import Rect
+
+MARK_SHARE = 0.4  # the largest mark (・, 。, 、) as a share of its line's height
+# Where a mark left out by the recognizer stands, in line heights: at least this far from the
+# characters beside it, these two being this far apart; this far before the first; this
+# far after the last (a 。 sits at the left of its own character's room).
+APART_SHARE = 0.5
+ROOM = 1.6
+BEFORE_FIRST = 0.9
+AFTER_LAST = 0.65
+MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
+
+
+def ink_runs(counts: Any, gap: int, least: float = 1) -> list[tuple[int, int]]:
+    """Given ink counts along an axis, return the runs (start, end) where they reach
+    `least`, runs closer than `gap` joined."""
+    rows = np.flatnonzero(counts >= least)
+    bands: list[tuple[int, int]] = []
+    if not len(rows):
+        return bands
+    start = previous = int(rows[0])
+    for row in rows[1:]:
+        if row - previous - 1 > gap:
+            bands.append((start, previous + 1))
+            start = int(row)
+        previous = int(row)
+    bands.append((start, previous + 1))
+    return bands
+
+
+def grey_around(gray: Any, rect: Rect) -> Any:
+    """The grey pixels of a rectangle and one pixel around it."""
+    x0, top, x1, bottom = rect
+    return gray[max(0, top - 1) : bottom + 1, max(0, x0 - 1) : x1 + 1]
+
+
+def full_stop_at(gray: Any, piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line is a 。 standing alone (wrapped onto a line of its own)."""
+    return is_small_mark(piece, dpi) and is_full_stop(grey_around(gray, piece))
+
+
+def shortest_mark(dpi: float) -> int:
+    """The height of the smallest mark that may be a character, in pixels."""
+    return max(3, int(dpi * 0.02))
+
+
+def is_small_mark(piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line is too small to be any character but a mark (。, ・)."""
+    x0, top, x1, bottom = piece
+    return bottom - top < 2 * shortest_mark(dpi) and x1 - x0 < 2 * shortest_mark(dpi)
+
+
+def is_full_stop(gray: Any) -> bool:
+    """Given the grey pixels of a small mark, whether it is a 。: a ring, ink around a hole
+    (judged on the grey pixels: binarizing may fill so small a hole)."""
+    if not gray.size:
+        return False
+    darkest, lightest = int(gray.min()), int(gray.max())
+    if lightest - darkest < MIN_CONTRAST:
+        return False
+    blank = np.pad((gray > (darkest + lightest) // 2).astype(np.uint8), 1, constant_values=1)
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(blank, connectivity=4)
+    # Label 0 is the ink, 1 the blank around it; a hole is any other blank, of 2 pixels or more.
+    return bool(count > 2 and stats[2:, cv2.CC_STAT_AREA].max() >= 2)
+
+
+def starts_with_bullet(ink: Any, rect: Rect) -> bool:
+    """Whether the piece of a line at `rect` in the text ink begins with a ・."""
+    x0, top, x1, bottom = rect
+    return bullet_first(ink[top:bottom, x0:x1])
+
+
+def bullet_first(ink: Any) -> bool:
+    """Whether a piece of a line begins with a ・: a small dot in the middle of the line,
+    apart from what follows."""
+    height = ink.shape[0]
+    columns = (ink > 0).sum(0)
+    first = ink_runs(columns, gap=0)
+    if not first:
+        return False
+    left, right = first[0]
+    rows = np.flatnonzero((ink[:, left:right] > 0).sum(1))
+    if not len(rows):
+        return False
+    middle = float(rows[0] + rows[-1]) / 2
+    width, tall = right - left, int(rows[-1] - rows[0]) + 1
+    return bool(
+        width <= 0.4 * height
+        and tall <= 0.4 * height
+        and 0.5 * tall <= width <= 2 * tall
+        and 0.3 * height <= middle <= 0.7 * height
+    )
+
+
+def colon_or_bullet(ink: Any, rect: Rect, x: float) -> str | None:
+    """Given the text ink, a line's piece and where in it a character read as ： sits,
+    return "：" when two dots stand there one over the other, "・" when a single dot sits
+    in the middle of the line, or None when the image does not say."""
+    _x0, top, _x1, bottom = rect
+    height = bottom - top
+    left = max(0, int(x - 0.5 * height))
+    window = ink[top:bottom, left : int(x + 0.7 * height)]
+    if not window.size:
+        return None
+    count, _labels, stats, centres = cv2.connectedComponentsWithStats(window)
+    dots = [
+        (float(centres[i][0]) / height, float(centres[i][1]) / height)
+        for i in range(1, count)
+        if stats[i][cv2.CC_STAT_WIDTH] < 0.35 * height
+        and stats[i][cv2.CC_STAT_HEIGHT] < 0.35 * height
+        and 0.2 <= float(centres[i][0]) / height <= 0.95
+    ]
+    upper = [d for d in dots if 0.3 <= d[1] <= 0.55]
+    lower = [d for d in dots if 0.65 <= d[1] <= 0.9]
+    if any(abs(u[0] - d[0]) < 0.15 for u in upper for d in lower):
+        return "："
+    middle = [d for d in dots if 0.38 <= d[1] <= 0.58]
+    if len(middle) == 1 and not any(abs(middle[0][0] - d[0]) < 0.15 for d in lower):
+        return "・"
+    return None
+
+
+def dropped_marks(ink: Any, gray: Any, piece: Rect, xs: list[float]) -> list[tuple[float, str]]:
+    """Given the text ink and grey pixels, a line's piece and where each character read in
+    it sits, return the marks the reading left out: (where, mark) for each small mark
+    standing apart from every character read, ・ when it sits in the middle of the line, 。
+    (a ring, or any low mark after the last character) or 、 when it sits low."""
+    x0, top, x1, bottom = piece
+    height = bottom - top
+    if not xs or height <= 0:
+        return []
+    count, _labels, stats, centres = cv2.connectedComponentsWithStats(ink[top:bottom, x0:x1])
+    found: list[tuple[float, str]] = []
+    for i in range(1, count):
+        x, y, width, tall, _area = (int(v) for v in stats[i])
+        cx, cy = x0 + float(centres[i][0]), float(centres[i][1]) / height
+        small = width <= MARK_SHARE * height and tall <= MARK_SHARE * height
+        if not small or not _room_for_a_mark(cx, xs, height):
+            continue
+        if 0.35 <= cy <= 0.65:
+            found.append((cx, "・"))
+        elif cy > 0.6:
+            ring = is_full_stop(
+                grey_around(gray, (x0 + x, top + y, x0 + x + width, top + y + tall))
+            )
+            # A ring blurred shut looks like a 、: at the end of a line, a sentence ends.
+            found.append((cx, "。" if ring or cx > xs[-1] else "、"))
+    return found
+
+
+def _room_for_a_mark(x: float, xs: list[float], height: int) -> bool:
+    """Whether a mark at x stands in a character's room of its own: after the last
+    character read, before the first, or between two that stand two characters apart (a
+    stroke of a character, or a place the recognizer misjudged, is nearer)."""
+    before = [c for c in xs if c < x]
+    after = [c for c in xs if c >= x]
+    if not before:
+        return after[0] - x >= BEFORE_FIRST * height
+    if not after:
+        return x - before[-1] >= AFTER_LAST * height
+    apart = min(x - before[-1], after[0] - x) >= APART_SHARE * height
+    return apart and after[0] - before[-1] >= ROOM * height
+
+
+def is_dash(piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line is a dash standing alone (— in an empty figure cell):
+    thinner than any line of text, and wide."""
+    _x0, top, _x1, bottom = piece
+    return bottom - top < shortest_mark(dpi)
+
+
+def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
+    """Given the text ink and a line's piece, return the blanks inside it that may be a
+    printed space (x from, x to, and whether it is as wide as a full-width space): at least
+    0.45 of the line's height wide (the blanks beside a narrow 1 are less); 0.6 for a
+    wide one."""
+    x0, top, x1, bottom = piece
+    height = bottom - top
+    eighth = height // 8
+    columns = (ink[top + eighth : bottom - eighth, x0:x1] > 0).sum(0)
+    runs = ink_runs(columns == 0, gap=0)
+    return [
+        (x0 + a, x0 + b, b - a >= 0.6 * height)
+        for a, b in runs
+        if b - a >= 0.45 * height and a > 0 and b < x1 - x0
+    ]
