@@ -19,6 +19,7 @@ from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
 from extractor.models import CellBox, Dataset, OcrRead
 from extractor.pipeline import extract
+from extractor.sources.scan import printed_headers
 from extractor.sources.scan.grid import find_tables, read_layout, skew
 from extractor.sources.scan.japanese import (
     likelier,
@@ -306,6 +307,16 @@ def test_printed_wording_is_put_back() -> None:
     )
     assert printed_heading("括動目標 4 福祉教育") == "活動目標4 福祉教育"
     assert printed_heading("活動目標4 災害") is None  # already right
+
+
+def test_a_header_row_puts_its_cells_right_more_boldly() -> None:
+    # 実施内容 read with two characters wrong, in a row that holds printed headers
+    row = {(0, 0): "爽旗内 容", (0, 1): "市の取り組み（平成23年度実施状況）", (0, 2): "担当腺"}
+    assert printed_headers(row) == {(0, 0): "実施内容", (0, 2): "担当課"}
+    # ... but not alone (a continued table's first row holds activities), nor to a header
+    # the row already holds (a new column 実施予定 beside 実施内容 stays as read)
+    assert printed_headers({(0, 0): "爽旗内 容", (0, 1): "地区住民座談会の開催"}) == {}
+    assert printed_headers({(0, 0): "実施内容", (0, 1): "実施予定", (0, 2): "活動名"}) == {}
 
 
 def test_the_recognizer_may_only_answer_in_characters_a_packet_holds() -> None:

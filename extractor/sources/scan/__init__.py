@@ -36,6 +36,7 @@ from extractor.sources.document import (
 from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
 
 if TYPE_CHECKING:
+    from extractor.sources.scan.grid import Layout, Table
     from extractor.sources.scan.recognize import Reading
 
 Rect = tuple[int, int, int, int]
@@ -146,6 +147,30 @@ def _spaced_positions(text: str) -> list[int]:
     return found
 
 
+def printed_headers(texts: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+    """Given a table's cells as read by grid position, return the printed header wording of
+    those in its header rows that misread one. A row that holds a printed header (as read,
+    or put right) is a header row, and its other cells are put right more boldly, to a
+    header the row does not hold yet (a table continued from the page before has none)."""
+    from extractor.sources.scan.japanese import is_printed_header, printed_header
+
+    found: dict[tuple[int, int], str] = {}
+    for row in range(HEADER_ROWS):
+        cells = {p: t for p, t in texts.items() if p[0] == row}
+        for position, text in cells.items():
+            if (header := printed_header(text)) is not None:
+                found[position] = header
+        held = {found.get(p, t) for p, t in cells.items() if is_printed_header(found.get(p, t))}
+        if not held:
+            continue
+        for position, text in cells.items():
+            header = None if position in found else printed_header(text, in_header_row=True)
+            if header is not None and header not in held:
+                found[position] = header
+                held.add(header)
+    return found
+
+
 class _PageReader:
     """Reads one scan in a worker process: opens it and loads the recognizer once, then a
     page per task."""
@@ -166,56 +191,18 @@ class _PageReader:
         if number == 0:
             return self.pages.count()
         from extractor.sources.scan.grid import read_layout
-        from extractor.sources.scan.japanese import (
-            printed_header,
-            printed_heading,
-            printed_status,
-            tidy,
-        )
+        from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.lines import page_lines
         from extractor.sources.scan.recognize import Reading
 
         gray, dpi = self.pages.page(number)
         layout = read_layout(gray, dpi)
-        scale = POINTS / dpi
         cells, outside = page_lines(layout, dpi)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
         for t, table in enumerate(layout.tables):
-            owner: dict[tuple[int, int], tuple[int, int]] = {}
-            texts: dict[tuple[int, int], str] = {}
-            origins: dict[tuple[int, int], BBox] = {}
-            for c, cell in enumerate(table.cells):
-                first_row, first_column, last_row, last_column = cell
-                for i in range(first_row, last_row + 1):
-                    for j in range(first_column, last_column + 1):
-                        owner[(i, j)] = (first_row, first_column)
-                x0, top, x1, bottom = table.cell_rect(cell)
-                bbox = (x0 * scale, top * scale, x1 * scale, bottom * scale)
-                origins[(first_row, first_column)] = bbox
-                lines = cells[(t, c)]
-                readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in lines]
-                if readings:
-                    em = statistics.median(line[0][3] - line[0][1] for line in lines)
-                    ends = [x1 - line[-1][2] > 2 * em for line in lines]
-                    text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
-                    # A table continued from the page before has no header rows.
-                    header = printed_header(text) if first_row < HEADER_ROWS else None
-                    printed = header or printed_status(text)
-                    texts[(first_row, first_column)] = printed or text
-                    lowest = min(r.confidence for r in readings)
-                    reads[Box(number, *bbox)] = Read(
-                        printed or text, lowest, len(readings), text if printed else None
-                    )
-            grid = [
-                (
-                    table.ys[i] * scale,
-                    table.xs[0] * scale,
-                    [origins.get((i, j)) for j in range(len(table.xs) - 1)],
-                )
-                for i in range(len(table.ys) - 1)
-            ]
-            items.extend(table_items(grid, owner, texts, number))
+            lines = [cells[(t, c)] for c in range(len(table.cells))]
+            items.extend(self._table(layout, table, lines, number, dpi, reads))
         for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
             read_as = tidy(reading.text)
@@ -225,11 +212,65 @@ class _PageReader:
             reading = Reading(printed or read_as, reading.confidence)
             x0, top = pieces[0][0], min(p[1] for p in pieces)
             x1, bottom = pieces[-1][2], max(p[3] for p in pieces)
+            scale = POINTS / dpi
             box = Box(number, x0 * scale, top * scale, x1 * scale, bottom * scale)
             reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
             items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
         items.sort(key=lambda item: (item[0], item[1]))
         return ScanPage(items, reads, layout.angle)
+
+    def _table(
+        self,
+        layout: Layout,
+        table: Table,
+        lines: list[list[list[Rect]]],
+        number: int,
+        dpi: float,
+        reads: dict[Box, Read],
+    ) -> list[Item]:
+        """Given a page's layout, one of its tables and each cell's lines, return the
+        table's rows; each cell's reading goes into `reads` by its box."""
+        from extractor.sources.scan.japanese import printed_status, tidy
+
+        scale = POINTS / dpi
+        owner: dict[tuple[int, int], tuple[int, int]] = {}
+        origins: dict[tuple[int, int], BBox] = {}
+        read: dict[tuple[int, int], tuple[str, float, int]] = {}  # text, lowest, lines
+        for cell, cell_lines in zip(table.cells, lines, strict=True):
+            first_row, first_column, last_row, last_column = cell
+            for i in range(first_row, last_row + 1):
+                for j in range(first_column, last_column + 1):
+                    owner[(i, j)] = (first_row, first_column)
+            x0, top, x1, bottom = table.cell_rect(cell)
+            origins[(first_row, first_column)] = (
+                x0 * scale,
+                top * scale,
+                x1 * scale,
+                bottom * scale,
+            )
+            readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in cell_lines]
+            if readings:
+                em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
+                ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
+                text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
+                lowest = min(r.confidence for r in readings)
+                read[(first_row, first_column)] = (text, lowest, len(readings))
+        printed = printed_headers({k: v[0] for k, v in read.items()})
+        texts: dict[tuple[int, int], str] = {}
+        for position, (text, lowest, count) in read.items():
+            used = printed.get(position) or printed_status(text)
+            texts[position] = used or text
+            box = Box(number, *origins[position])
+            reads[box] = Read(used or text, lowest, count, text if used else None)
+        grid = [
+            (
+                table.ys[i] * scale,
+                table.xs[0] * scale,
+                [origins.get((i, j)) for j in range(len(table.xs) - 1)],
+            )
+            for i in range(len(table.ys) - 1)
+        ]
+        return table_items(grid, owner, texts, number)
 
     def _read_line(self, gray: Any, ink: Any, pieces: list[Rect], dpi: float) -> Reading:
         """Given a line's pieces, return what they say, joined by spaces; a piece that

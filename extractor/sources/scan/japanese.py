@@ -41,6 +41,7 @@ NEIGHBOURS = 3  # characters on each side that judge a choice
 OOV_WORDS = 3  # what a word the dictionary does not know costs
 WORD_CHARACTER = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u4e00-\u9fff々]")
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
+LOOSE_SNAP_SCORE = 65  # ... in a row other cells of which read as headers
 MAX_COMPOUND = 24  # longest katakana run cut into words
 MIN_WORD = 3  # the shortest word a run is cut into (shorter ones fit anywhere)
 # A katakana standing alone, and what it is beside kanji or hiragana.
@@ -250,20 +251,33 @@ def _masked(text: str) -> tuple[str, list[str]]:
     return MASKED.sub(mask, "".join(text.split())), found
 
 
-def printed_header(text: str) -> str | None:
+def is_printed_header(text: str) -> bool:
+    """Whether a cell as read is one of the packet's printed header texts."""
+    key, _values = _masked(text)
+    return key in PRINTED_HEADERS
+
+
+def printed_header(text: str, in_header_row: bool = False) -> str | None:
     """Given a header cell as read, return the packet's printed wording it misreads
     (担当腺 → 担当課, 市の取り粗み（平成23年度実施状況） → 市の取り組み（平成23年度実施状況）),
-    with its years as read, or None when it is close to none (or is one already)."""
+    with its years as read, or None when it is close to none (or is one already). In a row
+    known to be a table's header (other cells of it read as headers), a short header may
+    have two characters misread (爽旗内容 → 実施内容), and a long one be further off, as
+    long as one printed header is nearest."""
     from rapidfuzz import fuzz, process
     from rapidfuzz.distance import Levenshtein
 
-    key, values = _masked(text)
+    key, values = _masked("".join(text.split()) if in_header_row else text)
     if not key or len(key) > 40 or key in PRINTED_HEADERS:
         return None
     templates = [t for t in PRINTED_HEADERS if t.count("#") + t.count("E") == len(values)]
-    short = [t for t in templates if len(t) <= 4 and Levenshtein.distance(key, t) == 1]
-    found = process.extractOne(key, templates, scorer=fuzz.ratio, score_cutoff=SNAP_SCORE)
-    if short:  # a short header: one character misread
+    reach = 2 if in_header_row else 1
+    distances = sorted((Levenshtein.distance(key, t), t) for t in templates if len(t) <= 4)
+    short = [t for d, t in distances if d <= reach and d < len(t) - 1]
+    nearest = len(short) == 1 or (len(short) > 1 and distances[0][0] < distances[1][0])
+    score = LOOSE_SNAP_SCORE if in_header_row else SNAP_SCORE
+    found = process.extractOne(key, templates, scorer=fuzz.ratio, score_cutoff=score)
+    if short and nearest:  # a short header: a character misread (two in a header row)
         template = short[0]
     elif found is not None and abs(len(found[0]) - len(key)) <= 2:
         template = found[0]
