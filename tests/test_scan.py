@@ -19,7 +19,7 @@ from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
 from extractor.models import CellBox, Dataset, OcrRead
 from extractor.pipeline import extract
-from extractor.sources.scan import printed_headers
+from extractor.sources.scan import _joined, printed_headers
 from extractor.sources.scan.grid import find_tables, read_layout, skew
 from extractor.sources.scan.japanese import (
     likelier,
@@ -307,6 +307,15 @@ def test_printed_wording_is_put_back() -> None:
     )
     assert printed_heading("括動目標 4 福祉教育") == "活動目標4 福祉教育"
     assert printed_heading("活動目標4 災害") is None  # already right
+
+
+def test_a_cells_lines_are_joined_as_printed() -> None:
+    assert _joined([("福祉体験学習の", False), ("推進", True)]) == "福祉体験学習の推進"
+    assert _joined([("・人材", False), ("・団体情報の集約", True)]) == "・人材・団体情報の集約"
+    assert _joined([("交流会を開催する。", False), ("・連携", True)]) == "交流会を開催する。 ・連携"
+    assert _joined([("講習会等の開催", True), ("・人材", True)]) == "講習会等の開催 ・人材"
+    assert _joined([("10,2", False), ("11人", True)]) == "10,211人"  # a number wrapped
+    assert _joined([("1050 1050", False), ("1421", True)]) == "1050 1050 1421"  # figures apart
 
 
 def test_a_header_row_puts_its_cells_right_more_boldly() -> None:

@@ -12,6 +12,7 @@ keeps what the recognizer read and how sure it was (`Read`). Coordinates are in 
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -51,6 +52,7 @@ SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
+SPACED_FIGURES = re.compile(r"\d\s+\d")
 BULLET_READINGS = "・·•∙:：.．;；iIl!|'’`"  # what a recognizer makes of an item's dot
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 
@@ -78,16 +80,19 @@ def _joined(lines: list[tuple[str, bool]]) -> str:
     set off by a space, as the printed text has them."""
     text = ""
     short = False
+    previous = ""
     for line, ends_short in ((line.strip(), ends_short) for line, ends_short in lines):
         if not line:
             continue
         starts_item = line[0] == "・" and text[-1:] in SENTENCE_ENDS
         latin = text and not (is_wide(text[-1]) or is_wide(line[0]))
-        figure = text[-1:].isdigit() and line[0].isdigit()  # a number wrapped mid-way
+        # A number wrapped mid-way, unless the line before holds figures printed apart
+        # (1050 1050 / 1421: the line broke at the space between two figures).
+        figure = text[-1:].isdigit() and line[0].isdigit() and not SPACED_FIGURES.search(previous)
         if text and (short or starts_item or (latin and not figure)):
             text += " "
         text += line
-        short = ends_short
+        short, previous = ends_short, line
     return " ".join(text.split())
 
 

@@ -19,6 +19,7 @@ from extractor.sources.scan.marks import (
     bullet_first,
     full_stop_at,
     ink_runs,
+    is_dash,
     is_small_mark,
     shortest_mark,
 )
@@ -85,13 +86,15 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
     for band in bands:
         for a, b in _split_tall(area, band, line):
             line_ink = area[a:b]
+            columns = np.flatnonzero((line_ink > 0).sum(0))
+            if not len(columns):
+                continue
+            whole = (x0 + int(columns[0]), top + a, x0 + int(columns[-1]) + 1, top + b)
+            if is_dash(whole, dpi):
+                found.append([whole])  # a thin, wide mark alone is a dash
+                continue
             if b - a < shortest:
-                columns = np.flatnonzero((line_ink > 0).sum(0))
-                if len(columns) and columns[-1] - columns[0] + 1 >= 3 * (b - a) + shortest:
-                    found.append(
-                        [(x0 + int(columns[0]), top + a, x0 + int(columns[-1]) + 1, top + b)]
-                    )
-                continue  # a speck; a thin, wide mark alone is a dash (kept, see is_dash)
+                continue  # a speck
             # Where the line's text runs is judged on its middle rows: the top and bottom
             # ones may hold the tails of the lines above and below where they touch.
             eighth = (b - a) // 8

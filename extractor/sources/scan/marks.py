@@ -54,7 +54,7 @@ def full_stop_at(gray: Any, piece: Rect, dpi: float) -> bool:
 
 def shortest_mark(dpi: float) -> int:
     """The height of the smallest mark that may be a character, in pixels."""
-    return max(3, int(dpi * 0.02))
+    return max(3, round(dpi * 0.02))
 
 
 def is_small_mark(piece: Rect, dpi: float) -> bool:
@@ -177,9 +177,11 @@ def _room_for_a_mark(x: float, xs: list[float], height: int) -> bool:
 
 def is_dash(piece: Rect, dpi: float) -> bool:
     """Whether a piece of a line is a dash standing alone (— in an empty figure cell):
-    thinner than any line of text, and wide."""
-    _x0, top, _x1, bottom = piece
-    return bottom - top < shortest_mark(dpi)
+    thinner than any line of text (half a small mark's height, 2 pt), and three times as
+    wide as it is thick, and more."""
+    x0, top, x1, bottom = piece
+    thick = bottom - top
+    return thick < 2 * shortest_mark(dpi) and x1 - x0 >= 3 * thick + shortest_mark(dpi)
 
 
 def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
