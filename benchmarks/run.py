@@ -87,7 +87,7 @@ def _child(name: str, args: list[str]) -> dict[str, float]:
     elif name == "scan":
         from benchmarks.scans import read_scan_level
 
-        seconds, extra = read_scan_level(int(args[0]), args[1:])
+        seconds, extra = read_scan_level(args[0], int(args[1]), args[2:])
     else:
         raise SystemExit(f"unknown child {name}")
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -307,13 +307,14 @@ def linking(table: Table, repeat: int, quick: bool) -> None:
 
 
 def scans(quick: bool) -> Table:
-    """Scans of raw/h24.pdf at each degradation level: seconds per page (all cores) and the
+    """Scans of raw/h24.pdf at each degradation level, and of the next year's packet printed
+    in another font at the cleanest and the worst: seconds per page (all cores) and the
     fields read right, against the dataset of the PDF's text layer."""
     from tests.scans import LEVELS
 
     table = Table()
     table.header = (
-        "scan of raw/h24.pdf",
+        "scan",
         "pages",
         "time",
         "per page",
@@ -321,11 +322,13 @@ def scans(quick: bool) -> Table:
         "wrong ones warned",
     )
     pages = ["1", "2"] if quick else []
-    for number, level in enumerate(LEVELS[:1] if quick else LEVELS):
-        result = _run_child("scan", str(number), *pages)
+    runs = [("h24", n) for n in range(len(LEVELS))] + [("next", 0), ("next", len(LEVELS) - 1)]
+    names = {"h24": "raw/h24.pdf", "next": "next year's packet, another font"}
+    for packet, number in runs[:1] if quick else runs:
+        result = _run_child("scan", packet, str(number), *pages)
         count = int(result["pages"])
         table.add(
-            level.name,
+            f"{names[packet]}: {LEVELS[number].name}",
             str(count),
             f"{result['seconds']:.1f} s",
             f"{result['seconds'] / count:.1f} s",

@@ -1,4 +1,4 @@
-"""Read a scan of raw/h24.pdf made at one degradation level and score it field by field."""
+"""Read a scan of a packet made at one degradation level and score it field by field."""
 
 from __future__ import annotations
 
@@ -9,18 +9,26 @@ from pathlib import Path
 
 from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
-from tests.scans import LEVELS, differences, fields, scan_pdf
+from tests.scans import LEVELS, differences, fields, print_next_year, scan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 H24_PDF = ROOT / "raw" / "h24.pdf"
 
 
-def read_scan_level(level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
-    """Given a level of tests.scans.LEVELS and page numbers (none: all), scan raw/h24.pdf,
-    read it with every core, and return the seconds the reading took and its score: fields
-    right of the total, and how many of the wrong ones carry a warning on their activity."""
+def read_scan_level(packet: str, level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
+    """Given a packet ("h24": raw/h24.pdf; "next": the next year's packet printed in another
+    font, `tests.scans.print_next_year`), a level of tests.scans.LEVELS and page numbers
+    (none: all), scan the packet, read it with every core, and return the seconds the
+    reading took and its score: fields right of the total, and how many of the wrong ones
+    carry a warning on their activity."""
+    with tempfile.TemporaryDirectory() as folder:
+        pdf = H24_PDF if packet == "h24" else print_next_year(Path(folder) / "next.pdf")
+        return _read_scan(pdf, level, pages)
+
+
+def _read_scan(pdf: Path, level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
     numbers = [int(p) for p in pages] or None
-    truth = extract(H24_PDF)
+    truth = extract(pdf)
     if numbers:
         truth = truth.model_copy(
             update={
@@ -28,7 +36,7 @@ def read_scan_level(level: int, pages: list[str]) -> tuple[float, dict[str, floa
             }
         )
     with tempfile.TemporaryDirectory() as folder:
-        scan = scan_pdf(H24_PDF, Path(folder) / "scan.pdf", LEVELS[level], numbers)
+        scan = scan_pdf(pdf, Path(folder) / "scan.pdf", LEVELS[level], numbers)
         settings = ExtractSettings(jobs=os.cpu_count() or 1)
         start = time.perf_counter()
         read = extract(scan, settings)

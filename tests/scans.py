@@ -157,6 +157,22 @@ def differences(truth: Dataset, read: Dataset) -> list[tuple[str, object, object
     ]
 
 
+def print_next_year(out: Path, last_line: int | None = None) -> Path:
+    """Print the next year's packet (h24 moved a year on, every actual one more: the
+    ordinary packet of `tests.packets.with_actual_columns`), or its lines up to
+    `last_line`, in reportlab's Gothic font and its own column widths: a packet neither in
+    h24's font nor its layout. Return `out`."""
+    from tests.packets import h24_text, with_actual_columns
+    from tests.pdfs import CID_SAFE, WIDTHS_14, blocks_from_rows, print_pdf
+
+    lines = with_actual_columns(h24_text(), insert=False).split("\n")[:last_line]
+    rows = [[cell.translate(CID_SAFE) for cell in line.split("\t")] for line in lines if line]
+    # A fifteenth cell the text export leaves empty is not printed (the printer's fourteen).
+    rows = [r[:14] if not "".join(r[14:]).strip() else r for r in rows]
+    print_pdf(out, blocks_from_rows(rows), [*WIDTHS_14[:12], 30, 40, 30, 40])
+    return out
+
+
 if __name__ == "__main__":
     source, folder = Path(sys.argv[1]), Path(sys.argv[2])
     folder.mkdir(parents=True, exist_ok=True)

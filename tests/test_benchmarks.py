@@ -37,8 +37,8 @@ def test_quick_benchmark_runs() -> None:
     ):
         assert f"| {measure}" in table, measure
     assert "| 108 of 108 linked to their own copy |" in table
-    assert "| scan of raw/h24.pdf | pages | time | per page | fields right |" in table
-    assert "| clean 300 dpi | 2 |" in table
+    assert "| scan | pages | time | per page | fields right |" in table
+    assert "| raw/h24.pdf: clean 300 dpi | 2 |" in table
 
 
 def imported_modules(*args: str) -> set[str]:

@@ -52,6 +52,7 @@ SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
+DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 SPACED_FIGURES = re.compile(r"\d\s+\d")
 BULLET_READINGS = "・·•∙:：.．;；iIl!|'’`"  # what a recognizer makes of an item's dot
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
@@ -103,8 +104,9 @@ def _bulleted(text: str) -> str:
 
 
 def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, width: int) -> Reading:
-    """Given a piece's reading, return it as the image settles it: each ： that is a single
-    dot there read as ・ (the recognizer often reads an item's ・ between words as ：), and
+    """Given a piece's reading, return it as the image settles it: each ：, . or 。 that is
+    a single dot in the middle of the line there read as ・ (the recognizer often reads a
+    ・ between words so: 22.23年度 for 22・23年度), and
     a space wherever the image has a blank as wide as a character between two characters
     the reading ran together (figures printed apart: 5 5 5, not 555), and each ・, 。 or 、
     the image holds apart from the characters read, where the reading left it out."""
@@ -117,8 +119,8 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
     spaced = set(_spaced_positions(reading.text))
     xs = [left + place * width for place in reading.places]
     for k, char in enumerate(chars):
-        if char == "：":
-            chars[k] = colon_or_bullet(ink, piece, xs[k]) or char
+        if char in DOTS:
+            chars[k] = "・" if colon_or_bullet(ink, piece, xs[k]) == "・" else char
     boundaries = [(xs[k] + xs[k + 1]) / 2 for k in range(len(chars) - 1)]
     for start, end, wide in blanks(ink, piece):
         if not boundaries:

@@ -21,6 +21,7 @@ APART_SHARE = 0.5
 ROOM = 1.6
 BEFORE_FIRST = 0.9
 AFTER_LAST = 0.65
+REFERENCE_SHARE = 0.8  # marks this close (in heights) are the dots of one ※
 MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
 
 
@@ -158,7 +159,19 @@ def dropped_marks(ink: Any, gray: Any, piece: Rect, xs: list[float]) -> list[tup
             )
             # A ring blurred shut looks like a 、: at the end of a line, a sentence ends.
             found.append((cx, "。" if ring or cx > xs[-1] else "、"))
-    return found
+    return _reference_marks(found, height)
+
+
+def _reference_marks(found: list[tuple[float, str]], height: int) -> list[tuple[float, str]]:
+    """Given the marks left out of a line, return them with each cluster of marks closer
+    than a character's width read as the one ※ whose dots they are."""
+    merged: list[tuple[float, str]] = []
+    for x, mark in sorted(found):
+        if merged and x - merged[-1][0] < REFERENCE_SHARE * height:
+            merged[-1] = (merged[-1][0], "※")
+        else:
+            merged.append((x, mark))
+    return merged
 
 
 def _room_for_a_mark(x: float, xs: list[float], height: int) -> bool:
