@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
-from extractor.models import CellBox, Dataset, OcrRead
+from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.sources.scan import _joined, printed_headers
 from extractor.sources.scan.grid import find_tables, read_layout, skew
@@ -31,7 +31,9 @@ from extractor.sources.scan.japanese import (
 from extractor.sources.scan.lines import lines_in
 from extractor.sources.scan.marks import full_stop_at
 from extractor.sources.scan.recognize import japanese
+from extractor.years.history import histories
 from extractor.years.order import packet_year
+from extractor.years.targets import target_key
 from tests.packets import H23, H24
 from tests.pdfs import WIDTHS_14, blocks_from_rows, print_pdf
 from tests.scans import (
@@ -454,3 +456,36 @@ def test_an_unsure_department_takes_the_spelling_the_packet_gives_more_often() -
     )
     far = with_departments(truth, {"社会課": "福祉課"}, 0.3)
     assert correct_within(far) is far
+
+
+def with_unsure_figure(dataset: Dataset, confidence: float) -> tuple[Dataset, Activity, Target]:
+    """The dataset with the target cell of its first numeric target that has an actual
+    read by text recognition with the given confidence; that activity and target."""
+    activities = list(dataset.activities)
+    for k, activity in enumerate(activities):
+        found = [t for t in activity.targets if t.kind == "numeric" and t.actual.value]
+        if not found:
+            continue
+        box = CellBox(page=1, x0=0, top=0, x1=10, bottom=10)
+        text = " ".join(found[0].raw)
+        ocr = [OcrRead(box=box, field="targets.plan", text=text, confidence=confidence)]
+        source = activity.source.model_copy(update={"ocr": ocr})
+        activities[k] = activity.model_copy(update={"source": source})
+        scan = dataset.source.model_copy(update={"format": "scan"})
+        changed = dataset.model_copy(update={"activities": activities, "source": scan})
+        return changed, activities[k], found[0]
+    raise AssertionError("no numeric target with an actual")
+
+
+def test_a_figure_read_unsure_is_to_check_in_the_report(tmp_path: Path) -> None:
+    truth = extract(H24)
+    for confidence, marked in ((0.4, True), (0.95, False)):
+        dataset, activity, target = with_unsure_figure(truth, confidence)
+        history = histories([dataset], {})[(activity.key or activity.id, target_key(target))]
+        assert history.check(2011) is marked
+        path = tmp_path / f"{confidence}.json"
+        path.write_text(dataset.model_dump_json(), encoding="utf-8")
+        out = tmp_path / f"{confidence}.html"
+        result = CliRunner().invoke(main, ["report", str(path), "-o", str(out), "--lang", "en"])
+        assert result.exit_code == 0, result.stderr
+        assert ("Check the value against the scan" in out.read_text("utf-8")) is marked

@@ -14,7 +14,7 @@ from extractor.models import Activity, ExtractionWarning, Target
 from extractor.problems import WarningCode, check_sentence
 from extractor.report.charts import LineChart, Point, line_chart
 from extractor.years.diff_text import percent
-from extractor.years.history import History, figure, slot_text
+from extractor.years.history import History, figure, is_unsure, slot_text, unsure_figures
 from extractor.years.progress import REASON_WORDS, VERDICT_WORDS, Judgement, judge, unplaced
 
 TARGET_CODES = {
@@ -65,12 +65,14 @@ class TargetView:
     caption: str
 
 
-def _check(target: Target, warnings: list[ExtractionWarning], w: Words) -> str:
-    """The sentence of the warning about a target the tool could not place."""
+def _check(target: Target, warnings: list[ExtractionWarning], scanned: bool, w: Words) -> str:
+    """The sentence of the warning about a target the tool could not place, or whose
+    figures text recognition was unsure of (`scanned`)."""
     for warning in warnings:
         if warning.code in TARGET_CODES and warning.line in target.lines:
             return check_sentence(warning.code, w.language)
-    return check_sentence(WarningCode.TARGET_AMBIGUOUS, w.language)
+    code = WarningCode.OCR_UNSURE if scanned else WarningCode.TARGET_AMBIGUOUS
+    return check_sentence(code, w.language)
 
 
 def year_figure(history: History, year: int, w: Words) -> YearFigure:
@@ -121,7 +123,10 @@ def target_view(
     judgement = judge(target)
     word, reason = verdict_words(judgement, w)
     checked = [y for y in sorted(history.by_year) if history.check(y)]
-    check = _check(target, warnings, w) if unplaced(target) or checked else ""
+    unsure = unsure_figures(activity)
+    scanned = any(is_unsure(slot, unsure) for slot in (target.plan, target.target, target.actual))
+    to_check = unplaced(target) or checked or scanned
+    check = _check(target, warnings, scanned and not unplaced(target), w) if to_check else ""
     plan, goal, actuals = _points(target, history, w)
     chart = None
     if plan or goal or actuals:

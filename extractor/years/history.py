@@ -1,16 +1,22 @@
 """A target's actual figures through the years, from every packet that gives them: the
 report year's of each packet, and the earlier years a later packet carries again. A figure
 the tool could not place is kept as written and marked to check; so is a year for which two
-packets give different figures (a later packet corrected an earlier one)."""
+packets give different figures (a later packet corrected an earlier one), and a figure read
+from a scanned cell text recognition was unsure of."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from extractor.models import Dataset, Number, Target, TargetSlot
+from extractor.models import Activity, Dataset, Number, Target, TargetSlot
+from extractor.sources.document import UNSURE_BELOW
+from extractor.vocabulary import TARGET_ROLES
 from extractor.years.order import by_year, packet_year
 from extractor.years.progress import unplaced
 from extractor.years.targets import target_key
+
+TARGET_FIELDS = {str(role) for role in TARGET_ROLES}  # how a scanned cell names its field
 
 
 def figure(value: Number | None, unit: str | None = None) -> str:
@@ -42,14 +48,32 @@ def slot_text(slot: TargetSlot, unit: str | None) -> tuple[str, bool]:
     return slot.raw or "—", False
 
 
-def observations(target: Target, packet: int) -> list[Observation]:
-    """Given a packet's target, return its word on each year's actual."""
+def unsure_figures(activity: Activity) -> list[str]:
+    """Given an activity, return the texts of its scanned target cells text recognition was
+    unsure of (none for a packet not scanned)."""
+    return [
+        read.text
+        for read in activity.source.ocr
+        if read.field in TARGET_FIELDS and read.confidence < UNSURE_BELOW
+    ]
+
+
+def is_unsure(slot: TargetSlot, unsure: Sequence[str]) -> bool:
+    """Whether a slot's figure was read from a scanned cell text recognition was unsure of."""
+    written = "".join((slot.raw or "").split())
+    return bool(written) and any(written in "".join(text.split()) for text in unsure)
+
+
+def observations(target: Target, packet: int, unsure: Sequence[str] = ()) -> list[Observation]:
+    """Given a packet's target (and the texts of the scanned cells of its activity that
+    text recognition was unsure of), return its word on each year's actual."""
     found = []
     slots = target.actuals or ([target.actual] if target.actual.raw else [])
     for slot in slots:
         if slot.fiscal_year is None:
             continue
         text, check = slot_text(slot, target.unit)
+        check = check or is_unsure(slot, unsure)  # a scanned figure to check on the scan
         found.append(Observation(slot.fiscal_year, slot.value, text, check, packet))
     report_year = target.actual.fiscal_year
     if unplaced(target) and report_year is not None and target.actual.value is None:
@@ -99,10 +123,11 @@ def histories(
         series = series_of.get(year, {})
         for activity in dataset.activities:
             key = series.get(activity.key or activity.id, activity.key or activity.id)
+            unsure = unsure_figures(activity)
             for target in activity.targets:
                 if target.kind != "numeric":
                     continue
                 history = found.setdefault((key, target_key(target)), History())
-                for observation in observations(target, year):
+                for observation in observations(target, year, unsure):
                     history.add(observation)
     return found
