@@ -7,8 +7,13 @@ to the previous year's spelling only when all of these hold: text recognition wa
 its cell (below `UNSURE_BELOW`), the previous year has exactly one value one character away
 (a misread character; a rename of two characters, 充実 → 強化, is left as read), and the
 value as read is not itself one of the previous year's. Each correction is recorded on the
-cell's `source.ocr` record (`corrected_to`) and warned (`ocr_corrected`). Figures are never
-corrected: a number read wrong stays as read, with its `ocr_unsure` warning.
+cell's `source.ocr` record (`corrected_to`) and warned (`ocr_corrected`).
+
+Within the packet itself, a department it was unsure of is put back to a spelling the
+packet gives more often, near it (`correct_within`, warned `ocr_as_elsewhere`): a packet
+names a handful of departments many times over, and a misread is rarer than the name it
+misreads. Figures are never corrected: a number read wrong stays as read, with its
+`ocr_unsure` warning (and 要確認 in the report).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from extractor.problems import WarningArg, WarningCode
 from extractor.sources.document import UNSURE_BELOW
 from extractor.vocabulary import Role
 
-LONG_DEPARTMENT = 6
+LONG_DEPARTMENT = 6  # a department's name this long may have two characters put right
 
 
 def _nearest(value: str, known: set[str]) -> str | None:
@@ -76,7 +81,7 @@ def _unsure(activity: Activity, role: Role, value: str) -> OcrRead | None:
 
 class _Corrector:
     """Puts unsure values back to the spellings of a vocabulary: the previous year's (`year`
-    given), or the packet's own (its values read surely; `year` None)."""
+    given), or the packet's own departments by how often it gives each (`counts`)."""
 
     def __init__(
         self,
