@@ -19,6 +19,7 @@ misreads. Figures are never corrected: a number read wrong stays as read, with i
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from extractor.models import Activity, CityWork, Dataset, ExtractionWarning, OcrRead, Target
 from extractor.normalize.keys import activity_key, unique_key
@@ -80,54 +81,32 @@ def _unsure(activity: Activity, role: Role, value: str) -> OcrRead | None:
 
 
 class _Corrector:
-    """Puts unsure values back to the spellings of a vocabulary: the previous year's (`year`
-    given), or the packet's own departments by how often it gives each (`counts`)."""
+    """Puts unsure values back to the spelling `choose` gives for a field's value (None:
+    leave it), each correction warned with `code` and `args`."""
 
     def __init__(
         self,
-        names: set[str],
-        departments: set[str],
-        labels: set[str],
-        year: int | None,
-        counts: Counter[str] | None = None,
+        choose: Callable[[Role, str], str | None],
+        code: WarningCode,
+        args: dict[str, WarningArg],
     ) -> None:
-        self.year = year
-        self.names, self.departments, self.labels = names, departments, labels
-        self.counts = counts  # the packet's own departments, by how often it gives each
+        self.choose, self.code, self.args = choose, code, args
         self.warnings: list[ExtractionWarning] = []
 
-    @classmethod
-    def of_year(cls, previous: Dataset, year: int) -> _Corrector:
-        return cls(
-            {a.name for a in previous.activities if a.name},
-            {d for a in previous.activities for d in a.departments},
-            {t.label for a in previous.activities for t in a.targets if t.label},
-            year,
-        )
-
-    def fix(self, activity: Activity, role: Role, value: str | None, known: set[str]) -> str | None:
-        """Given a field's value, return the previous year's spelling to use instead, or
-        None; record and warn of the correction."""
+    def fix(self, activity: Activity, role: Role, value: str | None) -> str | None:
+        """Given a field's value, return the spelling to use instead, or None; record and
+        warn of the correction."""
         if value is None:
             return None
         read = _unsure(activity, role, value)
-        if read is None:
-            return None
-        if self.counts is not None:
-            used = _commoner(value, self.counts) if role == Role.DEPARTMENT else None
-        else:
-            used = _nearest(value, known)
-        if used is None:
+        used = self.choose(role, value) if read is not None else None
+        if read is None or used is None:
             return None
         read.corrected_to = (read.corrected_to or read.text).replace(value, used)
-        args: dict[str, WarningArg] = {"field": str(role), "read": value, "used": used}
-        if self.year is not None:
-            args["year"] = self.year
-        code = WarningCode.OCR_CORRECTED if self.year is not None else WarningCode.OCR_AS_ELSEWHERE
         self.warnings.append(
             ExtractionWarning.make(
-                code,
-                args,
+                self.code,
+                {"field": str(role), "read": value, "used": used, **self.args},
                 line=activity.source.lines[0] if activity.source.lines else None,
                 page=read.box.page,
                 activity=activity.id,
@@ -136,7 +115,7 @@ class _Corrector:
         return used
 
     def activity(self, activity: Activity) -> Activity:
-        name = self.fix(activity, Role.NAME, activity.name, self.names) or activity.name
+        name = self.fix(activity, Role.NAME, activity.name) or activity.name
         city = [self.city(activity, work) for work in activity.city]
         # The activity's departments are its city entries' (see activities.build_activities).
         departments = unique(d for work in city for d in work.departments)
@@ -146,26 +125,32 @@ class _Corrector:
         )
 
     def city(self, activity: Activity, work: CityWork) -> CityWork:
-        found = [
-            self.fix(activity, Role.DEPARTMENT, d, self.departments) or d for d in work.departments
-        ]
+        found = [self.fix(activity, Role.DEPARTMENT, d) or d for d in work.departments]
         if found == work.departments:
             return work
         return work.model_copy(update={"departments": found, "department": "、".join(found)})
 
     def target(self, activity: Activity, target: Target) -> Target:
-        label = self.fix(activity, Role.PLAN, target.label, self.labels)
+        label = self.fix(activity, Role.PLAN, target.label)
         return target.model_copy(update={"label": label}) if label else target
 
 
 def correct_scan(dataset: Dataset, previous: Dataset, year: int) -> Dataset:
     """Given a scan's dataset and the previous year's (of fiscal `year`, named in the
-    warnings), return the scan's dataset with the
-    names, departments and target labels it was unsure of put back to the previous year's
-    spelling where one is near (see the module's description); keys follow the names."""
+    warnings), return the scan's dataset with the names, departments and target labels it
+    was unsure of put back to the previous year's spelling where one is near (see the
+    module's description); keys follow the names."""
     if dataset.source.format != "scan" or not previous.activities:
         return dataset
-    return _corrected(dataset, _Corrector.of_year(previous, year))
+    known = {
+        Role.NAME: {a.name for a in previous.activities if a.name},
+        Role.DEPARTMENT: {d for a in previous.activities for d in a.departments},
+        Role.PLAN: {t.label for a in previous.activities for t in a.targets if t.label},
+    }
+    corrector = _Corrector(
+        lambda role, value: _nearest(value, known[role]), WarningCode.OCR_CORRECTED, {"year": year}
+    )
+    return _corrected(dataset, corrector)
 
 
 def correct_within(dataset: Dataset) -> Dataset:
@@ -177,7 +162,12 @@ def correct_within(dataset: Dataset) -> Dataset:
     if dataset.source.format != "scan":
         return dataset
     counts = Counter(d for a in dataset.activities for work in a.city for d in work.departments)
-    return _corrected(dataset, _Corrector(set(), set(), set(), None, counts))
+    corrector = _Corrector(
+        lambda role, value: _commoner(value, counts) if role == Role.DEPARTMENT else None,
+        WarningCode.OCR_AS_ELSEWHERE,
+        {},
+    )
+    return _corrected(dataset, corrector)
 
 
 def _corrected(dataset: Dataset, corrector: _Corrector) -> Dataset:

@@ -125,8 +125,9 @@ def target_view(
     checked = [y for y in sorted(history.by_year) if history.check(y)]
     unsure = unsure_figures(activity)
     scanned = any(is_unsure(slot, unsure) for slot in (target.plan, target.target, target.actual))
-    to_check = unplaced(target) or checked or scanned
-    check = _check(target, warnings, scanned and not unplaced(target), w) if to_check else ""
+    placed = not unplaced(target)
+    to_check = not placed or checked or scanned
+    check = _check(target, warnings, scanned and placed, w) if to_check else ""
     plan, goal, actuals = _points(target, history, w)
     chart = None
     if plan or goal or actuals:

@@ -210,6 +210,7 @@ class _PageReader:
         for t, table in enumerate(layout.tables):
             lines = [cells[(t, c)] for c in range(len(table.cells))]
             items.extend(self._table(layout, table, lines, number, dpi, reads))
+        scale = POINTS / dpi
         for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
             read_as = tidy(reading.text)
@@ -219,7 +220,6 @@ class _PageReader:
             reading = Reading(printed or read_as, reading.confidence)
             x0, top = pieces[0][0], min(p[1] for p in pieces)
             x1, bottom = pieces[-1][2], max(p[3] for p in pieces)
-            scale = POINTS / dpi
             box = Box(number, x0 * scale, top * scale, x1 * scale, bottom * scale)
             reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
             items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))

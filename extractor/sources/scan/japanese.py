@@ -26,6 +26,8 @@ from extractor.normalize.matching import tokenizer
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
 KATAKANA = "ァ-ヺーヽヾ"
+HIRAGANA_RANGE = "\u3041-\u309f"
+KANJI_RANGE = "\u4e00-\u9fff"  # the unified ideographs (々 is added where it counts)
 # Kanji and kana a recognizer reads for a katakana of the same shape, and the katakana.
 LOOKALIKES = {"一": "ー", "卜": "ト", "工": "エ", "力": "カ", "夕": "タ", "二": "ニ", "八": "ハ"}
 LOOKALIKES |= {"口": "ロ", "了": "ア"}
@@ -39,7 +41,7 @@ SURE_CHARACTER = 0.95  # a character read with at least this score is kept
 LEAST_CHOICE = 0.002  # a next choice scored below this is not considered
 NEIGHBOURS = 3  # characters on each side that judge a choice
 OOV_WORDS = 3  # what a word the dictionary does not know costs
-WORD_CHARACTER = re.compile(r"[\u3041-\u309f\u30a1-\u30fa\u4e00-\u9fff々]")
+WORD_CHARACTER = re.compile(f"[{HIRAGANA_RANGE}\u30a1-\u30fa{KANJI_RANGE}々]")
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 LOOSE_SNAP_SCORE = 65  # ... in a row other cells of which read as headers
 MAX_COMPOUND = 24  # longest katakana run cut into words
@@ -55,8 +57,8 @@ ALONE = {
     "エ": "工",
     "カ": "力",
 }
-KANJI = re.compile(r"[\u4e00-\u9fff々]")
-HIRAGANA = re.compile(r"[\u3041-\u309f]")
+KANJI = re.compile(f"[{KANJI_RANGE}々]")
+HIRAGANA = re.compile(f"[{HIRAGANA_RANGE}]")
 BULLETS = "・·•∙"
 # Old forms of kanji a recognizer may prefer where packets print the current ones.
 OLD_FORMS = str.maketrans(
@@ -66,11 +68,11 @@ OLD_FORMS = str.maketrans(
 PARTICLES = {"ヘ": "へ", "ニ": "に"}
 DOUBLED = re.compile(r"([、。，．])\1+")
 LONE_DASH = re.compile(f"(?<![{KATAKANA}])ー")  # the long vowel mark follows katakana only
-FULL_STOP = re.compile(r"(?<=[\u3041-\u309f])0(?![0-9])")  # します0 → します。
-SMALL_TSU = re.compile(r"(?<=[\u4e00-\u9fff])つ(?=[たてちと])")  # 行つた → 行った
+FULL_STOP = re.compile(f"(?<=[{HIRAGANA_RANGE}])0(?![0-9])")  # します0 → します。
+SMALL_TSU = re.compile(f"(?<=[{KANJI_RANGE}])つ(?=[たてちと])")  # 行つた → 行った
 KANJI_ZERO = re.compile(r"(?<![一二三四五六七八九十〇])〇(?![一二三四五六七八九十〇])")
 KATAKANA_GAP = re.compile(f"(?<=[{KATAKANA}]) (?=[{KATAKANA}])")
-WIDE = r"[\u3041-\u309f\u30a1-\u30ff\u4e00-\u9fff々）」』]"
+WIDE = f"[{HIRAGANA_RANGE}\u30a1-\u30ff{KANJI_RANGE}々）」』]"
 COMMA = re.compile(f"(?<={WIDE}),(?![0-9])")  # 、 read as , after Japanese
 PERIOD = re.compile(f"(?<={WIDE})\\.(?![0-9])")  # 。 read as . after Japanese
 ITEM_BULLET = re.compile(r"(^|\s)[・·•∙]\s*")

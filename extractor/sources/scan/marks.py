@@ -99,8 +99,8 @@ def bullet_first(ink: Any) -> bool:
     middle = float(rows[0] + rows[-1]) / 2
     width, tall = right - left, int(rows[-1] - rows[0]) + 1
     return bool(
-        width <= 0.4 * height
-        and tall <= 0.4 * height
+        width <= MARK_SHARE * height
+        and tall <= MARK_SHARE * height
         and 0.5 * tall <= width <= 2 * tall
         and 0.3 * height <= middle <= 0.7 * height
     )

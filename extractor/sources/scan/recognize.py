@@ -74,8 +74,8 @@ class _JapaneseDecode:
         is not the blank (0) and differs from the step before."""
         best = scores.argmax(axis=1)
         emitted = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
-        ranked = np.argsort(-scores[emitted], axis=1)[:, :OPTIONS]
         chosen = scores[emitted]
+        ranked = np.argsort(-chosen, axis=1)[:, :OPTIONS]
         characters = self.decode.character
         return [
             tuple((characters[k], float(row[k])) for k in order)
