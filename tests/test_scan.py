@@ -489,3 +489,11 @@ def test_a_figure_read_unsure_is_to_check_in_the_report(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["report", str(path), "-o", str(out), "--lang", "en"])
         assert result.exit_code == 0, result.stderr
         assert ("Check the value against the scan" in out.read_text("utf-8")) is marked
+
+
+def test_two_specks_joined_into_one_band_with_nothing_between_are_no_line() -> None:
+    ink = np.zeros((60, 200), np.uint8)
+    ink[10, 20:25] = 255  # a speck one row high
+    ink[19, 30:35] = 255  # another eight blank rows below: the two join into one band,
+    # whose middle rows (where a line's text is looked for) hold no ink
+    assert lines_in(ink, (0, 0, 200, 60), 300.0, 20) == []

@@ -105,6 +105,8 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
                     pieces[-1] = (pieces[-1][0], right)
                 else:
                     pieces.append((left, right))
+            if not pieces:
+                continue  # ink at the band's top and bottom only: tails of other lines
             mark = (x0 + pieces[0][0], top + a, x0 + pieces[-1][1], top + b)
             full_stop = gray is not None and full_stop_at(gray, mark, dpi)
             if is_small_mark(mark, dpi) and not full_stop:
