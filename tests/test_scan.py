@@ -20,7 +20,7 @@ from extractor.cli import main
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.sources.scan import _joined, printed_headers
-from extractor.sources.scan.grid import find_tables, read_layout, skew
+from extractor.sources.scan.grid import Layout, find_tables, read_layout, skew
 from extractor.sources.scan.japanese import (
     likelier,
     printed_header,
@@ -28,7 +28,7 @@ from extractor.sources.scan.japanese import (
     printed_status,
     tidy,
 )
-from extractor.sources.scan.lines import lines_in
+from extractor.sources.scan.lines import lines_in, page_lines
 from extractor.sources.scan.marks import full_stop_at
 from extractor.sources.scan.recognize import japanese
 from extractor.years.history import histories
@@ -497,3 +497,23 @@ def test_two_specks_joined_into_one_band_with_nothing_between_are_no_line() -> N
     ink[19, 30:35] = 255  # another eight blank rows below: the two join into one band,
     # whose middle rows (where a line's text is looked for) hold no ink
     assert lines_in(ink, (0, 0, 200, 60), 300.0, 20) == []
+
+
+def test_a_cover_of_few_large_lines_among_specks_is_read_line_by_line() -> None:
+    """A noisy scan's cover: three lines of large text, a dot standing apart on the first,
+    and a dozen thin specks, each on a row of its own. The specks are not the usual line
+    (the large lines were cut into slices of their height), and the lone dot is no text."""
+    page = np.full((1200, 1600), 255, np.uint8)
+    for k in range(3):
+        cv2.putText(page, "TITLE LINE", (200, 200 + 250 * k), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 8)
+    cv2.circle(page, (1450, 170), 6, 0, -1)  # a speck shaped like a ・, far from the text
+    for k in range(12):
+        y = 880 + 25 * k
+        cv2.line(page, (100 + 110 * k, y), (130 + 110 * k, y), 0, 2)
+    ink = (page < 128).astype(np.uint8) * 255
+    _cells, outside = page_lines(Layout(page, ink, 0.0, [], ink), 300.0)
+    assert [(group[0][1], group[-1][3]) for group in outside] == [
+        (139, 200),
+        (389, 450),
+        (639, 700),
+    ]

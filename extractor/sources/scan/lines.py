@@ -16,12 +16,14 @@ import numpy as np
 
 from extractor.sources.scan.grid import Layout, Rect
 from extractor.sources.scan.marks import (
+    MARK_SHARE,
     bullet_first,
     full_stop_at,
     ink_runs,
     is_dash,
     is_small_mark,
     shortest_mark,
+    starts_with_bullet,
 )
 
 MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
@@ -111,13 +113,18 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
             full_stop = gray is not None and full_stop_at(gray, mark, dpi)
             if is_small_mark(mark, dpi) and not full_stop:
                 continue  # a speck, not a character (a 。 wrapped onto a line of its own is)
+            holds = [
+                bool(line) and _holds_characters(line_ink[:, left:right], line)
+                for left, right in pieces
+            ]
             rects = [
                 (x0 + left, top + a, x0 + right, top + b)
-                for left, right in pieces
+                for (left, right), characters in zip(pieces, holds, strict=True)
                 if not line
                 or full_stop
-                or _holds_characters(line_ink[:, left:right], line)
-                or bullet_first(line_ink[:, left:right])  # an item's ・ at a line's end
+                or characters
+                # a ・ on a line of text is an item's, begun at the line's end; alone, a speck
+                or (any(holds) and bullet_first(line_ink[:, left:right]))
             ]
             if not rects:
                 continue
@@ -150,9 +157,9 @@ def page_lines(
     layout: Layout, dpi: float
 ) -> tuple[dict[tuple[int, int], list[list[Rect]]], list[list[Rect]]]:
     """Given a page's layout, return the lines of text of each cell (by table and cell
-    number) and those outside the tables. A first pass finds a line's usual height; the
-    second cuts with it (lines that ran together apart, specks that hold no character
-    out)."""
+    number) and those outside the tables. A first pass finds a line's usual height (of
+    the lines tall enough to hold a character); the second cuts with it (lines that ran
+    together apart, specks that hold no character out)."""
     inset = max(2, int(dpi / 60))
     areas = {
         (t, c): _inset(table.cell_rect(cell), inset)
@@ -167,13 +174,26 @@ def page_lines(
             key: lines_in(layout.ink, area, dpi, usual, layout.gray) for key, area in areas.items()
         }
         outside = lines_in(layout.outside, page, dpi, usual)
+        # The usual height is that of lines that can hold a character: a dash, a lone 。
+        # and the specks of a noisy page (many on a cover of few lines) are smaller.
         heights = [
-            line[0][3] - line[0][1] for lines in (*cells.values(), outside) for line in lines
+            line[0][3] - line[0][1]
+            for lines in (*cells.values(), outside)
+            for line in lines
+            if line[0][3] - line[0][1] >= 2 * shortest_mark(dpi)
         ]
         if usual or not heights:
             break
         usual = int(statistics.median(heights))
-    return cells, [group for pieces in outside for group in _side_by_side(pieces)]
+    groups = [group for pieces in outside for group in _side_by_side(pieces)]
+    # Outside the tables there are no items: a dot standing apart from any text is a speck.
+    return cells, [g for g in groups if not (len(g) == 1 and _lone_dot(layout.outside, g[0]))]
+
+
+def _lone_dot(ink: Any, piece: Rect) -> bool:
+    """Whether a piece of a line is nothing but a dot (a ・'s shape)."""
+    x0, top, x1, bottom = piece
+    return x1 - x0 <= MARK_SHARE * (bottom - top) and starts_with_bullet(ink, piece)
 
 
 def _inset(rect: Rect, inset: int) -> Rect:
