@@ -153,8 +153,11 @@ def extract_packets(
 
     jobs = targets_of(request)
     processes = request.jobs or default_jobs(len(jobs))
+    settings = request.settings
+    if request.link_to is not None and settings.ocr:
+        settings = with_year_before(settings, request.link_to)
     outcomes = []
-    for outcome in extract_files(jobs, request.settings, processes):
+    for outcome in extract_files(jobs, settings, processes):
         outcomes.append(outcome)
         if seen is not None:
             seen(outcome)
@@ -180,6 +183,16 @@ def extract_packets(
     if files:
         write_files(files)
     return RunResult(outcomes, linked)
+
+
+def with_year_before(settings: ExtractSettings, link_to: Path) -> ExtractSettings:
+    """Given the settings and the year before's dataset, return the settings with that
+    year's texts, which a scan's reader consults (`sources.scan.lexicon`)."""
+    from extractor.sources.scan.lexicon import dataset_texts
+
+    (year,) = load_years([link_to])
+    texts = tuple(dict.fromkeys(dataset_texts(year.dataset.model_dump(mode="json"))))
+    return settings.model_copy(update={"known_texts": texts})
 
 
 def correct_scans(outcomes: list[Outcome], link_to: Path | None) -> None:

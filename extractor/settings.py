@@ -40,6 +40,11 @@ class ExtractSettings(BaseModel):
         description="Refuse a scanned page image with more pixels (A3 at 600 dpi is 70 million)",
     )
     ocr: bool = Field(default=True, description="Read scanned packets (False: refuse them)")
+    known_texts: tuple[str, ...] = Field(
+        default=(),
+        description="The year before's texts (its dataset's): an unsure character of a scan "
+        "is read as the recognizer's other choice where that gives the year before's words",
+    )
     max_memory: int = Field(
         default=1024 * MB, description="Memory a PDF page reader may use on top of its start"
     )

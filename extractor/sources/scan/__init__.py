@@ -38,6 +38,7 @@ from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeo
 
 if TYPE_CHECKING:
     from extractor.sources.scan.grid import Layout, Table
+    from extractor.sources.scan.lexicon import Lexicon
     from extractor.sources.scan.recognize import Reading
 
 Rect = tuple[int, int, int, int]
@@ -50,6 +51,7 @@ HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wor
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
 SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
+GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (unsure: warned)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
@@ -72,20 +74,25 @@ class ScanPage:
     angle: float
 
 
-def _joined(lines: list[tuple[str, bool]]) -> str:
+def _joined(lines: list[tuple[str, bool]], lexicon: Lexicon | None = None) -> str:
     """Given a cell's lines as read, each with whether it ends short of the cell's right
     edge, return the cell's text. A line that fills the cell wrapped inside a sentence and
     joins the next without a space (but between two Latin letters), even when the next
     begins with a ・ (人材・団体 wrapped at the dot); a short line was broken on purpose,
     and a line that begins with a ・ after a finished sentence starts an item: both are
-    set off by a space, as the printed text has them."""
+    set off by a space, as the printed text has them. With the year before's wording at
+    hand, a line beginning with ・ after an unfinished one also starts an item when the
+    year before ended an item and began the next with those words."""
     text = ""
     short = False
     previous = ""
     for line, ends_short in ((line.strip(), ends_short) for line, ends_short in lines):
         if not line:
             continue
-        starts_item = line[0] == "・" and text[-1:] in SENTENCE_ENDS
+        starts_item = line[0] == "・" and (
+            text[-1:] in SENTENCE_ENDS
+            or (lexicon is not None and bool(text) and lexicon.starts_item(text, line) is True)
+        )
         latin = text and not (is_wide(text[-1]) or is_wide(line[0]))
         # A number wrapped mid-way, unless the line before holds figures printed apart
         # (1050 1050 / 1421: the line broke at the space between two figures).
@@ -95,6 +102,16 @@ def _joined(lines: list[tuple[str, bool]]) -> str:
         text += line
         short, previous = ends_short, line
     return " ".join(text.split())
+
+
+def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
+    """Whether a line's first piece is a mark alone, low in the line, before a piece that
+    begins with a ・: a 。 that wrapped onto the line after its sentence filled the one
+    before (a blurred scan shows it without its hole; the recognizer leaves it out)."""
+    from extractor.sources.scan.marks import low_mark
+
+    x0, top, x1, bottom = pieces[0]
+    return len(pieces) > 1 and low_mark(ink[top:bottom, x0:x1])
 
 
 def _bulleted(text: str) -> str:
@@ -186,12 +203,16 @@ class _PageReader:
         from extractor.sources.scan.images import Pages
 
         self.pages = Pages(data, kind, settings.max_scan_pixels)
+        self.known = settings.known_texts
         self.recognizer: Any = None
+        self.lexicon: Lexicon | None = None
 
     def setup(self) -> None:
+        from extractor.sources.scan.lexicon import Lexicon
         from extractor.sources.scan.recognize import Recognizer
 
         self.recognizer = Recognizer(threads=1)
+        self.lexicon = Lexicon(self.known) if self.known else None
 
     def run(self, number: int) -> ScanPage | int:
         """Task 0 returns the page count; task n reads page n."""
@@ -259,7 +280,9 @@ class _PageReader:
             if readings:
                 em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
                 ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
-                text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
+                pairs = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
+                text = tidy(_joined(pairs, self.lexicon))
+                text = self.lexicon.set_apart(text) if self.lexicon else text
                 lowest = min(r.confidence for r in readings)
                 read[(first_row, first_column)] = (text, lowest, len(readings))
         printed = printed_headers({k: v[0] for k, v in read.items()})
@@ -293,9 +316,12 @@ class _PageReader:
             else r.text
             for r, piece in zip(readings, pieces, strict=True)
         ]
-        text = " ".join(t for t in texts if t)
         # The line is as sure as its least sure character (a line's mean hides one bad one).
         lowest = min((min(r.sureness or (r.confidence,)) for r in readings), default=0.0)
+        if wrapped_stop(ink, pieces):
+            texts[0] = "。"  # the sentence before ended at the line's end; its 。 wrapped
+            lowest = min(lowest, GUESSED_MARK)
+        text = " ".join(t for t in texts if t)
         return Reading(text, lowest)
 
     def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
@@ -316,7 +342,7 @@ class _PageReader:
         left = max(0, x0 - pad)
         crop = gray[max(0, top - pad) : min(height, bottom + pad), left : x1 + pad]
         reading: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-        chosen = replace(reading, text=likelier(reading.text, reading.options))
+        chosen = replace(reading, text=likelier(reading.text, reading.options, self.lexicon))
         return _settled(chosen, ink, gray, piece, left, crop.shape[1])
 
 

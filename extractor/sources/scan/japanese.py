@@ -12,18 +12,23 @@ kanji numerals is the mark ○; つ between a kanji and た/て is the small っ
 Japanese is 、 or 。; a blank between two katakana is none. Nothing else is changed:
 old forms of kanji become the current ones (穗 → 穂). Where the recognizer was unsure of
 a kanji or kana, its next choice is taken when the dictionary then reads the neighbourhood
-as fewer words (活勤 → 活動; `likelier`); the cell stays unsure, and is warned of
-downstream. Other wrong kanji stay wrong, for the checks downstream to flag.
+as fewer words (活勤 → 活動; `likelier`), or, with the year before's dataset at hand,
+when the year before wrote the words around it so (`lexicon`); the cell stays unsure, and
+is warned of downstream. Other wrong kanji stay wrong, for the checks downstream to flag.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 from extractor.eras import names_pattern
 from extractor.normalize.matching import tokenizer
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
+
+if TYPE_CHECKING:
+    from extractor.sources.scan.lexicon import Lexicon
 
 KATAKANA = "ァ-ヺーヽヾ"
 HIRAGANA_RANGE = "\u3041-\u309f"
@@ -41,6 +46,7 @@ SURE_CHARACTER = 0.95  # a character read with at least this score is kept
 LEAST_CHOICE = 0.002  # a next choice scored below this is not considered
 NEIGHBOURS = 3  # characters on each side that judge a choice
 OOV_WORDS = 3  # what a word the dictionary does not know costs
+LATIN_LETTER = re.compile("[A-Za-z]")  # read for a kana now and then: 及U for 及び
 WORD_CHARACTER = re.compile(f"[{HIRAGANA_RANGE}\u30a1-\u30fa{KANJI_RANGE}々]")
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 LOOSE_SNAP_SCORE = 65  # ... in a row other cells of which read as headers
@@ -192,17 +198,31 @@ def _words(text: str) -> int:
     return sum(OOV_WORDS if m.is_oov() else 1 for m in tokenizer().tokenize(text))
 
 
-def likelier(text: str, options: tuple[tuple[tuple[str, float], ...], ...]) -> str:
+def likelier(
+    text: str,
+    options: tuple[tuple[tuple[str, float], ...], ...],
+    lexicon: Lexicon | None = None,
+) -> str:
     """Given a line as read and, for each of its characters but spaces, the recognizer's
     likeliest characters there, return the line with each unsure kanji or kana replaced
-    by the recognizer's next choice where that cuts its neighbourhood into fewer words
-    (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業). Figures, Latin letters and
-    marks are never changed: what a figure says is not the dictionary's to decide."""
+    by the recognizer's next choice where that makes the words around it read as the year
+    before wrote them (`lexicon`, when there is one), or else where that cuts its
+    neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業).
+    Figures, Latin letters and marks are never changed: what a figure says is not the
+    dictionary's to decide."""
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
         return text
     for k, choices in enumerate(options):
-        if choices[0][1] >= SURE_CHARACTER or not WORD_CHARACTER.match(chars[k]):
+        if choices[0][1] >= SURE_CHARACTER:
+            continue
+        if lexicon and (WORD_CHARACTER.match(chars[k]) or LATIN_LETTER.match(chars[k])):
+            offered = [c for c, s in choices[1:] if s >= LEAST_CHOICE and WORD_CHARACTER.match(c)]
+            chosen = lexicon.choose(chars, k, offered)
+            if chosen is not None:
+                chars[k] = chosen
+                continue
+        if not WORD_CHARACTER.match(chars[k]):
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))

@@ -22,6 +22,7 @@ from extractor.sources.scan.marks import (
     ink_runs,
     is_dash,
     is_small_mark,
+    low_mark,
     shortest_mark,
     starts_with_bullet,
 )
@@ -119,12 +120,14 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
             ]
             rects = [
                 (x0 + left, top + a, x0 + right, top + b)
-                for (left, right), characters in zip(pieces, holds, strict=True)
+                for k, ((left, right), characters) in enumerate(zip(pieces, holds, strict=True))
                 if not line
                 or full_stop
                 or characters
                 # a ・ on a line of text is an item's, begun at the line's end; alone, a speck
                 or (any(holds) and bullet_first(line_ink[:, left:right]))
+                # a 。 that wrapped before the next item's ・ (see scan.wrapped_stop)
+                or (k == 0 and any(holds) and low_mark(line_ink[:, left:right]))
             ]
             if not rects:
                 continue

@@ -14,6 +14,7 @@ import numpy as np
 from extractor.sources.scan.grid import Rect
 
 MARK_SHARE = 0.4  # the largest mark (・, 。, 、) as a share of its line's height
+LOW_MARK = 0.6  # a mark whose middle is below this share of its line's height sits low
 # Where a mark left out by the recognizer stands, in line heights: at least this far from the
 # characters beside it, these two being this far apart; this far before the first; this
 # far after the last (a 。 sits at the left of its own character's room).
@@ -82,6 +83,20 @@ def starts_with_bullet(ink: Any, rect: Rect) -> bool:
     """Whether the piece of a line at `rect` in the text ink begins with a ・."""
     x0, top, x1, bottom = rect
     return bullet_first(ink[top:bottom, x0:x1])
+
+
+def low_mark(ink: Any) -> bool:
+    """Whether a piece of a line (its ink, the line's height) is one small mark low in the
+    line: a 。 or 、 (a ・ sits in the middle)."""
+    rows = np.flatnonzero((ink > 0).sum(1))
+    columns = np.flatnonzero((ink > 0).sum(0))
+    if not len(rows):
+        return False
+    height = ink.shape[0]
+    width, tall = int(columns[-1] - columns[0]) + 1, int(rows[-1] - rows[0]) + 1
+    middle = float(rows[0] + rows[-1]) / 2
+    small = width <= MARK_SHARE * height and tall <= MARK_SHARE * height
+    return bool(small and middle > LOW_MARK * height)
 
 
 def bullet_first(ink: Any) -> bool:
