@@ -308,8 +308,9 @@ def linking(table: Table, repeat: int, quick: bool) -> None:
 
 def scans(quick: bool) -> Table:
     """Scans of raw/h24.pdf at each degradation level, and of the next year's packet printed
-    in another font at the cleanest and the worst: seconds per page (all cores) and the
-    fields read right, against the dataset of the PDF's text layer."""
+    in another font at the cleanest and the worst, read without and with h24's dataset as
+    the year before: seconds per page (all cores) and the fields read right, against the
+    dataset of the PDF's text layer."""
     from tests.scans import LEVELS
 
     table = Table()
@@ -322,8 +323,14 @@ def scans(quick: bool) -> Table:
         "wrong ones warned",
     )
     pages = ["1", "2"] if quick else []
-    runs = [("h24", n) for n in range(len(LEVELS))] + [("next", 0), ("next", len(LEVELS) - 1)]
-    names = {"h24": "raw/h24.pdf", "next": "next year's packet, another font"}
+    last = len(LEVELS) - 1
+    runs = [("h24", n) for n in range(len(LEVELS))]
+    runs += [("next", 0), ("next", last), ("next+h24", 0), ("next+h24", last)]
+    names = {
+        "h24": "raw/h24.pdf",
+        "next": "next year's packet, another font",
+        "next+h24": "the same, with h24 as the year before",
+    }
     for packet, number in runs[:1] if quick else runs:
         result = _run_child("scan", packet, str(number), *pages)
         count = int(result["pages"])

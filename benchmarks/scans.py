@@ -7,26 +7,36 @@ import tempfile
 import time
 from pathlib import Path
 
+from extractor.app import RunRequest, extract_packets
+from extractor.output import to_json
 from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
 from tests.scans import LEVELS, differences, fields, print_next_year, scan_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 H24_PDF = ROOT / "raw" / "h24.pdf"
+H24_TEXT = ROOT / "raw" / "h24.txt"
 
 
 def read_scan_level(packet: str, level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
     """Given a packet ("h24": raw/h24.pdf; "next": the next year's packet printed in another
-    font, `tests.scans.print_next_year`), a level of tests.scans.LEVELS and page numbers
+    font, `tests.scans.print_next_year`; "next+h24": the same read with h24's dataset as the
+    year before, as `--link-to` gives it), a level of tests.scans.LEVELS and page numbers
     (none: all), scan the packet, read it with every core, and return the seconds the
     reading took and its score: fields right of the total, and how many of the wrong ones
     carry a warning on their activity."""
     with tempfile.TemporaryDirectory() as folder:
         pdf = H24_PDF if packet == "h24" else print_next_year(Path(folder) / "next.pdf")
-        return _read_scan(pdf, level, pages)
+        before = None
+        if packet == "next+h24":
+            before = Path(folder) / "h24.json"
+            before.write_text(to_json(extract(H24_TEXT)), encoding="utf-8")
+        return _read_scan(pdf, level, pages, before)
 
 
-def _read_scan(pdf: Path, level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
+def _read_scan(
+    pdf: Path, level: int, pages: list[str], before: Path | None = None
+) -> tuple[float, dict[str, float]]:
     numbers = [int(p) for p in pages] or None
     truth = extract(pdf)
     if numbers:
@@ -38,9 +48,13 @@ def _read_scan(pdf: Path, level: int, pages: list[str]) -> tuple[float, dict[str
     with tempfile.TemporaryDirectory() as folder:
         scan = scan_pdf(pdf, Path(folder) / "scan.pdf", LEVELS[level], numbers)
         settings = ExtractSettings(jobs=os.cpu_count() or 1)
+        request = RunRequest([scan], str(Path(folder) / "out"), settings, link=False)
+        request.link_to = before
         start = time.perf_counter()
-        read = extract(scan, settings)
+        (outcome,) = extract_packets(request).outcomes
         seconds = time.perf_counter() - start
+        read = outcome.dataset
+        assert read is not None, outcome.error
     wrong = differences(truth, read)
     warned = {w.activity for w in read.warnings if w.activity}
     total = len(fields(truth))

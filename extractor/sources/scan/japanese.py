@@ -44,6 +44,7 @@ MAX_CHANGES = 3
 # Choosing among the recognizer's likeliest characters (see `likelier`):
 SURE_CHARACTER = 0.95  # a character read with at least this score is kept
 LEAST_CHOICE = 0.002  # a next choice scored below this is not considered
+WORD_CHOICES = 3  # the recognizer's likeliest choices the dictionary chooses among
 NEIGHBOURS = 3  # characters on each side that judge a choice
 OOV_WORDS = 3  # what a word the dictionary does not know costs
 LATIN_LETTER = re.compile("[A-Za-z]")  # read for a kana now and then: 及U for 及び
@@ -226,7 +227,7 @@ def likelier(
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))
-        for char, score in choices[1:]:
+        for char, score in choices[1:WORD_CHOICES]:
             if score < LEAST_CHOICE or not WORD_CHARACTER.match(char):
                 continue
             if HIRAGANA.match(chars[k]) and HIRAGANA.match(char):

@@ -17,7 +17,7 @@ import numpy as np
 # What the dictionary holds besides characters: CTC's blank (0) and the space.
 SPECIAL = {"blank", " "}
 MAX_RATIO = 60  # the longest line image the recognizer is given, in heights
-OPTIONS = 3  # the likeliest characters kept for each one read
+OPTIONS = 10  # the likeliest characters kept for each one read
 LAST_JIS_LEAD = 0xEA  # CP932 lead bytes past this are the vendors' extra kanji
 
 
