@@ -48,8 +48,8 @@ def _read_scan(
     with tempfile.TemporaryDirectory() as folder:
         scan = scan_pdf(pdf, Path(folder) / "scan.pdf", LEVELS[level], numbers)
         settings = ExtractSettings(jobs=os.cpu_count() or 1)
-        request = RunRequest([scan], str(Path(folder) / "out"), settings, link=False)
-        request.link_to = before
+        out = str(Path(folder) / "out")
+        request = RunRequest([scan], out, settings, link=False, link_to=before)
         start = time.perf_counter()
         (outcome,) = extract_packets(request).outcomes
         seconds = time.perf_counter() - start

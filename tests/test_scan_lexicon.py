@@ -70,11 +70,10 @@ def test_a_choice_must_find_clearly_more_of_the_year_befores_words() -> None:
 def test_a_bullet_the_year_before_shows_between_items_starts_one() -> None:
     lines = [("・推進者との連携", False), ("・相談体制の整備", True)]
     assert _joined(lines) == "・推進者との連携・相談体制の整備"  # a wrap, for all the image says
-    assert _joined(lines, YEAR_BEFORE) == "・推進者との連携 ・相談体制の整備"
+    assert YEAR_BEFORE.set_apart(_joined(lines)) == "・推進者との連携 ・相談体制の整備"
     # 民生委員・児童委員 wrapped at its dot stays one item.
-    assert _joined([("・民生委員", False), ("・児童委員の活動", True)], YEAR_BEFORE) == (
-        "・民生委員・児童委員の活動"
-    )
+    wrapped = _joined([("・民生委員", False), ("・児童委員の活動", True)])
+    assert YEAR_BEFORE.set_apart(wrapped) == "・民生委員・児童委員の活動"
     # Inside a line, too: the blank before the bullet was too narrow to see.
     assert YEAR_BEFORE.set_apart("・推進者との連携・相談体制の整備") == (
         "・推進者との連携 ・相談体制の整備"

@@ -74,25 +74,21 @@ class ScanPage:
     angle: float
 
 
-def _joined(lines: list[tuple[str, bool]], lexicon: Lexicon | None = None) -> str:
+def _joined(lines: list[tuple[str, bool]]) -> str:
     """Given a cell's lines as read, each with whether it ends short of the cell's right
     edge, return the cell's text. A line that fills the cell wrapped inside a sentence and
     joins the next without a space (but between two Latin letters), even when the next
     begins with a ・ (人材・団体 wrapped at the dot); a short line was broken on purpose,
     and a line that begins with a ・ after a finished sentence starts an item: both are
-    set off by a space, as the printed text has them. With the year before's wording at
-    hand, a line beginning with ・ after an unfinished one also starts an item when the
-    year before ended an item and began the next with those words."""
+    set off by a space, as the printed text has them. (With the year before at hand, a
+    ・ joined so may still start an item: `Lexicon.set_apart`.)"""
     text = ""
     short = False
     previous = ""
     for line, ends_short in ((line.strip(), ends_short) for line, ends_short in lines):
         if not line:
             continue
-        starts_item = line[0] == "・" and (
-            text[-1:] in SENTENCE_ENDS
-            or (lexicon is not None and bool(text) and lexicon.starts_item(text, line) is True)
-        )
+        starts_item = line[0] == "・" and text[-1:] in SENTENCE_ENDS
         latin = text and not (is_wide(text[-1]) or is_wide(line[0]))
         # A number wrapped mid-way, unless the line before holds figures printed apart
         # (1050 1050 / 1421: the line broke at the space between two figures).
@@ -280,8 +276,7 @@ class _PageReader:
             if readings:
                 em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
                 ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
-                pairs = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
-                text = tidy(_joined(pairs, self.lexicon))
+                text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
                 text = self.lexicon.set_apart(text) if self.lexicon else text
                 lowest = min(r.confidence for r in readings)
                 read[(first_row, first_column)] = (text, lowest, len(readings))

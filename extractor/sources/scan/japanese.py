@@ -199,6 +199,12 @@ def _words(text: str) -> int:
     return sum(OOV_WORDS if m.is_oov() else 1 for m in tokenizer().tokenize(text))
 
 
+def _offered(choices: tuple[tuple[str, float], ...]) -> list[str]:
+    """Given the recognizer's likeliest characters at a place, best first, return the
+    kanji and kana among the others that it scored at least LEAST_CHOICE."""
+    return [c for c, score in choices[1:] if score >= LEAST_CHOICE and WORD_CHARACTER.match(c)]
+
+
 def likelier(
     text: str,
     options: tuple[tuple[tuple[str, float], ...], ...],
@@ -209,8 +215,8 @@ def likelier(
     by the recognizer's next choice where that makes the words around it read as the year
     before wrote them (`lexicon`, when there is one), or else where that cuts its
     neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業).
-    Figures, Latin letters and marks are never changed: what a figure says is not the
-    dictionary's to decide."""
+    Figures and marks are never changed: what a figure says is not the dictionary's to
+    decide; a Latin letter only where the year before's words choose a kana (及U → 及び)."""
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
         return text
@@ -218,8 +224,7 @@ def likelier(
         if choices[0][1] >= SURE_CHARACTER:
             continue
         if lexicon and (WORD_CHARACTER.match(chars[k]) or LATIN_LETTER.match(chars[k])):
-            offered = [c for c, s in choices[1:] if s >= LEAST_CHOICE and WORD_CHARACTER.match(c)]
-            chosen = lexicon.choose(chars, k, offered)
+            chosen = lexicon.choose(chars, k, _offered(choices))
             if chosen is not None:
                 chars[k] = chosen
                 continue
@@ -227,9 +232,7 @@ def likelier(
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))
-        for char, score in choices[1:WORD_CHOICES]:
-            if score < LEAST_CHOICE or not WORD_CHARACTER.match(char):
-                continue
+        for char in _offered(choices[:WORD_CHOICES]):
             if HIRAGANA.match(chars[k]) and HIRAGANA.match(char):
                 continue  # the dictionary prefers longer words: と の would become どの
             words = _words("".join([*chars[start:k], char, *chars[k + 1 : end]]))

@@ -8,9 +8,10 @@ likelier (グルーブ員研修 → グループ員研修, 地域員献 → 地�
 recognizer itself offered are chosen among, never figures; the cell stays unsure (and
 warned) as before, and what was read is kept on its `source.ocr` record.
 
-The same wording settles where a line beginning with ・ starts an item: the year before
-shows whether the words on either side of the line break stood in one item
-(委員・児童委員) or ended one item and began the next.
+The same wording settles where a ・ the image did not set apart (at the start of a line
+that wrapped, or after too narrow a blank) starts an item: the year before shows whether
+the words on either side of it stood in one item (委員・児童委員) or ended one item and
+began the next.
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ class Lexicon:
             return None
         return scored[0][1]
 
-    def starts_item(self, before: str, line: str) -> bool | None:
-        """Given a cell's text so far and its next line, which begins with ・, return
-        whether the year before ended an item with the words before the break and began
-        an item with the words after it (True), wrote them in one item joined by ・
-        (False), or shows neither or both (None)."""
+    def starts_item(self, before: str, after: str) -> bool | None:
+        """Given a cell's text before a ・ and the text from the ・ on, return whether the
+        year before ended an item with the words before it and began an item with the
+        words after it (True), wrote them in one item joined by ・ (False), or shows
+        neither or both (None)."""
         tail = _key(before.rstrip("。 ")).replace(" ", "")[-CONTEXT:]
-        head = _key(line.lstrip("・ ")).replace(" ", "")[:CONTEXT]
+        head = _key(after.lstrip("・ ")).replace(" ", "")[:CONTEXT]
         if len(tail) < CONTEXT or len(head) < CONTEXT:
             return None
         inline = f"{tail}・{head}" in self.text
@@ -89,9 +90,9 @@ class Lexicon:
         return apart
 
     def set_apart(self, text: str) -> str:
-        """Given a cell's text, return it with a space before each ・ inside a line that
-        the year before shows between two items (see `starts_item`): a blank too narrow
-        for the image to show is what sets an item's bullet apart in print."""
+        """Given a cell's text, return it with a space before each ・ not set apart that
+        the year before shows between two items (see `starts_item`): a ・ that began a
+        wrapped line, or followed a blank too narrow for the image to show."""
         parts = text.split("・")
         out = parts[0]
         for part in parts[1:]:
