@@ -20,7 +20,7 @@ from extractor.cli import main
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.sources.scan import _joined, printed_headers
-from extractor.sources.scan.grid import Layout, find_tables, read_layout, skew
+from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
 from extractor.sources.scan.japanese import (
     likelier,
     printed_header,
@@ -250,6 +250,35 @@ def test_a_full_stop_alone_is_kept_and_a_speck_is_not() -> None:
     assert len(lines) == 2
     assert full_stop_at(page, lines[1][0], 300.0)
     assert lines_in(ink, (0, 0, 400, 200), 300.0, 0)[1:] == []  # without grey: a speck
+
+
+def _cell_with_a_blot(x: int, y: int, more_text: bool = False) -> list[list[Rect]]:
+    """The lines found in a cell of two 16-pixel lines of text (at 300 dpi) and a filled
+    blot of a 。's size at (x, y): a ring blurred shut, or grain."""
+    page = np.full((160, 300), 255, np.uint8)
+    page[10:26, 20:280] = 0
+    page[32:48, 20:200] = 0
+    page[y : y + 7, x : x + 7] = 0
+    if more_text:
+        page[110:126, 20:280] = 0
+    ink = (page < 128).astype(np.uint8) * 255
+    return lines_in(ink, (0, 0, 300, 160), 300.0, 16, page)
+
+
+def test_a_blurred_full_stop_wrapped_below_a_cells_text_is_kept_where_it_can_only_be_one() -> None:
+    from extractor.sources.scan import GUESSED_MARK, _PageReader
+
+    lines = _cell_with_a_blot(21, 58)  # where the lines begin, just below the last
+    assert len(lines) == 3 and lines[2] == [(21, 58, 28, 65)]
+    page = np.full((160, 300), 255, np.uint8)
+    page[58:65, 21:28] = 0
+    reader = object.__new__(_PageReader)  # a lone mark is read by its place, not recognized
+    reading = _PageReader._read_line(reader, page, (page < 128).astype(np.uint8), lines[2], 300.0)
+    assert (reading.text, reading.confidence) == ("。", GUESSED_MARK)
+    # Elsewhere the same blot is grain: at the line's end, far below, or before more text.
+    assert len(_cell_with_a_blot(150, 58)) == 2
+    assert len(_cell_with_a_blot(21, 100)) == 2
+    assert len(_cell_with_a_blot(21, 58, more_text=True)) == 3  # the two lines and the third
 
 
 @pytest.mark.parametrize("angle", [-2.5, -0.7, 0.0, 1.5])

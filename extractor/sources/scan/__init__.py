@@ -301,9 +301,20 @@ class _PageReader:
         """Given a line's pieces, return what they say, joined by spaces; a piece that
         begins with a bullet in the image begins with ・ whatever the recognizer made of
         the dot."""
-        from extractor.sources.scan.marks import is_small_mark, starts_with_bullet
+        from extractor.sources.scan.marks import (
+            full_stop_at,
+            is_dash,
+            is_small_mark,
+            starts_with_bullet,
+        )
         from extractor.sources.scan.recognize import Reading
 
+        (first, *more) = pieces
+        if not more and is_small_mark(first, dpi) and not is_dash(first, dpi):
+            # lines.lines_in keeps a mark alone on a line only where a 。 wrapped: sure of
+            # it when the image shows the ring, guessed from its place when blurred shut
+            sure = full_stop_at(gray, first, dpi)
+            return Reading("。", MARK_SURENESS if sure else GUESSED_MARK)
         readings = [self._read(gray, ink, piece, dpi) for piece in pieces]
         texts = [
             _bulleted("" if is_small_mark(piece, dpi) else r.text)  # nothing but the dot
@@ -323,15 +334,12 @@ class _PageReader:
         import cv2
 
         from extractor.sources.scan.japanese import likelier
-        from extractor.sources.scan.marks import full_stop_at, is_dash
+        from extractor.sources.scan.marks import is_dash
         from extractor.sources.scan.recognize import Reading
 
         if is_dash(piece, dpi):  # too thin to recognize, and nothing else
             return Reading(DASH, 1.0)
         x0, top, x1, bottom = piece
-        if full_stop_at(gray, piece, dpi):
-            return Reading("。", MARK_SURENESS)  # too small for the recognizer: a 。 alone
-
         pad = max(2, int(dpi / 75))
         height, _width = gray.shape
         left = max(0, x0 - pad)

@@ -78,13 +78,15 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
     into pieces where a ・ follows a blank wider than 0.7 of its height: an item that
     starts on the same line as the one before it ends (recognized apart, joined with a
     space as the printed text has it). Given the page's grey pixels, a 。 alone is kept
-    where other specks are not."""
+    where other specks are not: a ring, or a mark blurred shut where only a 。 can be."""
     x0, top, x1, bottom = rect
     area = ink[top:bottom, x0:x1]
     if not area.size:
         return []
     shortest = shortest_mark(dpi)
     bands = _joined_small(ink_runs((area > 0).sum(1), gap=0), max(shortest, int(0.4 * line)))
+    # The last band tall enough to hold a mark: the grain below it is no text.
+    last = max((band for band in bands if band[1] - band[0] >= shortest), default=None)
     found: list[list[Rect]] = []
     for band in bands:
         for a, b in _split_tall(area, band, line):
@@ -111,8 +113,11 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
             if not pieces:
                 continue  # ink at the band's top and bottom only: tails of other lines
             mark = (x0 + pieces[0][0], top + a, x0 + pieces[-1][1], top + b)
-            full_stop = gray is not None and full_stop_at(gray, mark, dpi)
-            if is_small_mark(mark, dpi) and not full_stop:
+            stop = gray is not None and (
+                full_stop_at(gray, mark, dpi)
+                or (is_small_mark(mark, dpi) and _ends_text(mark, found, band == last, line))
+            )
+            if is_small_mark(mark, dpi) and not stop:
                 continue  # a speck, not a character (a 。 wrapped onto a line of its own is)
             holds = [
                 bool(line) and _holds_characters(line_ink[:, left:right], line)
@@ -122,7 +127,7 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
                 (x0 + left, top + a, x0 + right, top + b)
                 for k, ((left, right), characters) in enumerate(zip(pieces, holds, strict=True))
                 if not line
-                or full_stop
+                or stop
                 or characters
                 # a ・ on a line of text is an item's, begun at the line's end; alone, a speck
                 or (any(holds) and bullet_first(line_ink[:, left:right]))
@@ -133,6 +138,18 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
                 continue
             found.append([part for rect in rects for part in _shortened(ink, rect)])
     return found
+
+
+def _ends_text(mark: Rect, found: list[list[Rect]], last: bool, line: int) -> bool:
+    """Whether a small mark alone on the last line of a cell's text is a 。 that wrapped
+    there from the line above (blurred, it shows no hole): it stands where the lines above
+    begin, at most one and a half lines below the last of them, and is no mere grain."""
+    x0, top, x1, bottom = mark
+    if not last or not found or not line or min(x1 - x0, bottom - top) < 0.15 * line:
+        return False
+    start = min(pieces[0][0] for pieces in found)
+    above = found[-1][0][3]
+    return abs(x0 - start) <= 0.5 * line and 0 <= top - above <= 1.5 * line
 
 
 def _shortened(ink: Any, rect: Rect) -> list[Rect]:
