@@ -376,6 +376,40 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     assert _joined([("1050 1050", False), ("1421", True)]) == "1050 1050 1421"  # figures apart
 
 
+def _blocks_and_a_dot(dot_top: int) -> tuple[np.ndarray, np.ndarray]:
+    """A 20-pixel line of four characters (blocks) with a dot between the second and third
+    at `dot_top`: its ink and its grey pixels."""
+    ink = np.zeros((20, 100), np.uint8)
+    for x in (0, 20, 56, 76):
+        ink[2:18, x : x + 16] = 255
+    ink[dot_top : dot_top + 4, 44:48] = 255
+    return ink, 255 - ink
+
+
+def test_a_comma_between_words_that_is_a_dot_in_the_middle_of_the_line_is_a_bullet() -> None:
+    from extractor.sources.scan import _settled
+    from extractor.sources.scan.recognize import Reading
+
+    places = (0.08, 0.28, 0.46, 0.64, 0.84)
+    for comma in (",", "，"):
+        reading = Reading(f"相談{comma}支援", 0.5, places, (0.9,) * 5)
+        ink, gray = _blocks_and_a_dot(8)  # the dot in the middle: a ・ the blur made a comma
+        assert _settled(reading, ink, gray, (0, 0, 100, 20), 0, 100).text == "相談・支援"
+        ink, gray = _blocks_and_a_dot(14)  # low in the line: a comma indeed (or a 、)
+        assert _settled(reading, ink, gray, (0, 0, 100, 20), 0, 100).text == f"相談{comma}支援"
+    # Between two figures a comma is the thousands' mark whatever its place.
+    figure = Reading("12,34", 0.5, places, (0.9,) * 5)
+    ink, gray = _blocks_and_a_dot(8)
+    assert _settled(figure, ink, gray, (0, 0, 100, 20), 0, 100).text == "12,34"
+
+
+def test_an_items_dot_read_as_a_comma_or_a_dash_is_its_bullet() -> None:
+    from extractor.sources.scan import _bulleted
+
+    for dot in ("，", ",", "、", "-", ""):
+        assert _bulleted(dot + "交流会の開催") == "・交流会の開催"
+
+
 def test_a_header_row_puts_its_cells_right_more_boldly() -> None:
     # 実施内容 read with two characters wrong, in a row that holds printed headers
     row = {(0, 0): "爽旗内 容", (0, 1): "市の取り組み（平成23年度実施状況）", (0, 2): "担当腺"}

@@ -55,8 +55,9 @@ GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (un
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
+COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
 SPACED_FIGURES = re.compile(r"\d\s+\d")
-BULLET_READINGS = "・·•∙:：.．;；iIl!|'’`"  # what a recognizer makes of an item's dot
+BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`"  # what a recognizer makes of an item's dot
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 
 
@@ -117,9 +118,9 @@ def _bulleted(text: str) -> str:
 
 
 def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, width: int) -> Reading:
-    """Given a piece's reading, return it as the image settles it: each ：, . or 。 that is
-    a single dot in the middle of the line there read as ・ (the recognizer often reads a
-    ・ between words so: 22.23年度 for 22・23年度), and
+    """Given a piece's reading, return it as the image settles it: each ：, . or 。 (or a
+    comma not in a figure) that is a single dot in the middle of the line there read as ・
+    (the recognizer often reads a ・ between words so: 22.23年度 for 22・23年度), and
     a space wherever the image has a blank as wide as a character between two characters
     the reading ran together (figures printed apart: 5 5 5, not 555), and each ・, 。 or 、
     the image holds apart from the characters read, where the reading left it out."""
@@ -132,7 +133,7 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
     spaced = set(_spaced_positions(reading.text))
     xs = [left + place * width for place in reading.places]
     for k, char in enumerate(chars):
-        if char in DOTS:
+        if char in DOTS or (char in COMMAS and not _in_figure(chars, k)):
             chars[k] = "・" if colon_or_bullet(ink, piece, xs[k]) == "・" else char
     boundaries = [(xs[k] + xs[k + 1]) / 2 for k in range(len(chars) - 1)]
     for start, end, wide in blanks(ink, piece):
@@ -151,6 +152,11 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
     text = "".join(marks.get(k, "") + c + (" " if k in spaced else "") for k, c in enumerate(chars))
     text += marks.get(len(chars), "")
     return Reading(text.strip(), reading.confidence, reading.places, reading.sureness)
+
+
+def _in_figure(chars: list[str], k: int) -> bool:
+    """Whether the character at k stands between two figures (1,234)."""
+    return 0 < k < len(chars) - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit()
 
 
 def _spaced_positions(text: str) -> list[int]:
