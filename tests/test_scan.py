@@ -468,6 +468,49 @@ def test_an_unsure_name_a_character_off_the_year_before_is_put_back() -> None:
     assert correct_scan(sure, previous, packet_year(previous)) is sure
 
 
+def test_a_label_that_lost_its_slash_is_the_year_befores_label_however_sure_the_reading() -> None:
+    previous, truth = extract(H23), extract(H24)
+    (activity,) = [a for a in truth.activities if a.id == "2.3.3"]
+    assert activity.targets[0].label == "サービス利用者数/人"  # as h24.txt prints it
+    box = CellBox(page=1, x0=0, top=0, x1=10, bottom=10)
+    # Read without its /, the label is a text beside figures (and no unit comes from it).
+    lost = activity.targets[0].model_copy(
+        update={"label": None, "text": "サービス利用者数人", "unit": None}
+    )
+    ocr = [OcrRead(box=box, field="targets.plan", text="サービス利用者数人", confidence=0.97)]
+    read = truth.model_copy(
+        update={
+            "source": truth.source.model_copy(update={"format": "scan"}),
+            "activities": [
+                a.model_copy(
+                    update={"targets": [lost], "source": a.source.model_copy(update={"ocr": ocr})}
+                )
+                if a is activity
+                else a
+                for a in truth.activities
+            ],
+        }
+    )
+    corrected = correct_scan(read, previous, packet_year(previous))
+    (target,) = next(a for a in corrected.activities if a.id == "2.3.3").targets
+    assert (target.label, target.text, target.unit) == ("サービス利用者数/人", None, "人")
+    assert target.plan == activity.targets[0].plan  # figures as read
+    (warning,) = [w for w in corrected.warnings if w.code == "ocr_corrected"]
+    assert (warning.activity, warning.args["used"]) == ("2.3.3", "サービス利用者数/人")
+    # A text that is not a year before's label a character off stays a text.
+    other = lost.model_copy(update={"text": "サービス利用者の数人"})
+    ocr[0] = ocr[0].model_copy(update={"text": "サービス利用者の数人"})
+    kept = read.model_copy(
+        update={
+            "activities": [
+                a.model_copy(update={"targets": [other]}) if a.id == "2.3.3" else a
+                for a in read.activities
+            ]
+        }
+    )
+    assert correct_scan(kept, previous, packet_year(previous)) is kept
+
+
 def with_departments(dataset: Dataset, misread: dict[str, str], confidence: float) -> Dataset:
     """The dataset as a scan would give it: in activities 1.2.3 and 2.2.2, each department in
     `misread` read as its value, those department cells read with the given confidence."""

@@ -6,8 +6,10 @@ spells the same activities, departments and targets, mostly unchanged. A value i
 to the previous year's spelling only when all of these hold: text recognition was unsure of
 its cell (below `UNSURE_BELOW`), the previous year has exactly one value one character away
 (a misread character; a rename of two characters, 充実 → 強化, is left as read), and the
-value as read is not itself one of the previous year's. Each correction is recorded on the
-cell's `source.ocr` record (`corrected_to`) and warned (`ocr_corrected`).
+value as read is not itself one of the previous year's. A target's label whose / was lost
+reads as a text beside figures (サービス利用者数人), which no target holds: it is put back to
+the previous year's label one character away however sure the reading was. Each correction
+is recorded on the cell's `source.ocr` record (`corrected_to`) and warned (`ocr_corrected`).
 
 Within the packet itself, a department it was unsure of is put back to a spelling the
 packet gives more often, near it (`correct_within`, warned `ocr_as_elsewhere`): a packet
@@ -22,6 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from extractor.models import Activity, CityWork, Dataset, ExtractionWarning, OcrRead, Target
+from extractor.normalize.figures import LABEL_UNIT, PER_PERIOD
 from extractor.normalize.keys import activity_key, unique_key
 from extractor.normalize.text import DEPARTMENT_END, unique
 from extractor.problems import WarningArg, WarningCode
@@ -70,11 +73,12 @@ def _reach(value: str) -> int:
     return 2 if len(value) >= LONG_DEPARTMENT else 1
 
 
-def _unsure(activity: Activity, role: Role, value: str) -> OcrRead | None:
+def _unsure(activity: Activity, role: Role, value: str, odd: bool = False) -> OcrRead | None:
     """Given an activity, a field and its value, return the cell text recognition was unsure
-    of that holds the value, or None."""
+    of that holds the value (any cell that holds it when the value is `odd` where it
+    stands), or None."""
     for read in activity.source.ocr:
-        unsure = read.field == role and read.confidence < UNSURE_BELOW
+        unsure = read.field == role and (odd or read.confidence < UNSURE_BELOW)
         if unsure and value in (read.corrected_to or read.text):
             return read
     return None
@@ -93,12 +97,15 @@ class _Corrector:
         self.choose, self.code, self.args = choose, code, args
         self.warnings: list[ExtractionWarning] = []
 
-    def fix(self, activity: Activity, role: Role, value: str | None) -> str | None:
-        """Given a field's value, return the spelling to use instead, or None; record and
-        warn of the correction."""
+    def fix(
+        self, activity: Activity, role: Role, value: str | None, odd: bool = False
+    ) -> str | None:
+        """Given a field's value (`odd`: one that cannot be right where it stands, so
+        corrected however sure text recognition was), return the spelling to use instead,
+        or None; record and warn of the correction."""
         if value is None:
             return None
-        read = _unsure(activity, role, value)
+        read = _unsure(activity, role, value, odd)
         used = self.choose(role, value) if read is not None else None
         if read is None or used is None:
             return None
@@ -132,7 +139,19 @@ class _Corrector:
 
     def target(self, activity: Activity, target: Target) -> Target:
         label = self.fix(activity, Role.PLAN, target.label)
-        return target.model_copy(update={"label": label}) if label else target
+        if label:
+            return target.model_copy(update={"label": label})
+        if target.label is None and target.text and target.kind == "numeric":
+            # A label whose / the scan lost (利用者数人) reads as a text beside figures: no
+            # target has both, so it is put right however sure the reading was.
+            label = self.fix(activity, Role.PLAN, target.text, odd=True)
+            if label:
+                suffix = LABEL_UNIT.search(label)
+                unit = suffix.group(1) if suffix and suffix.group(1) not in PER_PERIOD else None
+                return target.model_copy(
+                    update={"label": label, "text": None, "unit": target.unit or unit}
+                )
+        return target
 
 
 def correct_scan(dataset: Dataset, previous: Dataset, year: int) -> Dataset:
