@@ -58,6 +58,16 @@ def test_the_year_before_never_changes_a_figure_nor_a_sure_character() -> None:
     assert likelier("社会貴献活動", options, YEAR_BEFORE) == "社会貴献活動"
 
 
+def test_a_kana_read_surely_may_still_take_its_other_voicing_the_year_before_writes() -> None:
+    # ブ read surely, with プ its second choice: the voicing marks are what a scan blurs.
+    options = read_as("グループ員研修", 3, ("ブ", 0.97), ("プ", 0.02))
+    assert likelier("グルーブ員研修", options, YEAR_BEFORE) == "グループ員研修"
+    assert likelier("グルーブ員研修", options) == "グルーブ員研修"  # the dictionary may not
+    # Another kana as the second choice is no rival: the sure reading stands.
+    options = read_as("グルーブ員研修", 3, ("ブ", 0.97), ("ズ", 0.02))
+    assert likelier("グルーブ員研修", options, YEAR_BEFORE) == "グルーブ員研修"
+
+
 def test_a_choice_must_find_clearly_more_of_the_year_befores_words() -> None:
     # Both readings are words of the year before: no choice is made.
     lexicon = Lexicon(["地域の活動", "地区の活動"])

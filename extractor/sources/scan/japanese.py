@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 from extractor.eras import names_pattern
@@ -44,6 +45,7 @@ MAX_CHANGES = 3
 # Choosing among the recognizer's likeliest characters (see `likelier`):
 SURE_CHARACTER = 0.95  # a character read with at least this score is kept
 LEAST_CHOICE = 0.002  # a next choice scored below this is not considered
+VOICED_RIVAL = 0.01  # ... and, beside a sure kana, the same kana voiced otherwise below this
 WORD_CHOICES = 3  # the recognizer's likeliest choices the dictionary chooses among
 NEIGHBOURS = 3  # characters on each side that judge a choice
 OOV_WORDS = 3  # what a word the dictionary does not know costs
@@ -66,6 +68,7 @@ ALONE = {
 }
 KANJI = re.compile(f"[{KANJI_RANGE}々]")
 HIRAGANA = re.compile(f"[{HIRAGANA_RANGE}]")
+KANA = re.compile(f"[{HIRAGANA_RANGE}\u30a1-\u30fa]")
 BULLETS = "・·•∙"
 # Old forms of kanji a recognizer may prefer where packets print the current ones.
 OLD_FORMS = str.maketrans(
@@ -205,6 +208,19 @@ def _offered(choices: tuple[tuple[str, float], ...]) -> list[str]:
     return [c for c, score in choices[1:] if score >= LEAST_CHOICE and WORD_CHARACTER.match(c)]
 
 
+def _voiced_rival(choices: tuple[tuple[str, float], ...]) -> bool:
+    """Whether the recognizer offered, beside its likeliest kana, the same kana with another
+    voicing mark (ブ プ フ, ご こ): the marks are the finest strokes a scan blurs, so however
+    sure it was, the year before's words may still choose (not the dictionary: ブ and プ
+    both make words)."""
+    base = unicodedata.normalize("NFD", choices[0][0])[:1]
+    return bool(KANA.match(choices[0][0])) and any(
+        score >= VOICED_RIVAL and unicodedata.normalize("NFD", char)[:1] == base
+        for char, score in choices[1:]
+        if char != choices[0][0] and KANA.match(char)
+    )
+
+
 def likelier(
     text: str,
     options: tuple[tuple[tuple[str, float], ...], ...],
@@ -216,19 +232,21 @@ def likelier(
     before wrote them (`lexicon`, when there is one), or else where that cuts its
     neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業).
     Figures and marks are never changed: what a figure says is not the dictionary's to
-    decide; a Latin letter only where the year before's words choose a kana (及U → 及び)."""
+    decide; a Latin letter only where the year before's words choose a kana (及U → 及び),
+    and a kana read surely only where they choose its other voicing (ブラン → プラン)."""
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
         return text
     for k, choices in enumerate(options):
-        if choices[0][1] >= SURE_CHARACTER:
+        sure = choices[0][1] >= SURE_CHARACTER
+        if sure and not (lexicon and _voiced_rival(choices)):
             continue
         if lexicon and (WORD_CHARACTER.match(chars[k]) or LATIN_LETTER.match(chars[k])):
             chosen = lexicon.choose(chars, k, _offered(choices))
             if chosen is not None:
                 chars[k] = chosen
                 continue
-        if not WORD_CHARACTER.match(chars[k]):
+        if sure or not WORD_CHARACTER.match(chars[k]):
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))
