@@ -410,6 +410,15 @@ def test_an_items_dot_read_as_a_comma_or_a_dash_is_its_bullet() -> None:
         assert _bulleted(dot + "交流会の開催") == "・交流会の開催"
 
 
+def test_an_item_begun_at_a_lines_end_is_its_dot_alone() -> None:
+    from extractor.sources.scan import _dot_alone
+
+    # On a 21-pixel line at 300 dpi: a piece 5 pixels wide holds the dot alone (read as 1,
+    # it stays nothing but ・); one of 45 holds a character after it.
+    assert _dot_alone((1871, 2768, 1876, 2789), 300.0)
+    assert not _dot_alone((1871, 2768, 1916, 2789), 300.0)
+
+
 def test_a_header_row_puts_its_cells_right_more_boldly() -> None:
     # 実施内容 read with two characters wrong, in a row that holds printed headers
     row = {(0, 0): "爽旗内 容", (0, 1): "市の取り組み（平成23年度実施状況）", (0, 2): "担当腺"}

@@ -111,6 +111,15 @@ def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
     return len(pieces) > 1 and low_mark(ink[top:bottom, x0:x1])
 
 
+def _dot_alone(piece: Rect, dpi: float) -> bool:
+    """Whether a piece of a line that begins with a bullet holds nothing but its dot (an
+    item begun at a line's end): a small mark, or no wider than a mark in its line."""
+    from extractor.sources.scan.marks import MARK_SHARE, is_small_mark
+
+    x0, top, x1, bottom = piece
+    return is_small_mark(piece, dpi) or x1 - x0 <= MARK_SHARE * (bottom - top)
+
+
 def _bulleted(text: str) -> str:
     """Given the reading of a piece whose image begins with a bullet, return it beginning
     with ・ (the dot is often read as ・, ：, ., i or ;, or not at all)."""
@@ -323,7 +332,7 @@ class _PageReader:
             return Reading("。", MARK_SURENESS if sure else GUESSED_MARK)
         readings = [self._read(gray, ink, piece, dpi) for piece in pieces]
         texts = [
-            _bulleted("" if is_small_mark(piece, dpi) else r.text)  # nothing but the dot
+            _bulleted("" if _dot_alone(piece, dpi) else r.text)
             if starts_with_bullet(ink, piece)
             else r.text
             for r, piece in zip(readings, pieces, strict=True)
