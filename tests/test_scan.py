@@ -410,6 +410,20 @@ def test_an_items_dot_read_as_a_comma_or_a_dash_is_its_bullet() -> None:
         assert _bulleted(dot + "交流会の開催") == "・交流会の開催"
 
 
+def test_a_bullet_stands_apart_from_what_follows_and_the_dot_of_a_fu_does_not() -> None:
+    from extractor.sources.scan.marks import bullet_first
+
+    line = np.zeros((20, 100), np.uint8)
+    line[8:12, 2:6] = 255  # a dot in the middle of the line
+    line[2:18, 14:30] = 255  # a character 0.4 of the line's height after it: a ・
+    line[0:2, 7:12] = 255  # the tail of the line above, between them
+    assert bullet_first(line)
+    close = np.zeros((20, 100), np.uint8)
+    close[8:12, 2:6] = 255
+    close[2:18, 7:23] = 255  # the rest of a ふ, a pixel after its dot
+    assert not bullet_first(close)
+
+
 def test_an_item_begun_at_a_lines_end_is_its_dot_alone() -> None:
     from extractor.sources.scan import _dot_alone
 

@@ -22,6 +22,7 @@ APART_SHARE = 0.5
 ROOM = 1.6
 BEFORE_FIRST = 0.9
 AFTER_LAST = 0.65
+BULLET_APART = 0.2  # a ・'s dot stands about 0.4 of its line's height from what follows
 REFERENCE_SHARE = 0.8  # marks this close (in heights) are the dots of one ※
 MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
 
@@ -101,13 +102,20 @@ def low_mark(ink: Any) -> bool:
 
 def bullet_first(ink: Any) -> bool:
     """Whether a piece of a line begins with a ・: a small dot in the middle of the line,
-    apart from what follows."""
+    apart from what follows (by BULLET_APART of the line's height: the dot that begins a
+    ふ nearly touches the rest of it)."""
     height = ink.shape[0]
     columns = (ink > 0).sum(0)
     first = ink_runs(columns, gap=0)
     if not first:
         return False
     left, right = first[0]
+    # How far what follows stands is judged on the middle rows: the top and bottom ones
+    # may hold the tails of the lines above and below.
+    eighth = height // 8
+    runs = ink_runs((ink[eighth : height - eighth] > 0).sum(0), gap=0)
+    if len(runs) > 1 and runs[1][0] - runs[0][1] < BULLET_APART * height:
+        return False
     rows = np.flatnonzero((ink[:, left:right] > 0).sum(1))
     if not len(rows):
         return False
