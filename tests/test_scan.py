@@ -424,6 +424,34 @@ def test_a_bullet_stands_apart_from_what_follows_and_the_dot_of_a_fu_does_not() 
     assert not bullet_first(close)
 
 
+def test_figures_a_space_apart_are_told_by_where_their_digits_stand() -> None:
+    from extractor.sources.scan.marks import figures_apart
+
+    # Digits 20 pixels high, 14 wide: 1050 1050 as printed (steps of 17, 21 at the space:
+    # measured on a 300 dpi scan), the 1s narrow, the blank beside them as wide as a space's.
+    line = np.zeros((24, 200), np.uint8)
+    lefts = [0, 17, 34, 51, 72, 89, 106, 123]
+    for k, left in enumerate(lefts):
+        if k in (0, 4):
+            line[2:22, left + 7 : left + 11] = 255  # a 1
+        else:
+            line[2:22, left : left + 14] = 255
+    between = [(lefts[k] + lefts[k + 1]) / 2 + 7 for k in range(7)]
+    assert figures_apart(line, (0, 0, 200, 24), between) == [False, False, False, True] + [False] * 3
+    # A digit broken in two by the blur is one digit; digits run together are one number.
+    broken = line.copy()
+    broken[11:13, 17:31] = 0  # the 0 after the first 1 in two parts
+    assert figures_apart(broken, (0, 0, 200, 24), between[:2]) == [False, False]
+    run_together = line.copy()
+    run_together[2:22, 31:34] = 255  # the first 0 and 5 touch
+    assert figures_apart(run_together, (0, 0, 200, 24), between[1:2]) == [False]
+    # 5 5 5: single figures a space apart each.
+    spaced = np.zeros((24, 200), np.uint8)
+    for left in (0, 24, 48):
+        spaced[2:22, left : left + 14] = 255
+    assert figures_apart(spaced, (0, 0, 200, 24), [19, 43]) == [True, True]
+
+
 def test_an_item_begun_at_a_lines_end_is_its_dot_alone() -> None:
     from extractor.sources.scan import _dot_alone
 

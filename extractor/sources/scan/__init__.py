@@ -133,7 +133,12 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
     a space wherever the image has a blank as wide as a character between two characters
     the reading ran together (figures printed apart: 5 5 5, not 555), and each ・, 。 or 、
     the image holds apart from the characters read, where the reading left it out."""
-    from extractor.sources.scan.marks import blanks, colon_or_bullet, dropped_marks
+    from extractor.sources.scan.marks import (
+        blanks,
+        colon_or_bullet,
+        dropped_marks,
+        figures_apart,
+    )
     from extractor.sources.scan.recognize import Reading
 
     if not reading.places:
@@ -154,6 +159,12 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
         figure = chars[k].isdigit() or chars[k + 1].isdigit()
         if (wide or figure) and not {chars[k], chars[k + 1]} & SET_OFF:
             spaced.add(k)
+    # Between two digits their own places decide (the blank beside a 1 is wide).
+    pairs = [k for k in range(len(chars) - 1) if chars[k].isdigit() and chars[k + 1].isdigit()]
+    places = [boundaries[k] for k in pairs]
+    for k, apart in zip(pairs, figures_apart(ink, piece, places), strict=True):
+        if apart is not None:
+            (spaced.add if apart else spaced.discard)(k)
     marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
     for x, mark in dropped_marks(ink, gray, piece, xs):
         k = sum(1 for c in xs if c < x)

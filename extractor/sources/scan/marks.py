@@ -25,6 +25,11 @@ AFTER_LAST = 0.65
 BULLET_APART = 0.2  # a ・'s dot stands about 0.4 of its line's height from what follows
 REFERENCE_SHARE = 0.8  # marks this close (in heights) are the dots of one ※
 MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
+# Figures side by side, in their height: the middles of two digits of one number stand at
+# most 0.9 apart (measured 0.83-0.9), of two digits a space apart at least 1.07; a digit's
+# ink is about 0.7 wide, and a blot wider than two thirds of two is digits run together.
+FIGURES_APART = 0.97
+DIGIT_WIDTH = 0.7
 
 
 def ink_runs(counts: Any, gap: int, least: float = 1) -> list[tuple[int, int]]:
@@ -209,6 +214,47 @@ def _room_for_a_mark(x: float, xs: list[float], height: int) -> bool:
         return x - before[-1] >= AFTER_LAST * height
     apart = min(x - before[-1], after[0] - x) >= APART_SHARE * height
     return apart and after[0] - before[-1] >= ROOM * height
+
+
+def figures_apart(ink: Any, piece: Rect, between: list[float]) -> list[bool | None]:
+    """Given the text ink, a line's piece and places (x) between two digits read there,
+    return for each whether a space stands there: whether the middles of the digits on
+    either side stand as far apart as digits a space apart do (FIGURES_APART), whatever the
+    blank between their ink (a 1 is narrow, a 4 reaches out, blur fills a gap); False
+    inside a blot of digits run together; None when the image shows no digit on a side."""
+    x0, top, x1, bottom = piece
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink[top:bottom, x0:x1])
+    inks: list[list[int]] = []  # left, right, top, bottom of each figure's ink
+    for i in sorted(range(1, count), key=lambda i: int(stats[i][cv2.CC_STAT_LEFT])):
+        left, up = int(stats[i][cv2.CC_STAT_LEFT]), int(stats[i][cv2.CC_STAT_TOP])
+        right = left + int(stats[i][cv2.CC_STAT_WIDTH])
+        down = up + int(stats[i][cv2.CC_STAT_HEIGHT])
+        if inks and left < inks[-1][1]:  # parts of one figure (a stroke broken apart)
+            a, b, u, d = inks[-1]
+            inks[-1] = [a, max(b, right), min(u, up), max(d, down)]
+        else:
+            inks.append([left, right, up, down])
+    # A figure's ink spans most of its line; a comma or a speck does not.
+    blots = [[a, b, d - u] for a, b, u, d in inks if d - u >= 0.5 * (bottom - top)]
+    if not blots:
+        return [None for _ in between]
+    height = float(np.median([blot[2] for blot in blots]))
+    half = DIGIT_WIDTH * height / 2
+    found: list[bool | None] = []
+    for x in (x - x0 for x in between):
+        before = [b for b in blots if (b[0] + b[1]) / 2 < x]
+        after = [b for b in blots if (b[0] + b[1]) / 2 >= x]
+        inside = [b for b in blots if b[0] < x < b[1] and b[1] - b[0] > 3 * half]
+        if inside:
+            found.append(False)
+        elif not before or not after:
+            found.append(None)
+        else:
+            # The digit next to the place: a blot's own middle, or its last (first) digit's.
+            last = max((before[-1][0] + before[-1][1]) / 2, before[-1][1] - half)
+            first = min((after[0][0] + after[0][1]) / 2, after[0][0] + half)
+            found.append(first - last >= FIGURES_APART * height)
+    return found
 
 
 def is_dash(piece: Rect, dpi: float) -> bool:
