@@ -437,7 +437,9 @@ def test_figures_a_space_apart_are_told_by_where_their_digits_stand() -> None:
         else:
             line[2:22, left : left + 14] = 255
     between = [(lefts[k] + lefts[k + 1]) / 2 + 7 for k in range(7)]
-    assert figures_apart(line, (0, 0, 200, 24), between) == [False, False, False, True] + [False] * 3
+    assert (
+        figures_apart(line, (0, 0, 200, 24), between) == [False, False, False, True] + [False] * 3
+    )
     # A digit broken in two by the blur is one digit; digits run together are one number.
     broken = line.copy()
     broken[11:13, 17:31] = 0  # the 0 after the first 1 in two parts
