@@ -454,6 +454,18 @@ def test_figures_a_space_apart_are_told_by_where_their_digits_stand() -> None:
     assert figures_apart(spaced, (0, 0, 200, 24), [19, 43]) == [True, True]
 
 
+def test_a_dash_alone_is_thin_and_wide_even_blurred() -> None:
+    from extractor.sources.scan.marks import is_dash
+
+    # At 200 dpi (a small mark 4 pixels high): a — of an empty figure cell, 15 pixels long,
+    # blurred to 4 thick (measured on a bad scan); and 2 thick when clean.
+    assert is_dash((2703, 1482, 2718, 1486), 200.0)
+    assert is_dash((2703, 1482, 2718, 1484), 200.0)
+    assert not is_dash((2703, 1482, 2713, 1486), 200.0)  # a blot: not three times as wide
+    assert not is_dash((2703, 1482, 2709, 1484), 200.0)  # a grain: shorter than two marks
+    assert not is_dash((2703, 1482, 2760, 1494), 200.0)  # as thick as a line of text
+
+
 def test_an_item_begun_at_a_lines_end_is_its_dot_alone() -> None:
     from extractor.sources.scan import _dot_alone
 

@@ -259,11 +259,13 @@ def figures_apart(ink: Any, piece: Rect, between: list[float]) -> list[bool | No
 
 def is_dash(piece: Rect, dpi: float) -> bool:
     """Whether a piece of a line is a dash standing alone (— in an empty figure cell):
-    thinner than any line of text (half a small mark's height, 2 pt), and three times as
-    wide as it is thick, and more."""
+    thinner than any line of text (half a small mark's height, 2 pt), three times as wide
+    as it is thick and no shorter than a small mark's height twice over (blur thickens a
+    dash more than it lengthens it)."""
     x0, top, x1, bottom = piece
     thick = bottom - top
-    return thick < 2 * shortest_mark(dpi) and x1 - x0 >= 3 * thick + shortest_mark(dpi)
+    shortest = shortest_mark(dpi)
+    return thick < 2 * shortest and x1 - x0 >= max(3 * thick, 2 * shortest)
 
 
 def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
