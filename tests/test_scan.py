@@ -374,6 +374,26 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     assert _joined([("講習会等の開催", True), ("・人材", True)]) == "講習会等の開催 ・人材"
     assert _joined([("10,2", False), ("11人", True)]) == "10,211人"  # a number wrapped
     assert _joined([("1050 1050", False), ("1421", True)]) == "1050 1050 1421"  # figures apart
+    assert _joined([("604 628 66", False), ("2", True)], tight=True) == "604 628 662"
+
+
+def test_a_figures_wrap_is_read_as_the_tables_other_figures_agree() -> None:
+    from extractor.sources.scan import _figures_as_elsewhere
+
+    read = {
+        (3, 13): ("604 628 66 2", 0.9, 2),
+        (4, 13): ("1050 1050 1421", 0.9, 2),
+        (5, 13): ("1 2 4", 0.9, 1),
+        (6, 2): ("平成23年8月4日", 0.9, 1),  # a date is no cell of figures
+    }
+    wrapped = {(3, 13): "604 628 662", (4, 13): "1050 10501421"}
+    _figures_as_elsewhere(read, wrapped)
+    assert read[(3, 13)][0] == "604 628 662"  # three figures, as the others hold
+    assert read[(4, 13)][0] == "1050 1050 1421"
+    # A wrap the table gives no count for stays a space (four figures: unplaced, warned).
+    alone = {(4, 11): ("防犯灯新設設置数9529 10079 1 52", 0.9, 2)}
+    _figures_as_elsewhere(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})
+    assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 1 52"
 
 
 def _blocks_and_a_dot(dot_top: int) -> tuple[np.ndarray, np.ndarray]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -57,6 +58,8 @@ SENTENCE_ENDS = "。）)」』"
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
 SPACED_FIGURES = re.compile(r"\d\s+\d")
+TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
+ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`"  # what a recognizer makes of an item's dot
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 
@@ -75,14 +78,15 @@ class ScanPage:
     angle: float
 
 
-def _joined(lines: list[tuple[str, bool]]) -> str:
+def _joined(lines: list[tuple[str, bool]], tight: bool = False) -> str:
     """Given a cell's lines as read, each with whether it ends short of the cell's right
     edge, return the cell's text. A line that fills the cell wrapped inside a sentence and
     joins the next without a space (but between two Latin letters), even when the next
     begins with a ・ (人材・団体 wrapped at the dot); a short line was broken on purpose,
     and a line that begins with a ・ after a finished sentence starts an item: both are
     set off by a space, as the printed text has them. (With the year before at hand, a
-    ・ joined so may still start an item: `Lexicon.set_apart`.)"""
+    ・ joined so may still start an item: `Lexicon.set_apart`.) `tight`: a line that
+    breaks between two digits broke inside a number, even after figures printed apart."""
     text = ""
     short = False
     previous = ""
@@ -93,7 +97,11 @@ def _joined(lines: list[tuple[str, bool]]) -> str:
         latin = text and not (is_wide(text[-1]) or is_wide(line[0]))
         # A number wrapped mid-way, unless the line before holds figures printed apart
         # (1050 1050 / 1421: the line broke at the space between two figures).
-        figure = text[-1:].isdigit() and line[0].isdigit() and not SPACED_FIGURES.search(previous)
+        figure = (
+            text[-1:].isdigit()
+            and line[0].isdigit()
+            and (tight or not SPACED_FIGURES.search(previous))
+        )
         if text and (short or starts_item or (latin and not figure)):
             text += " "
         text += line
@@ -172,6 +180,38 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
     text = "".join(marks.get(k, "") + c + (" " if k in spaced else "") for k, c in enumerate(chars))
     text += marks.get(len(chars), "")
     return Reading(text.strip(), reading.confidence, reading.places, reading.sureness)
+
+
+def _figures(text: str) -> int | None:
+    """How many figures printed apart a cell's text ends with (None: fewer than two)."""
+    found = TRAILING_FIGURES.search(text)
+    count = len(found.group().split()) if found else 0
+    return count if count > 1 else None
+
+
+def _figures_as_elsewhere(
+    read: dict[tuple[int, int], tuple[str, float, int]], wrapped: dict[tuple[int, int], str]
+) -> None:
+    """Given a table's cells as read and, for those whose figures wrapped between two digits
+    after figures printed apart, the text read with the number unbroken there, take that
+    text where the table's cells of figures printed apart then agree on how many figures a
+    cell holds and do not otherwise (604 628 66 / 2 beside 1050 1050 / 1421 and 1 2 4:
+    three each, so 604 628 662). Without such agreement the wrap stays a space: too many
+    figures leave the target unplaced and warned, never a wrong number."""
+    counts: Counter[int] = Counter()
+    for position, (text, *_rest) in read.items():
+        if position in wrapped:
+            reach = {_figures(text), _figures(wrapped[position])}
+            counts.update(n for n in reach if n)
+        elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
+            counts[n] += 1
+    common = counts.most_common(2)
+    if not common or (len(common) > 1 and common[1][1] == common[0][1]):
+        return
+    for position, tight in wrapped.items():
+        text, lowest, lines = read[position]
+        if _figures(tight) == common[0][0] != _figures(text):
+            read[position] = (tight, lowest, lines)
 
 
 def _in_figure(chars: list[str], k: int) -> bool:
@@ -280,12 +320,13 @@ class _PageReader:
     ) -> list[Item]:
         """Given a page's layout, one of its tables and each cell's lines, return the
         table's rows; each cell's reading goes into `reads` by its box."""
-        from extractor.sources.scan.japanese import printed_status, tidy
+        from extractor.sources.scan.japanese import printed_status
 
         scale = POINTS / dpi
         owner: dict[tuple[int, int], tuple[int, int]] = {}
         origins: dict[tuple[int, int], BBox] = {}
         read: dict[tuple[int, int], tuple[str, float, int]] = {}  # text, lowest, lines
+        wrapped: dict[tuple[int, int], str] = {}  # a figure's cell read tight at a wrap
         for cell, cell_lines in zip(table.cells, lines, strict=True):
             first_row, first_column, last_row, last_column = cell
             for i in range(first_row, last_row + 1):
@@ -302,10 +343,13 @@ class _PageReader:
             if readings:
                 em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
                 ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
-                text = tidy(_joined([(r.text, e) for r, e in zip(readings, ends, strict=True)]))
-                text = self.lexicon.set_apart(text) if self.lexicon else text
+                joined = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
+                text, tight = (self._cell_text(_joined(joined, tight)) for tight in (False, True))
                 lowest = min(r.confidence for r in readings)
                 read[(first_row, first_column)] = (text, lowest, len(readings))
+                if tight != text:
+                    wrapped[(first_row, first_column)] = tight
+        _figures_as_elsewhere(read, wrapped)
         printed = printed_headers({k: v[0] for k, v in read.items()})
         texts: dict[tuple[int, int], str] = {}
         for position, (text, lowest, count) in read.items():
@@ -322,6 +366,14 @@ class _PageReader:
             for i in range(len(table.ys) - 1)
         ]
         return table_items(grid, owner, texts, number)
+
+    def _cell_text(self, joined: str) -> str:
+        """Given a cell's lines joined, return its text tidied (and its items set apart as
+        the year before shows them)."""
+        from extractor.sources.scan.japanese import tidy
+
+        text = tidy(joined)
+        return self.lexicon.set_apart(text) if self.lexicon else text
 
     def _read_line(self, gray: Any, ink: Any, pieces: list[Rect], dpi: float) -> Reading:
         """Given a line's pieces, return what they say, joined by spaces; a piece that
