@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from extractor.models import Activity, CityWork, Dataset, ExtractionWarning, OcrRead, Target
-from extractor.normalize.figures import LABEL_UNIT, PER_PERIOD
+from extractor.normalize.figures import unit_after_slash
 from extractor.normalize.keys import activity_key, unique_key
 from extractor.normalize.text import DEPARTMENT_END, unique
 from extractor.problems import WarningArg, WarningCode
@@ -146,11 +146,8 @@ class _Corrector:
             # target has both, so it is put right however sure the reading was.
             label = self.fix(activity, Role.PLAN, target.text, odd=True)
             if label:
-                suffix = LABEL_UNIT.search(label)
-                unit = suffix.group(1) if suffix and suffix.group(1) not in PER_PERIOD else None
-                return target.model_copy(
-                    update={"label": label, "text": None, "unit": target.unit or unit}
-                )
+                unit = target.unit or unit_after_slash(label)
+                return target.model_copy(update={"label": label, "text": None, "unit": unit})
         return target
 
 

@@ -108,6 +108,13 @@ def _values(
     return tuple(values)
 
 
+def unit_after_slash(label: str | None) -> str | None:
+    """Given a target's label, return the unit its /unit suffix names (サービス利用者数/人:
+    人), or None; a period (/年) is how often, not a unit."""
+    suffix = LABEL_UNIT.search(label or "")
+    return suffix.group(1) if suffix and suffix.group(1) not in PER_PERIOD else None
+
+
 def split_label_unit(label: str, settings: ExtractSettings) -> tuple[str, str | None]:
     """Given a label, return it without a unit word written after it and that unit:
     民間助成応募件数：団体 counts in 団体. The rest must still read as a label."""

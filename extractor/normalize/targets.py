@@ -22,12 +22,11 @@ from extractor.models import (
     TargetSlot,
 )
 from extractor.normalize.figures import (
-    LABEL_UNIT,
-    PER_PERIOD,
     Reading,
     Value,
     read_cell,
     split_label_unit,
+    unit_after_slash,
 )
 from extractor.normalize.text import (
     clean,
@@ -230,8 +229,7 @@ class _TargetReader:
             line = draft.lines[0] if draft.lines else 0
             self.warn(WarningCode.TARGET_UNIT_MISMATCH, line, units=", ".join(sorted(units)))
             return None
-        suffix = LABEL_UNIT.search(draft.label or "")
-        return suffix.group(1) if suffix and suffix.group(1) not in PER_PERIOD else None
+        return unit_after_slash(draft.label)
 
     def _target(self, draft: TargetDraft) -> Target:
         unit = self._unit(draft)

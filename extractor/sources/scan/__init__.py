@@ -130,7 +130,8 @@ def _dot_alone(piece: Rect, dpi: float) -> bool:
 
 def _bulleted(text: str) -> str:
     """Given the reading of a piece whose image begins with a bullet, return it beginning
-    with ・ (the dot is often read as ・, ：, ., i or ;, or not at all)."""
+    with ・ (the dot is often read as ・, ：, ., i or ;, blurred as a comma or a dash, or
+    not at all)."""
     return "・" + text.lstrip(BULLET_READINGS)
 
 
@@ -344,7 +345,8 @@ class _PageReader:
                 em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
                 ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
                 joined = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
-                text, tight = (self._cell_text(_joined(joined, tight)) for tight in (False, True))
+                text = self._cell_text(_joined(joined))
+                tight = self._cell_text(_joined(joined, tight=True))
                 lowest = min(r.confidence for r in readings)
                 read[(first_row, first_column)] = (text, lowest, len(readings))
                 if tight != text:

@@ -222,6 +222,8 @@ def figures_apart(ink: Any, piece: Rect, between: list[float]) -> list[bool | No
     either side stand as far apart as digits a space apart do (FIGURES_APART), whatever the
     blank between their ink (a 1 is narrow, a 4 reaches out, blur fills a gap); False
     inside a blot of digits run together; None when the image shows no digit on a side."""
+    if not between:
+        return []
     x0, top, x1, bottom = piece
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(ink[top:bottom, x0:x1])
     inks: list[list[int]] = []  # left, right, top, bottom of each figure's ink
