@@ -319,6 +319,17 @@ def test_a_turned_page_is_measured_and_turned_back(angle: float) -> None:
         ("l回", "1回"),  # a 1 read as l before a counter
         ("年l2回", "年12回"),  # ... or beside a figure
         ("UDの認知", "UDの認知"),  # capitals elsewhere stay
+        ("フ才口一アップ", "フォローアップ"),  # 才 for the small ォ, with ロ and ー
+        ("支援せンター", "支援センター"),  # a hiragana twin begins the run
+        ("のりボランテイア", "のりボランティア"),  # ... or is no twin, and the rest is put right
+        ("センターへメール", "センターへメール"),  # a hiragana inside a run stays
+        ("サービスー覧表", "サービス一覧表"),  # ー before a kanji after a word: 一覧
+        ("センター長", "センター長"),  # ... but not where the ー is the word's
+        ("ネットワークづくi)", "ネットワークづくり"),  # り read as its two strokes
+        ("〔会員数]援助[活動回数〕", "〔会員数〕援助〔活動回数〕"),  # brackets of two kinds
+        ("〔賛助会員(28名5団体)]", "〔賛助会員(28名5団体)〕"),  # ... around a ( ) of its own
+        ("(第一次計画)", "(第一次計画)"),
+        ("(1]", "(1]"),  # no 〔 〕 at either end: as read
     ],
 )
 def test_look_alikes_the_context_settles(read: str, meant: str) -> None:
@@ -426,7 +437,7 @@ def test_a_comma_between_words_that_is_a_dot_in_the_middle_of_the_line_is_a_bull
 def test_an_items_dot_read_as_a_comma_or_a_dash_is_its_bullet() -> None:
     from extractor.sources.scan import _bulleted
 
-    for dot in ("，", ",", "、", "-", ""):
+    for dot in ("，", ",", "、", "-", "", "∴ "):  # ∴ and a blank: h24's 1.1.4, clean
         assert _bulleted(dot + "交流会の開催") == "・交流会の開催"
 
 

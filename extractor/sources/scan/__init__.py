@@ -60,7 +60,8 @@ COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a
 SPACED_FIGURES = re.compile(r"\d\s+\d")
 TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
 ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
-BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`"  # what a recognizer makes of an item's dot
+# What a recognizer makes of an item's dot (and the blank after it)
+BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 
 

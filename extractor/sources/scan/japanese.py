@@ -36,11 +36,14 @@ HIRAGANA_RANGE = "\u3041-\u309f"
 KANJI_RANGE = "\u4e00-\u9fff"  # the unified ideographs (々 is added where it counts)
 # Kanji and kana a recognizer reads for a katakana of the same shape, and the katakana.
 LOOKALIKES = {"一": "ー", "卜": "ト", "工": "エ", "力": "カ", "夕": "タ", "二": "ニ", "八": "ハ"}
-LOOKALIKES |= {"口": "ロ", "了": "ア"}
+LOOKALIKES |= {"口": "ロ", "了": "ア", "才": "オ"}
+# Hiragana a recognizer reads for the katakana of the same shape, where a katakana run
+# begins (支援せンター); inside a run, a hiragana is more likely a particle (センターへ).
+TWINS = {"へ": "ヘ", "べ": "ベ", "ぺ": "ペ", "り": "リ", "せ": "セ", "も": "モ", "か": "カ"}
 SMALL = dict(zip("アイウエオツヤユヨカケ", "ァィゥェォッャュョヵヶ", strict=True))
 # Voiced and half-voiced marks read one for the other, and ラ for フ.
 SMALL |= dict(zip("パピプペポバビブベボラフ", "バビブベボパピプペポフラ", strict=True))
-RUN = re.compile(f"[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
+RUN = re.compile(f"[{''.join(TWINS)}]?[{KATAKANA}][{KATAKANA}{''.join(LOOKALIKES)}]+")
 MAX_CHANGES = 3
 # Choosing among the recognizer's likeliest characters (see `likelier`):
 SURE_CHARACTER = 0.95  # a character read with at least this score is kept
@@ -78,6 +81,10 @@ OLD_FORMS = str.maketrans(
 PARTICLES = {"ヘ": "へ", "ニ": "に"}
 DOUBLED = re.compile(r"([、。，．])\1+")
 LONE_DASH = re.compile(f"(?<![{KATAKANA}])ー")  # the long vowel mark follows katakana only
+RUN_DASH = re.compile(f"([{KATAKANA}]+)ー(?=[{KANJI_RANGE}])")  # サービスー覧: maybe 一覧
+RI = re.compile(f"(?<=[{HIRAGANA_RANGE}])[iIl][)）]")  # り read as its two strokes: づくi)
+# Brackets a recognizer reads for 〔 〕 (or 【 】): [ ] and, paired with one of them, ( ).
+OPENING, CLOSING = "[〔【(（", "]〕】)）"
 FULL_STOP = re.compile(f"(?<=[{HIRAGANA_RANGE}])0(?![0-9])")  # します0 → します。
 SMALL_TSU = re.compile(f"(?<=[{KANJI_RANGE}])つ(?=[たてちと])")  # 行つた → 行った
 KANJI_ZERO = re.compile(r"(?<![一二三四五六七八九十〇])〇(?![一二三四五六七八九十〇])")
@@ -100,6 +107,16 @@ def _known(word: str) -> bool:
     return len(morphemes) == 1 and not morphemes[0].is_oov()
 
 
+def _alternatives(char: str) -> set[str]:
+    """The character itself and what a recognizer may have read it for: its katakana
+    look-alike and that one's small or other-voiced form (才 for オ or ォ)."""
+    found = {char}
+    for one in (char, LOOKALIKES.get(char), TWINS.get(char)):
+        if one:
+            found |= {one, SMALL.get(one, one)}
+    return found
+
+
 def _spelled(word: str) -> str | None:
     """Given katakana, return the usual spelling when sudachipy knows it as one word
     written with large kana for small (ネツト is ネット), the word itself when it is known as
@@ -109,8 +126,7 @@ def _spelled(word: str) -> str | None:
         return None
     usual = str(morphemes[0].normalized_form())
     if len(usual) == len(word) and all(
-        a == b or SMALL.get(a) == b or LOOKALIKES.get(a) == b
-        for a, b in zip(word, usual, strict=True)
+        b in _alternatives(a) for a, b in zip(word, usual, strict=True)
     ):
         return usual
     return word
@@ -118,7 +134,20 @@ def _spelled(word: str) -> str | None:
 
 def _run(text: str) -> str:
     """Given a katakana run as read, return it with the fewest look-alike changes that make
-    it one known word, or as read when none does (or it is already one)."""
+    it one known word, or as read when none does (or it is already one). A hiragana that
+    begins it is its katakana twin only where that makes the word (せンター → センター);
+    else the run is the rest."""
+    if text[0] in TWINS:
+        word = _word(text)
+        if word is not None and word[0] != text[0]:
+            return word
+        return text[0] + _run(text[1:])
+    return _word(text) or text
+
+
+def _word(text: str) -> str | None:
+    """The katakana run as one known word (or known words, see `_compound`) with the fewest
+    look-alike changes, or None when there is none."""
     spelled = _spelled(text)
     if spelled is not None:
         return spelled
@@ -126,10 +155,7 @@ def _run(text: str) -> str:
         word = _spelled(text[:-1]) or _changed(text[:-1]) or _compound(text[:-1])
         if word is not None:
             return word + PARTICLES[text[-1]]
-    fixed = _changed(text)
-    if fixed is not None:
-        return fixed
-    return _compound(text) or text
+    return _changed(text) or _compound(text)
 
 
 def _cost(option: tuple[int, int, str]) -> int:
@@ -165,19 +191,17 @@ def _compound(text: str) -> str | None:
 def _changed(text: str) -> str | None:
     """Given katakana, return it with the fewest look-alike changes that make it one known
     word, or None when no change does."""
-    options = [
-        (i, LOOKALIKES.get(c) or SMALL.get(c))
-        for i, c in enumerate(text)
-        if c in LOOKALIKES or c in SMALL
-    ]
+    options = [(i, sorted(_alternatives(c) - {c})) for i, c in enumerate(text)]
+    options = [(i, others) for i, others in options if others]
     for count in range(1, min(MAX_CHANGES, len(options)) + 1):
         for chosen in itertools.combinations(options, count):
-            chars = list(text)
-            for i, new in chosen:
-                chars[i] = new or chars[i]
-            candidate = "".join(chars)
-            if _known(candidate):
-                return candidate
+            for news in itertools.product(*(others for _i, others in chosen)):
+                chars = list(text)
+                for (i, _others), new in zip(chosen, news, strict=True):
+                    chars[i] = new
+                candidate = "".join(chars)
+                if _known(candidate):
+                    return candidate
     return None
 
 
@@ -261,6 +285,34 @@ def likelier(
     return "".join(c if c == " " else next(changed) for c in text)
 
 
+def _dash_or_one(match: re.Match[str]) -> str:
+    """A long vowel mark between katakana and a kanji is the kanji 一 that begins a word
+    (サービス一覧) where the katakana are a word without it and not with it (センター長
+    keeps its ー)."""
+    run = match.group(1)
+    one = _known(run) and not _known(run + "ー")
+    return run + ("一" if one else "ー")
+
+
+def _paired(text: str) -> str:
+    """Given a text, return it with each pair of brackets read as two kinds made one kind
+    where one of them is 〔 〕 or 【 】 ([会員数〕, 〔広報], 〔…(28名)] → 〔…〕): a packet
+    does not print [ ], and a ( ) in it holds a ( ) of its own."""
+    chars = list(text)
+    open_at: list[int] = []
+    for k, char in enumerate(chars):
+        if char in OPENING:
+            open_at.append(k)
+        elif char in CLOSING and open_at:
+            start = open_at.pop()
+            kinds = {OPENING.index(chars[start]), CLOSING.index(char)}
+            for kind in (1, 2):  # 〔〕, then 【】
+                if kind in kinds and len(kinds) == 2 and kinds - {kind} <= {0, 3, 4}:
+                    chars[start], chars[k] = OPENING[kind], CLOSING[kind]
+                    break
+    return "".join(chars)
+
+
 def tidy(line: str) -> str:
     """Given a line as the recognizer read it, return it with the look-alikes the context
     settles put right."""
@@ -270,13 +322,15 @@ def tidy(line: str) -> str:
     text = PERIOD.sub("。", text)
     text = _alone(text)
     text = LONE_DASH.sub("一", text)
+    text = RUN_DASH.sub(_dash_or_one, text)
+    text = RI.sub("り", text)
     text = ZERO_AS_O.sub("O", text)
     text = FULL_STOP.sub("。", text)
     text = SMALL_TSU.sub("っ", text)
     text = KANJI_ZERO.sub("○", text)
     text = O_AS_ZERO.sub("0", text)
     text = ONE_AS_L.sub("1", text)
-    text = DOUBLED.sub(r"\1", text).translate(OLD_FORMS)
+    text = _paired(DOUBLED.sub(r"\1", text).translate(OLD_FORMS))
     return ITEM_BULLET.sub(r"\1・", text)  # an item's bullet, however it was read
 
 
