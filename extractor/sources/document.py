@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
-from extractor.errors import InputTooLargeError
+from extractor.errors import InputTooLargeError, UnreadableInputError
 from extractor.i18n import N_, Message
 from extractor.models import ExtractionWarning
-from extractor.settings import MB
+from extractor.settings import MB, ExtractSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +170,96 @@ def cell_too_long(path: str, where: Message, column: int, length: int, limit: in
 def page_where(page: int) -> Message:
     """Where a page reader was when it stopped: a page, or opening the file (0)."""
     return Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
+
+
+class PageReader(Protocol):
+    """What reads a file's pages in worker processes: `setup` once in each worker, then
+    `run(0)` for the page count and `run(n)` for page n."""
+
+    def setup(self) -> None: ...
+
+    def run(self, number: int) -> Any: ...
+
+
+# Why a worker stopped: given its page (0 while opening) and what stopped it, the error to
+# tell the user.
+WorkerError = Callable[[int, BaseException], Exception]
+
+
+def read_pages(
+    path: Path,
+    reader: PageReader,
+    seconds: float,
+    settings: ExtractSettings,
+    worker_error: WorkerError,
+    budget_pages: bool = False,
+) -> list[Any]:
+    """Given a file and its page reader, return what the reader made of each page, in page
+    order: read in worker processes (as many as `settings.jobs` and the pages allow), each
+    page within `seconds`, each worker within the memory cap; a file of more pages than the
+    limit refused before any page is read. `budget_pages`: the run's own time budget grows
+    by the pages' time (a scan's pages take seconds each)."""
+    from extractor.workers import (
+        Caps,
+        Pool,
+        TaskFailed,
+        TaskOutOfMemory,
+        TaskTimeout,
+        WorkerDied,
+        extend,
+    )
+
+    stopped = (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied)
+    caps = Caps(task_seconds=seconds, memory_bytes=settings.max_memory)
+    with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
+        try:
+            count = next(pool.map([0]))
+        except stopped as exc:
+            raise worker_error(0, exc) from exc
+        assert isinstance(count, int)
+        if count > settings.max_pdf_pages:
+            raise InputTooLargeError(
+                N_(
+                    "{path}: {count} pages is over the {limit}-page limit; raise it with "
+                    "--max-pages if the file is right"
+                ),
+                path=path,
+                count=count,
+                limit=settings.max_pdf_pages,
+            )
+        pool.processes = max(1, min(settings.jobs or 1, count))
+        if budget_pages:
+            extend(count * seconds / pool.processes)
+        try:
+            return list(pool.map(range(1, count + 1)))
+        except stopped as exc:
+            raise worker_error(getattr(exc, "index", 0) + 1, exc) from exc
+
+
+def worker_error(
+    path: Path,
+    page: int,
+    error: BaseException,
+    messages: tuple[str, str],
+    seconds: float,
+    memory: int,
+    known: Callable[[BaseException, Message], Exception | None],
+) -> Exception:
+    """Given what stopped a page's worker, return the error to tell the user. `messages`:
+    the format's words for a page that took more than `seconds` ({path}, {where},
+    {seconds}) and for a worker that died ({path}, {where}, {reason}); past `memory` bytes,
+    it says so; an error the reader raised is the format's own word for it where `known`
+    (given the error and where) has one, and else itself."""
+    from extractor.workers import TaskFailed, TaskOutOfMemory, TaskTimeout
+
+    where = page_where(page)
+    if isinstance(error, TaskTimeout):
+        return InputTooLargeError(messages[0], path=path, where=where, seconds=seconds)
+    if isinstance(error, TaskOutOfMemory):
+        return out_of_memory(path, where, memory)
+    if isinstance(error, TaskFailed) and isinstance(error.error, Exception):
+        return known(error.error, where) or error.error
+    return UnreadableInputError(messages[1], path=path, where=where, reason=error)
 
 
 def out_of_memory(path: object, where: Message, limit: int) -> InputTooLargeError:

@@ -17,12 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from extractor.errors import (
-    ExtractorError,
     InputTooLargeError,
     NotAPacketError,
     UnreadableInputError,
 )
-from extractor.i18n import N_
+from extractor.i18n import N_, Message
 from extractor.normalize.text import is_wide
 from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import (
@@ -31,11 +30,10 @@ from extractor.sources.document import (
     SourceDocument,
     SourceRow,
     display_path,
-    out_of_memory,
-    page_where,
+    read_pages,
     table_items,
+    worker_error,
 )
-from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
 
 # Share of characters without a Unicode mapping ("(cid:123)") above which text is unusable.
 MAX_CID_SHARE = 0.02
@@ -311,47 +309,38 @@ def _worker_error(
     path: Path, page: int, error: BaseException, settings: ExtractSettings
 ) -> Exception:
     """Given what stopped a page's worker, return the error to tell the user."""
-    where = page_where(page)
-    if isinstance(error, TaskTimeout):
-        return InputTooLargeError(
-            N_(
-                "{path}: {where} took more than {seconds:g} s to read; a PDF built to stall "
-                "readers? Raise --page-seconds if the file is right"
-            ),
-            path=path,
-            where=where,
-            seconds=settings.page_seconds,
-        )
-    if isinstance(error, TaskOutOfMemory):
-        return out_of_memory(path, where, settings.max_memory)
-    if isinstance(error, TaskFailed) and isinstance(error.error, StreamTooLarge):
-        return InputTooLargeError(
-            N_(
-                "{path}: {where}: a compressed stream inflates past {limit:,} MB; a PDF built "
-                "to exhaust memory? Raise --max-stream-bytes if the file is right"
-            ),
-            path=path,
-            where=where,
-            limit=settings.max_stream_bytes // MB,
-        )
-    if isinstance(error, TaskFailed) and isinstance(error.error, DamagedPage):
-        return UnreadableInputError(
-            N_(
-                "{path}: page {page} cannot be read; the PDF may be damaged: get a fresh copy "
-                "or use the text export"
-            ),
-            path=path,
-            page=error.error.page,
-        )
-    if isinstance(error, TaskFailed) and isinstance(error.error, ExtractorError):
-        return error.error
-    if isinstance(error, TaskFailed):
-        return error.error if isinstance(error.error, Exception) else RuntimeError(str(error))
-    return UnreadableInputError(
+
+    def known(cause: BaseException, where: Message) -> Exception | None:
+        if isinstance(cause, StreamTooLarge):
+            return InputTooLargeError(
+                N_(
+                    "{path}: {where}: a compressed stream inflates past {limit:,} MB; a PDF "
+                    "built to exhaust memory? Raise --max-stream-bytes if the file is right"
+                ),
+                path=path,
+                where=where,
+                limit=settings.max_stream_bytes // MB,
+            )
+        if isinstance(cause, DamagedPage):
+            return UnreadableInputError(
+                N_(
+                    "{path}: page {page} cannot be read; the PDF may be damaged: get a fresh "
+                    "copy or use the text export"
+                ),
+                path=path,
+                page=cause.page,
+            )
+        return None
+
+    messages = (
+        N_(
+            "{path}: {where} took more than {seconds:g} s to read; a PDF built to stall "
+            "readers? Raise --page-seconds if the file is right"
+        ),
         N_("{path}: the reader of {where} stopped ({reason}); get a fresh copy of the PDF"),
-        path=path,
-        where=where,
-        reason=error,
+    )
+    return worker_error(
+        path, page, error, messages, settings.page_seconds, settings.max_memory, known
     )
 
 
@@ -367,37 +356,21 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
     del pdfplumber
     _check_complete(path, data)
     reader = _PageReader(path, data, settings)
-    caps = Caps(task_seconds=settings.page_seconds, memory_bytes=settings.max_memory)
+    results = read_pages(
+        path,
+        reader,
+        settings.page_seconds,
+        settings,
+        lambda page, error: _worker_error(path, page, error, settings),
+    )
     rows: list[SourceRow] = []
     chars = cid_chars = 0
-    with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
-        try:
-            page_count = next(pool.map([0]))
-        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
-            raise _worker_error(path, 0, exc, settings) from exc
-        assert isinstance(page_count, int)
-        if page_count > settings.max_pdf_pages:
-            raise InputTooLargeError(
-                N_(
-                    "{path}: {count} pages is over the {limit}-page limit; raise it with "
-                    "--max-pages if the file is right"
-                ),
-                path=path,
-                count=page_count,
-                limit=settings.max_pdf_pages,
-            )
-        pool.processes = max(1, min(settings.jobs or 1, page_count))
-        pages = range(1, page_count + 1)
-        try:
-            for number, result in zip(pages, pool.map(pages), strict=True):
-                assert isinstance(result, PageResult)
-                chars += result.chars
-                cid_chars += result.cid_chars
-                for _top, _x0, cells, boxes, spanned in result.items:
-                    rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned))
-        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
-            index = getattr(exc, "index", 0)
-            raise _worker_error(path, index + 1, exc, settings) from exc
+    for number, result in enumerate(results, start=1):
+        assert isinstance(result, PageResult)
+        chars += result.chars
+        cid_chars += result.cid_chars
+        for _top, _x0, cells, boxes, spanned in result.items:
+            rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned))
     if chars == 0:
         raise NoTextLayer(
             N_(
@@ -423,5 +396,5 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
         sha256=digest,
         size=len(data),
         rows=rows,
-        pages=page_count,
+        pages=len(results),
     )

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
-from extractor.i18n import N_, Plural
+from extractor.i18n import N_, Message, Plural
 from extractor.normalize.text import is_wide
 from extractor.settings import ExtractSettings
 from extractor.sources.document import (
@@ -31,11 +31,10 @@ from extractor.sources.document import (
     SourceDocument,
     SourceRow,
     display_path,
-    out_of_memory,
-    page_where,
+    read_pages,
     table_items,
+    worker_error,
 )
-from extractor.workers import Caps, Pool, TaskFailed, TaskOutOfMemory, TaskTimeout, WorkerDied
 
 if TYPE_CHECKING:
     from extractor.sources.scan.grid import Layout, Table
@@ -436,45 +435,39 @@ def _worker_error(
     """Given what stopped a page's worker, return the error to tell the user."""
     from extractor.sources.scan.images import BadImage, ImageTooLarge
 
-    where = page_where(page)
-    if isinstance(error, TaskTimeout):
-        return InputTooLargeError(
-            N_(
-                "{path}: recognizing the text of {where} took more than {seconds:g} s; raise "
-                "--scan-page-seconds if the scan is right"
-            ),
-            path=path,
-            where=where,
-            seconds=settings.scan_page_seconds,
-        )
-    if isinstance(error, TaskOutOfMemory):
-        return out_of_memory(path, where, settings.max_memory)
-    cause = error.error if isinstance(error, TaskFailed) else None
-    if isinstance(cause, ImageTooLarge):
-        return InputTooLargeError(
-            N_(
-                "{path}: page {page} is an image of {pixels:,} pixels, over the {limit:,}-pixel "
-                "limit; an image built to exhaust memory? Raise --max-scan-pixels if the file "
-                "is right"
-            ),
-            path=path,
-            page=cause.page,
-            pixels=cause.pixels,
-            limit=settings.max_scan_pixels,
-        )
-    if isinstance(cause, BadImage):
-        return UnreadableInputError(
-            N_("{path}: the image of page {page} cannot be decoded; get a fresh copy of the scan"),
-            path=path,
-            page=cause.page,
-        )
-    if isinstance(cause, Exception):
-        return cause
-    return UnreadableInputError(
+    def known(cause: BaseException, where: Message) -> Exception | None:
+        if isinstance(cause, ImageTooLarge):
+            return InputTooLargeError(
+                N_(
+                    "{path}: page {page} is an image of {pixels:,} pixels, over the "
+                    "{limit:,}-pixel limit; an image built to exhaust memory? Raise "
+                    "--max-scan-pixels if the file is right"
+                ),
+                path=path,
+                page=cause.page,
+                pixels=cause.pixels,
+                limit=settings.max_scan_pixels,
+            )
+        if isinstance(cause, BadImage):
+            return UnreadableInputError(
+                N_(
+                    "{path}: the image of page {page} cannot be decoded; get a fresh copy of "
+                    "the scan"
+                ),
+                path=path,
+                page=cause.page,
+            )
+        return None
+
+    messages = (
+        N_(
+            "{path}: recognizing the text of {where} took more than {seconds:g} s; raise "
+            "--scan-page-seconds if the scan is right"
+        ),
         N_("{path}: the reader of {where} stopped ({reason}); get a fresh copy of the scan"),
-        path=path,
-        where=where,
-        reason=error,
+    )
+    return worker_error(
+        path, page, error, messages, settings.scan_page_seconds, settings.max_memory, known
     )
 
 
@@ -497,42 +490,23 @@ def read_scan(
 ) -> SourceDocument:
     """Given a scan's bytes (`kind` "pdf" for an image-only PDF, else "image"), return its
     tables and text lines as a document of rows, each cell with what was read."""
-    from extractor.workers import extend
-
     _check_installed(path)
     reader = _PageReader(data, kind, settings)
-    caps = Caps(task_seconds=settings.scan_page_seconds, memory_bytes=settings.max_memory)
+    pages = read_pages(
+        path,
+        reader,
+        settings.scan_page_seconds,
+        settings,
+        lambda page, error: _worker_error(path, page, error, settings),
+        budget_pages=True,
+    )
     rows: list[SourceRow] = []
-    with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
-        try:
-            count = next(pool.map([0]))
-        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
-            raise _worker_error(path, 0, exc, settings) from exc
-        assert isinstance(count, int)
-        if count > settings.max_pdf_pages:
-            raise InputTooLargeError(
-                N_(
-                    "{path}: {count} pages is over the {limit}-page limit; raise it with "
-                    "--max-pages if the file is right"
-                ),
-                path=path,
-                count=count,
-                limit=settings.max_pdf_pages,
-            )
-        pool.processes = max(1, min(settings.jobs or 1, count))
-        extend(count * settings.scan_page_seconds / pool.processes)
-        pages = range(1, count + 1)
-        try:
-            for number, page in zip(pages, pool.map(pages), strict=True):
-                assert isinstance(page, ScanPage)
-                for _top, _x0, cells, boxes, spanned in page.items:
-                    reads = tuple(page.reads.get(b) if b else None for b in boxes)
-                    rows.append(
-                        SourceRow(len(rows) + 1, cells, number, boxes, spanned, reads=reads)
-                    )
-        except (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied) as exc:
-            index = getattr(exc, "index", 0)
-            raise _worker_error(path, index + 1, exc, settings) from exc
+    for number, page in enumerate(pages, start=1):
+        assert isinstance(page, ScanPage)
+        for _top, _x0, cells, boxes, spanned in page.items:
+            reads = tuple(page.reads.get(b) if b else None for b in boxes)
+            rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned, reads=reads))
+    count = len(pages)
     if not any(not row.is_blank() for row in rows):
         raise NotAPacketError(
             N_("{path}: no text was found on {pages} (a scan); is this the right file?"),
