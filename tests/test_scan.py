@@ -8,6 +8,7 @@ from __future__ import annotations
 import struct
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -432,6 +433,75 @@ def test_a_comma_between_words_that_is_a_dot_in_the_middle_of_the_line_is_a_bull
     figure = Reading("12,34", 0.5, places, (0.9,) * 5)
     ink, gray = _blocks_and_a_dot(8)
     assert _settled(figure, ink, gray, (0, 0, 100, 20), 0, 100).text == "12,34"
+
+
+def _line_with_a_gap(low_dot: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """A 20-pixel line: two characters (blocks), a ring of a character's size standing in
+    a room of its own, two more characters; or, `low_dot`, a block and a low dot there."""
+    ink = np.zeros((20, 110), np.uint8)
+    for x in (0, 20, 68, 88):
+        ink[2:18, x : x + 16] = 255
+    if low_dot:
+        ink[2:12, 44:54] = 255
+        ink[14:17, 56:59] = 255
+    else:
+        cv2.circle(ink, (52, 10), 7, 255, 2)
+    return ink, 255 - ink
+
+
+def test_a_mark_the_reading_left_out_is_read_again_alone() -> None:
+    from extractor.sources.scan import _settled
+    from extractor.sources.scan.recognize import Reading
+
+    places = (8 / 110, 28 / 110, 76 / 110, 96 / 110)
+    asked: list[Rect] = []
+
+    def reread_as(text: str, confidence: float) -> Callable[[Rect], Reading]:
+        def reread(part: Rect) -> Reading:
+            asked.append(part)
+            return Reading(text, confidence)
+
+        return reread
+
+    def settled(text: str, ink: np.ndarray, gray: np.ndarray, again: Reading) -> str:
+        reading = Reading(text, 0.99, places, (0.99,) * 4)
+        reread = reread_as(again.text, again.confidence)
+        return _settled(reading, ink, gray, (0, 0, 110, 20), 0, 110, reread).text
+
+    ink, gray = _line_with_a_gap()
+    assert settled("った仁保", ink, gray, Reading("O", 0.96)) == "った○仁保"
+    assert asked[0][0] <= 45 and asked[0][2] >= 59  # the ring's ink, read alone
+    assert settled("キラきら", ink, gray, Reading("◇", 0.35)) == "キラ◇きら"
+    assert settled("った仁保", ink, gray, Reading("国", 0.9)) == "った仁保"  # no mark: out
+    assert settled("1234", ink, gray, Reading("O", 0.96)) == "1234"  # an O among figures
+    assert settled("った仁保", ink, gray, Reading("O", 0.4)) == "った仁保"  # unsure: out
+    # A low dot beside ink of a character's size: a 、 alone, a ※ read whole.
+    ink, gray = _line_with_a_gap(low_dot=True)
+    reading = Reading("実施H2", 0.99, places, (0.99,) * 4)
+    assert _settled(reading, ink, gray, (0, 0, 110, 20), 0, 110).text == "実施、H2"
+    assert settled("実施H2", ink, gray, Reading("※", 0.65)) == "実施※H2"
+
+
+@pytest.mark.slow
+def test_marks_and_short_lines_a_recognizer_drops_on_h24s_page_4(tmp_path: Path) -> None:
+    """Page 4 of raw/h24.pdf scanned clean: the ○ and ◇ the recognizer left out read
+    again alone, and a cell's short last lines (/人, ね」) read with a tight margin, as the
+    page shows them (each was lost before)."""
+    from extractor.settings import ExtractSettings
+    from extractor.sources.scan import ScanPage, _PageReader
+
+    scan = scan_pdf(Path("raw/h24.pdf"), tmp_path / "page4.pdf", CLEAN, pages=[4])
+    reader = _PageReader(scan.read_bytes(), "pdf", ExtractSettings())
+    reader.setup()
+    page = reader.run(1)
+    assert isinstance(page, ScanPage)
+    texts = [read.text for read in page.reads.values()]
+    assert "サービス利用者数/人" in texts
+    council = next(t for t in texts if t.startswith("・仁保地区社協、宮野地区社協"))
+    assert council.endswith(
+        "○仁保地区子育て支援「いっほ・仁保・さんほ」○宮野地区子育て支援「あのね」"
+    )
+    assert any("大殿(キラ◇きら)" in t for t in texts)
 
 
 def test_an_items_dot_read_as_a_comma_or_a_dash_is_its_bullet() -> None:

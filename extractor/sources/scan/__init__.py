@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -52,6 +54,14 @@ HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wor
 SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
 GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (unsure: warned)
+# A character's ink the reading left out, read alone: a mark when read with this confidence
+# (a ◇ read so on a clean scan: 0.35); an O or 〇 a ○ with this (0.83-0.96; a ◇ blurred
+# read as 0, and a kanji left out as anything, with less or as no mark at all).
+MARK_ALONE = 0.3
+SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
+TIGHT_PAD = 2  # of white around it (a longer one with 1 pixel in 75 dpi, 4 at 300 dpi)
+SURE_ROUND = 0.5
+ROUND_MARKS = "O〇"
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
@@ -135,18 +145,30 @@ def _bulleted(text: str) -> str:
     return "・" + text.lstrip(BULLET_READINGS)
 
 
-def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, width: int) -> Reading:
+def _settled(
+    reading: Reading,
+    ink: Any,
+    gray: Any,
+    piece: Rect,
+    left: int,
+    width: int,
+    reread: Callable[[Rect], Reading] | None = None,
+) -> Reading:
     """Given a piece's reading, return it as the image settles it: each ：, . or 。 (or a
     comma not in a figure) that is a single dot in the middle of the line there read as ・
     (the recognizer often reads a ・ between words so: 22.23年度 for 22・23年度), and
     a space wherever the image has a blank as wide as a character between two characters
     the reading ran together (figures printed apart: 5 5 5, not 555), and each ・, 。 or 、
-    the image holds apart from the characters read, where the reading left it out."""
+    the image holds apart from the characters read, where the reading left it out. With
+    `reread` (what the recognizer makes of a part of the piece alone), ink of a character's
+    size the reading left out is read again, and put in where it reads as a mark (○, ◇,
+    ※; see `_mark_alone`), in place of the small marks found inside it."""
     from extractor.sources.scan.marks import (
         blanks,
         colon_or_bullet,
         dropped_marks,
         figures_apart,
+        unread_runs,
     )
     from extractor.sources.scan.recognize import Reading
 
@@ -174,13 +196,40 @@ def _settled(reading: Reading, ink: Any, gray: Any, piece: Rect, left: int, widt
     for k, apart in zip(pairs, figures_apart(ink, piece, places), strict=True):
         if apart is not None:
             (spaced.add if apart else spaced.discard)(k)
+    found = dropped_marks(ink, gray, piece, xs)
+    sureness = reading.sureness
+    for start, end in unread_runs(ink, piece, xs, chars) if reread is not None else []:
+        assert reread is not None
+        k = sum(1 for c in xs if c < start)
+        again = reread((start, piece[1], end, piece[3]))
+        mark = _mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
+        if mark is not None:
+            found = [(x, m) for x, m in found if not start <= x <= end]
+            found.append(((start + end) / 2, mark))
+            sureness = (*sureness, again.confidence)
     marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
-    for x, mark in dropped_marks(ink, gray, piece, xs):
+    for x, mark in sorted(found):
         k = sum(1 for c in xs if c < x)
         marks[k] = marks.get(k, "") + mark
     text = "".join(marks.get(k, "") + c + (" " if k in spaced else "") for k, c in enumerate(chars))
     text += marks.get(len(chars), "")
-    return Reading(text.strip(), reading.confidence, reading.places, reading.sureness)
+    return Reading(text.strip(), reading.confidence, reading.places, sureness)
+
+
+def _mark_alone(reading: Reading, beside: list[str]) -> str | None:
+    """Given what the recognizer made of a character's ink read alone and the characters
+    read on either side of it, return the mark it is, or None when it reads as no mark
+    (a kanji left out reads alone as another, or not at all: it stays out, and its cell
+    unsure). A mark is a symbol (○ ◇ □ → ~) or ※ 「 」, read with MARK_ALONE confidence;
+    an O or 〇 read surely is a ○, but not beside a figure."""
+    text = reading.text.strip()
+    if len(text) != 1 or reading.confidence < MARK_ALONE:
+        return None
+    if text in ROUND_MARKS:
+        figure = any(c.isdigit() for c in beside)
+        return "○" if reading.confidence >= SURE_ROUND and not figure else None
+    symbol = unicodedata.category(text) in ("So", "Sm")
+    return text if symbol or text in "※「」『』" else None
 
 
 def _figures(text: str) -> int | None:
@@ -420,13 +469,23 @@ class _PageReader:
         if is_dash(piece, dpi):  # too thin to recognize, and nothing else
             return Reading(DASH, 1.0)
         x0, top, x1, bottom = piece
-        pad = max(2, int(dpi / 75))
+        # The margin of white around a piece: a short piece (a character or three) scaled
+        # to the recognizer's height with much white around it loses a mark (/人 read 人).
+        short = x1 - x0 <= SHORT_PIECE * (bottom - top)
+        pad = TIGHT_PAD if short else max(TIGHT_PAD, int(dpi / 75))
         height, _width = gray.shape
         left = max(0, x0 - pad)
         crop = gray[max(0, top - pad) : min(height, bottom + pad), left : x1 + pad]
         reading: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
         chosen = replace(reading, text=likelier(reading.text, reading.options, self.lexicon))
-        return _settled(chosen, ink, gray, piece, left, crop.shape[1])
+
+        def reread(part: Rect) -> Reading:
+            x0, top, x1, bottom = part
+            alone = gray[max(0, top - pad) : min(height, bottom + pad), max(0, x0 - pad) : x1 + pad]
+            again: Reading = self.recognizer.read(cv2.cvtColor(alone, cv2.COLOR_GRAY2BGR))
+            return again
+
+        return _settled(chosen, ink, gray, piece, left, crop.shape[1], reread)
 
 
 def _worker_error(

@@ -4,13 +4,17 @@ A recognizer reads each character by its shape, and some shapes are shared: the 
 vowel ー and the kanji 一, small and large kana (ィ/イ, ッ/ツ), the katakana ロ and the
 kanji 口, ヘ and へ. The context decides: a run of katakana is checked against sudachipy's
 dictionary, and a look-alike is changed only when that turns an unknown run into one known
-word (ボランテイア → ボランティア, センタ一 → センター, while ページ一覧 keeps its 一); a lone
+word (ボランテイア → ボランティア, センタ一 → センター, フ才口一アップ → フォローアップ, while
+ページ一覧 keeps its 一), a hiragana twin that begins one included (支援せンター); a lone
 katakana among kanji or kana is the look-alike it stands for (山ロ → 山口, よリ → より).
 Digits and capitals swap only beside their own kind (NP0 → NPO, l回 → 1回); a long vowel mark
-that follows no katakana is the kanji 一; a 0 after kana ends a sentence (。); a 〇 outside
-kanji numerals is the mark ○; つ between a kanji and た/て is the small っ; a , or . after
-Japanese is 、 or 。; a blank between two katakana is none. Nothing else is changed:
-old forms of kanji become the current ones (穗 → 穂). Where the recognizer was unsure of
+that follows no katakana is the kanji 一, and so is one between a katakana word and a kanji
+where the run is no word with it (サービスー覧 → サービス一覧, センター長 stays); a 0 after kana
+ends a sentence (。); a 〇 outside kanji numerals is the mark ○; つ between a kanji and た/て
+is the small っ; i) after kana is り; a , or . after Japanese is 、 or 。; a blank between
+two katakana is none; a pair of brackets read as two kinds, one of them 〔〕 or 【】, is
+that kind (〔会員数] → 〔会員数〕). Nothing else is changed: old forms of kanji become the
+current ones (穗 → 穂). Where the recognizer was unsure of
 a kanji or kana, its next choice is taken when the dictionary then reads the neighbourhood
 as fewer words (活勤 → 活動; `likelier`), or, with the year before's dataset at hand,
 when the year before wrote the words around it so (`lexicon`); the cell stays unsure, and
