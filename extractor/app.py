@@ -154,14 +154,17 @@ def extract_packets(
     jobs = targets_of(request)
     processes = request.jobs or default_jobs(len(jobs))
     settings = request.settings
-    if request.link_to is not None and settings.ocr:
-        settings = with_year_before(settings, request.link_to)
+    # The year before, read once: a scan's reader consults its words, scans are corrected
+    # against it, and the new years are linked to it.
+    year_before = load_years([request.link_to])[0] if request.link_to is not None else None
+    if year_before is not None and settings.ocr:
+        settings = with_year_before(settings, year_before)
     outcomes = []
     for outcome in extract_files(jobs, settings, processes):
         outcomes.append(outcome)
         if seen is not None:
             seen(outcome)
-    correct_scans(outcomes, request.link_to)
+    correct_scans(outcomes, year_before)
     to_write = [o for o in outcomes if o.ok and o.target is not None]
     linked = None
     if to_write and request.link:
@@ -169,7 +172,7 @@ def extract_packets(
         linked = plan_crosswalk(
             [year_of(o.target, o.json, o.dataset) for o in to_write],  # type: ignore[arg-type]
             folder,
-            request.link_to,
+            year_before,
             request.links_file,
         )
     files: dict[Path, str | bytes | list[bytes]] = {}
@@ -185,17 +188,16 @@ def extract_packets(
     return RunResult(outcomes, linked)
 
 
-def with_year_before(settings: ExtractSettings, link_to: Path) -> ExtractSettings:
-    """Given the settings and the year before's dataset, return the settings with that
-    year's texts, which a scan's reader consults (`sources.scan.lexicon`)."""
+def with_year_before(settings: ExtractSettings, year: Year) -> ExtractSettings:
+    """Given the settings and the year before, return the settings with that year's texts,
+    which a scan's reader consults (`sources.scan.lexicon`)."""
     from extractor.sources.scan.lexicon import dataset_texts
 
-    (year,) = load_years([link_to])
     texts = tuple(dict.fromkeys(dataset_texts(year.dataset.model_dump(mode="json"))))
     return settings.model_copy(update={"known_texts": texts})
 
 
-def correct_scans(outcomes: list[Outcome], link_to: Path | None) -> None:
+def correct_scans(outcomes: list[Outcome], year_before: Year | None) -> None:
     """Correct each scanned packet's unsure names, departments and target labels against the
     nearest earlier year at hand: --link-to, or another packet of this run."""
     scans = [o for o in outcomes if o.dataset is not None and o.dataset.source.format == "scan"]
@@ -206,8 +208,8 @@ def correct_scans(outcomes: list[Outcome], link_to: Path | None) -> None:
     from extractor.years.order import packet_year
 
     earlier = [o.dataset for o in outcomes if o.dataset is not None]
-    if link_to is not None:
-        earlier += [year.dataset for year in load_years([link_to])]
+    if year_before is not None:
+        earlier.append(year_before.dataset)
     for outcome in scans:
         assert outcome.dataset is not None
         year = packet_year(outcome.dataset)
@@ -333,13 +335,13 @@ def link_files(paths: list[Path], output: Path | None, links_file: Path | None) 
 
 
 def plan_crosswalk(
-    new: list[Year], folder: Path, link_to: Path | None, links_file: Path | None
+    new: list[Year], folder: Path, year_before: Year | None, links_file: Path | None
 ) -> Linked | None:
     """Before writing new years into `folder`, build the crosswalk they make with the years
-    the folder's crosswalk already holds (and with `link_to`), or None when there is only
-    one year. Years whose files are gone from the old crosswalk, or were never in its folder,
-    are left out. Nothing is written: a links.toml that names nothing stops the run before
-    any output."""
+    the folder's crosswalk already holds (and with `year_before`, --link-to), or None when
+    there is only one year. Years whose files are gone from the old crosswalk, or were never
+    in its folder, are left out. Nothing is written: a links.toml that names nothing stops
+    the run before any output."""
     from extractor.years.order import packet_year
 
     path = folder / CROSSWALK_FILE
@@ -352,10 +354,9 @@ def plan_crosswalk(
             if ref.path == file.name and file.is_file():  # only datasets in the folder itself
                 (year,) = load_years([file])
                 years[packet_year(year.dataset)] = year
-    if link_to is not None:
-        (earlier,) = load_years([link_to])
-        check_link_to(earlier, new)
-        years[packet_year(earlier.dataset)] = earlier
+    if year_before is not None:
+        check_link_to(year_before, new)
+        years[packet_year(year_before.dataset)] = year_before
     for year in new:
         years[packet_year(year.dataset)] = year
     if len(years) < 2:

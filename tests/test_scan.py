@@ -303,6 +303,7 @@ def test_a_turned_page_is_measured_and_turned_back(angle: float) -> None:
         ("ボランテイア活動", "ボランティア活動"),  # small kana, by the dictionary
         ("地域コミユニテイ、行政", "地域コミュニティ、行政"),
         ("災害ボランテイアリーダー", "災害ボランティアリーダー"),  # a compound, word by word
+        ("エコキヤップ回収", "エコキャップ回収"),  # ... a word of two in it as written
         ("センタ一機能の充実", "センター機能の充実"),  # 一 for ー inside katakana
         ("ページ一覧", "ページ一覧"),  # ... but not where 一 is a word of its own
         ("あんしんネツトみなみ", "あんしんネットみなみ"),  # a spelling sudachipy knows

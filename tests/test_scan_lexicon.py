@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from extractor.app import RunRequest, extract_packets, with_year_before
+from extractor.app import RunRequest, extract_packets, load_years, with_year_before
 from extractor.output import to_json
 from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
@@ -114,7 +114,7 @@ def test_the_year_befores_texts_are_its_datasets_words(tmp_path: Path) -> None:
     dataset = extract(H24)
     path = tmp_path / "h24.json"
     path.write_text(to_json(dataset), encoding="utf-8")
-    settings = with_year_before(ExtractSettings(), path)
+    settings = with_year_before(ExtractSettings(), load_years([path])[0])
     texts = set(settings.known_texts)
     assert "地域福祉活動の啓発推進による財源の確保" in texts  # 1.1.1's name
     assert "民間助成の活用" in texts  # an item of its council's efforts

@@ -132,10 +132,9 @@ def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
 def _dot_alone(piece: Rect, dpi: float) -> bool:
     """Whether a piece of a line that begins with a bullet holds nothing but its dot (an
     item begun at a line's end): a small mark, or no wider than a mark in its line."""
-    from extractor.sources.scan.marks import MARK_SHARE, is_small_mark
+    from extractor.sources.scan.marks import is_small_mark, mark_wide
 
-    x0, top, x1, bottom = piece
-    return is_small_mark(piece, dpi) or x1 - x0 <= MARK_SHARE * (bottom - top)
+    return is_small_mark(piece, dpi) or mark_wide(piece)
 
 
 def _bulleted(text: str) -> str:

@@ -61,7 +61,7 @@ WORD_CHARACTER = re.compile(f"[{HIRAGANA_RANGE}\u30a1-\u30fa{KANJI_RANGE}々]")
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 LOOSE_SNAP_SCORE = 65  # ... in a row other cells of which read as headers
 MAX_COMPOUND = 24  # longest katakana run cut into words
-MIN_WORD = 3  # the shortest word a run is cut into (shorter ones fit anywhere)
+MIN_WORD = 3  # the shortest word a run is cut into changed (shorter ones fit anywhere)
 # A katakana standing alone, and what it is beside kanji or hiragana.
 ALONE = {
     "リ": "り",
@@ -170,18 +170,22 @@ def _cost(option: tuple[int, int, str]) -> int:
 
 def _compound(text: str) -> str | None:
     """Given a katakana run that is no one word (ボランテイアリーダー), return it as known
-    words of MIN_WORD characters or more with the fewest changes, or None when it cannot."""
+    words with the fewest changes, or None when it cannot: words of MIN_WORD characters or
+    more, changed or not, and words of two only as written (エコキヤップ → エコキャップ)."""
     if len(text) > MAX_COMPOUND:
         return None
     # best[i]: (changes, words, text) for the first i characters
     best: list[tuple[int, int, str] | None] = [(0, 0, "")] + [None] * len(text)
-    for end in range(MIN_WORD, len(text) + 1):
-        for start in range(0, end - MIN_WORD + 1):
+    for end in range(2, len(text) + 1):
+        for start in range(0, end - 1):
             before = best[start]
             if before is None:
                 continue
             word = text[start:end]
-            fixed = _spelled(word) or _changed(word)
+            if len(word) < MIN_WORD:
+                fixed: str | None = word if _known(word) else None
+            else:
+                fixed = _spelled(word) or _changed(word)
             if fixed is None:
                 continue
             changes = sum(a != b for a, b in zip(word, fixed, strict=True))

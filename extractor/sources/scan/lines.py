@@ -16,13 +16,13 @@ import numpy as np
 
 from extractor.sources.scan.grid import Layout, Rect
 from extractor.sources.scan.marks import (
-    MARK_SHARE,
     bullet_first,
     full_stop_at,
     ink_runs,
     is_dash,
     is_small_mark,
     low_mark,
+    mark_wide,
     shortest_mark,
     starts_with_bullet,
 )
@@ -212,8 +212,7 @@ def page_lines(
 
 def _lone_dot(ink: Any, piece: Rect) -> bool:
     """Whether a piece of a line is nothing but a dot (a ・'s shape)."""
-    x0, top, x1, bottom = piece
-    return x1 - x0 <= MARK_SHARE * (bottom - top) and starts_with_bullet(ink, piece)
+    return mark_wide(piece) and starts_with_bullet(ink, piece)
 
 
 def _inset(rect: Rect, inset: int) -> Rect:

@@ -80,6 +80,12 @@ def is_small_mark(piece: Rect, dpi: float) -> bool:
     return bottom - top < 2 * shortest_mark(dpi) and x1 - x0 < 2 * shortest_mark(dpi)
 
 
+def mark_wide(piece: Rect) -> bool:
+    """Whether a piece of a line is no wider than a mark (・, 。) in it: a dot alone."""
+    x0, top, x1, bottom = piece
+    return x1 - x0 <= MARK_SHARE * (bottom - top)
+
+
 def is_full_stop(gray: Any) -> bool:
     """Given the grey pixels of a small mark, whether it is a 。: a ring, ink around a hole
     (judged on the grey pixels: binarizing may fill so small a hole)."""
