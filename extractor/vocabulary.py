@@ -84,6 +84,7 @@ LABELS: dict[str, str] = {
     Role.OTHER: N_("a column the tool does not know"),
     Role.UNKNOWN: N_("a column without a header"),
     "targets": N_("targets and actuals"),
+    "target_label": N_("target label"),
     Status.CONTINUING: N_("continuing"),
     Status.NEW: N_("new"),
 }

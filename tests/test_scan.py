@@ -664,6 +664,8 @@ def test_a_label_that_lost_its_slash_is_the_year_befores_label_however_sure_the_
     assert target.plan == activity.targets[0].plan  # figures as read
     (warning,) = [w for w in corrected.warnings if w.code == "ocr_corrected"]
     assert (warning.activity, warning.args["used"]) == ("2.3.3", "サービス利用者数/人")
+    # The warning names the label, not the figure whose cell holds it.
+    assert warning.message.startswith("target label read as")
     # A text that is not a year before's label a character off stays a text.
     other = lost.model_copy(update={"text": "サービス利用者の数人"})
     ocr[0] = ocr[0].model_copy(update={"text": "サービス利用者の数人"})

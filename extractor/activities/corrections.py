@@ -32,6 +32,7 @@ from extractor.sources.document import UNSURE_BELOW
 from extractor.vocabulary import Role
 
 LONG_DEPARTMENT = 6  # a department's name this long may have two characters put right
+TARGET_LABEL = "target_label"  # how a warning names a target's label (see vocabulary.LABELS)
 
 
 def _nearest(value: str, known: set[str]) -> str | None:
@@ -98,11 +99,17 @@ class _Corrector:
         self.warnings: list[ExtractionWarning] = []
 
     def fix(
-        self, activity: Activity, role: Role, value: str | None, odd: bool = False
+        self,
+        activity: Activity,
+        role: Role,
+        value: str | None,
+        odd: bool = False,
+        field: str | None = None,
     ) -> str | None:
-        """Given a field's value (`odd`: one that cannot be right where it stands, so
-        corrected however sure text recognition was), return the spelling to use instead,
-        or None; record and warn of the correction."""
+        """Given a field's value in a column (`odd`: one that cannot be right where it
+        stands, so corrected however sure text recognition was), return the spelling to use
+        instead, or None; record and warn of the correction, naming the `field` (the
+        column's, unless it is a part of the cell: a target's label)."""
         if value is None:
             return None
         read = _unsure(activity, role, value, odd)
@@ -113,7 +120,7 @@ class _Corrector:
         self.warnings.append(
             ExtractionWarning.make(
                 self.code,
-                {"field": str(role), "read": value, "used": used, **self.args},
+                {"field": field or str(role), "read": value, "used": used, **self.args},
                 line=activity.source.lines[0] if activity.source.lines else None,
                 page=read.box.page,
                 activity=activity.id,
@@ -138,13 +145,13 @@ class _Corrector:
         return work.model_copy(update={"departments": found, "department": "、".join(found)})
 
     def target(self, activity: Activity, target: Target) -> Target:
-        label = self.fix(activity, Role.PLAN, target.label)
+        label = self.fix(activity, Role.PLAN, target.label, field=TARGET_LABEL)
         if label:
             return target.model_copy(update={"label": label})
         if target.label is None and target.text and target.kind == "numeric":
             # A label whose / the scan lost (利用者数人) reads as a text beside figures: no
             # target has both, so it is put right however sure the reading was.
-            label = self.fix(activity, Role.PLAN, target.text, odd=True)
+            label = self.fix(activity, Role.PLAN, target.text, odd=True, field=TARGET_LABEL)
             if label:
                 unit = target.unit or unit_after_slash(label)
                 return target.model_copy(update={"label": label, "text": None, "unit": unit})

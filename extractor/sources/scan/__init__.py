@@ -59,7 +59,7 @@ GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (un
 # read as 0, and a kanji left out as anything, with less or as no mark at all).
 MARK_ALONE = 0.3
 SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
-TIGHT_PAD = 2  # of white around it (a longer one with 1 pixel in 75 dpi, 4 at 300 dpi)
+TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
 SURE_ROUND = 0.5
 ROUND_MARKS = "O〇"
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
