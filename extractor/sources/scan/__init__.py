@@ -58,10 +58,10 @@ GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (un
 # (a ◇ read so on a clean scan: 0.35); an O or 〇 a ○ with this (0.83-0.96; a ◇ blurred
 # read as 0, and a kanji left out as anything, with less or as no mark at all).
 MARK_ALONE = 0.3
-SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
-TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
 SURE_ROUND = 0.5
 ROUND_MARKS = "O〇"
+SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
+TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 SENTENCE_ENDS = "。）)」』"
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
@@ -197,15 +197,15 @@ def _settled(
             (spaced.add if apart else spaced.discard)(k)
     found = dropped_marks(ink, gray, piece, xs)
     sureness = reading.sureness
-    for start, end in unread_runs(ink, piece, xs, chars) if reread is not None else []:
-        assert reread is not None
-        k = sum(1 for c in xs if c < start)
-        again = reread((start, piece[1], end, piece[3]))
-        mark = _mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
-        if mark is not None:
-            found = [(x, m) for x, m in found if not start <= x <= end]
-            found.append(((start + end) / 2, mark))
-            sureness = (*sureness, again.confidence)
+    if reread is not None:
+        for start, end in unread_runs(ink, piece, xs, chars):
+            k = sum(1 for c in xs if c < start)
+            again = reread((start, piece[1], end, piece[3]))
+            mark = _mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
+            if mark is not None:
+                found = [(x, m) for x, m in found if not start <= x <= end]
+                found.append(((start + end) / 2, mark))
+                sureness = (*sureness, again.confidence)
     marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
     for x, mark in sorted(found):
         k = sum(1 for c in xs if c < x)
