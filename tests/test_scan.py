@@ -390,7 +390,7 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     assert _joined([("604 628 66", False), ("2", True)], tight=True) == "604 628 662"
 
 
-def test_a_figures_wrap_is_read_as_the_tables_other_figures_agree() -> None:
+def test_a_figures_wrap_is_read_as_the_pages_other_figures_agree() -> None:
     from extractor.sources.scan import _figures_as_elsewhere
 
     read = {
@@ -400,13 +400,17 @@ def test_a_figures_wrap_is_read_as_the_tables_other_figures_agree() -> None:
         (6, 2): ("平成23年8月4日", 0.9, 1),  # a date is no cell of figures
     }
     wrapped = {(3, 13): "604 628 662", (4, 13): "1050 10501421"}
-    _figures_as_elsewhere(read, wrapped)
+    _figures_as_elsewhere([(read, wrapped)])
     assert read[(3, 13)][0] == "604 628 662"  # three figures, as the others hold
     assert read[(4, 13)][0] == "1050 1050 1421"
-    # A wrap the table gives no count for stays a space (four figures: unplaced, warned).
+    # A wrap the page gives no count for stays a space (four figures: unplaced, warned).
     alone = {(4, 11): ("防犯灯新設設置数9529 10079 1 52", 0.9, 2)}
-    _figures_as_elsewhere(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})
+    _figures_as_elsewhere([(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
     assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 1 52"
+    # ... but another table of the page does: three figures a cell (2.5.3 of the next year)
+    others = {(2, 13): ("1050 1050 1421", 0.9, 1), (3, 13): ("1 2 4", 0.9, 1)}
+    _figures_as_elsewhere([(others, {}), (alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
+    assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 152"
 
 
 def _blocks_and_a_dot(dot_top: int) -> tuple[np.ndarray, np.ndarray]:

@@ -72,6 +72,10 @@ ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
+# A table's cells as read, by their first grid position: text, lowest confidence, lines;
+# and the text of a cell of figures read with the number unbroken where it wrapped.
+Cells = dict[tuple[int, int], tuple[str, float, int]]
+Wraps = dict[tuple[int, int], str]
 
 
 def is_image(data: bytes) -> bool:
@@ -238,29 +242,29 @@ def _figures(text: str) -> int | None:
     return count if count > 1 else None
 
 
-def _figures_as_elsewhere(
-    read: dict[tuple[int, int], tuple[str, float, int]], wrapped: dict[tuple[int, int], str]
-) -> None:
-    """Given a table's cells as read and, for those whose figures wrapped between two digits
-    after figures printed apart, the text read with the number unbroken there, take that
-    text where the table's cells of figures printed apart then agree on how many figures a
-    cell holds and do not otherwise (604 628 66 / 2 beside 1050 1050 / 1421 and 1 2 4:
-    three each, so 604 628 662). Without such agreement the wrap stays a space: too many
-    figures leave the target unplaced and warned, never a wrong number."""
+def _figures_as_elsewhere(tables: list[tuple[Cells, Wraps]]) -> None:
+    """Given a page's tables, each as its cells as read and, for those whose figures wrapped
+    between two digits after figures printed apart, the text read with the number unbroken
+    there, take that text where the page's cells of figures printed apart then agree on
+    how many figures a cell holds and do not otherwise (604 628 66 / 2 beside 1050 1050 /
+    1421 and 1 2 4: three each, so 604 628 662). Without such agreement the wrap stays a
+    space: too many figures leave the target unplaced and warned, never a wrong number."""
     counts: Counter[int] = Counter()
-    for position, (text, *_rest) in read.items():
-        if position in wrapped:
-            reach = {_figures(text), _figures(wrapped[position])}
-            counts.update(n for n in reach if n)
-        elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
-            counts[n] += 1
+    for read, wrapped in tables:
+        for position, (text, *_rest) in read.items():
+            if position in wrapped:
+                reach = {_figures(text), _figures(wrapped[position])}
+                counts.update(n for n in reach if n)
+            elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
+                counts[n] += 1
     common = counts.most_common(2)
     if not common or (len(common) > 1 and common[1][1] == common[0][1]):
         return
-    for position, tight in wrapped.items():
-        text, lowest, lines = read[position]
-        if _figures(tight) == common[0][0] != _figures(text):
-            read[position] = (tight, lowest, lines)
+    for read, wrapped in tables:
+        for position, tight in wrapped.items():
+            text, lowest, lines = read[position]
+            if _figures(tight) == common[0][0] != _figures(text):
+                read[position] = (tight, lowest, lines)
 
 
 def _in_figure(chars: list[str], k: int) -> bool:
@@ -339,9 +343,13 @@ class _PageReader:
         cells, outside = page_lines(layout, dpi)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
-        for t, table in enumerate(layout.tables):
-            lines = [cells[(t, c)] for c in range(len(table.cells))]
-            items.extend(self._table(layout, table, lines, number, dpi, reads))
+        found = [
+            self._cells(layout, table, [cells[(t, c)] for c in range(len(table.cells))], dpi)
+            for t, table in enumerate(layout.tables)
+        ]
+        _figures_as_elsewhere(found)  # the page's cells of figures, in all its tables
+        for table, (read, _wrapped) in zip(layout.tables, found, strict=True):
+            items.extend(self._table(table, read, number, dpi, reads))
         scale = POINTS / dpi
         for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
@@ -358,25 +366,41 @@ class _PageReader:
         items.sort(key=lambda item: (item[0], item[1]))
         return ScanPage(items, reads, layout.angle)
 
+    def _cells(
+        self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
+    ) -> tuple[Cells, Wraps]:
+        """Given a page's layout, one of its tables and each cell's lines, return what each
+        cell reads (by its first grid position), and, for a cell of figures that wrapped
+        between two digits, its text with the number unbroken there."""
+        read: Cells = {}
+        wrapped: Wraps = {}
+        for cell, cell_lines in zip(table.cells, lines, strict=True):
+            readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in cell_lines]
+            if not readings:
+                continue
+            x1 = table.cell_rect(cell)[2]
+            em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
+            ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
+            joined = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
+            text = self._cell_text(_joined(joined))
+            tight = self._cell_text(_joined(joined, tight=True))
+            lowest = min(r.confidence for r in readings)
+            read[cell[:2]] = (text, lowest, len(readings))
+            if tight != text:
+                wrapped[cell[:2]] = tight
+        return read, wrapped
+
     def _table(
-        self,
-        layout: Layout,
-        table: Table,
-        lines: list[list[list[Rect]]],
-        number: int,
-        dpi: float,
-        reads: dict[Box, Read],
+        self, table: Table, read: Cells, number: int, dpi: float, reads: dict[Box, Read]
     ) -> list[Item]:
-        """Given a page's layout, one of its tables and each cell's lines, return the
-        table's rows; each cell's reading goes into `reads` by its box."""
+        """Given one of a page's tables and what its cells read, return the table's rows;
+        each cell's reading goes into `reads` by its box."""
         from extractor.sources.scan.japanese import printed_status
 
         scale = POINTS / dpi
         owner: dict[tuple[int, int], tuple[int, int]] = {}
         origins: dict[tuple[int, int], BBox] = {}
-        read: dict[tuple[int, int], tuple[str, float, int]] = {}  # text, lowest, lines
-        wrapped: dict[tuple[int, int], str] = {}  # a figure's cell read tight at a wrap
-        for cell, cell_lines in zip(table.cells, lines, strict=True):
+        for cell in table.cells:
             first_row, first_column, last_row, last_column = cell
             for i in range(first_row, last_row + 1):
                 for j in range(first_column, last_column + 1):
@@ -388,18 +412,6 @@ class _PageReader:
                 x1 * scale,
                 bottom * scale,
             )
-            readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in cell_lines]
-            if readings:
-                em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
-                ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
-                joined = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
-                text = self._cell_text(_joined(joined))
-                tight = self._cell_text(_joined(joined, tight=True))
-                lowest = min(r.confidence for r in readings)
-                read[(first_row, first_column)] = (text, lowest, len(readings))
-                if tight != text:
-                    wrapped[(first_row, first_column)] = tight
-        _figures_as_elsewhere(read, wrapped)
         printed = printed_headers({k: v[0] for k, v in read.items()})
         texts: dict[tuple[int, int], str] = {}
         for position, (text, lowest, count) in read.items():
