@@ -382,10 +382,12 @@ class _PageReader:
             em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
             ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
             joined = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
-            text = self._cell_text(_joined(joined))
-            tight = self._cell_text(_joined(joined, tight=True))
+            plain, unbroken = _joined(joined), _joined(joined, tight=True)
+            text = self._cell_text(plain)
             lowest = min(r.confidence for r in readings)
             read[cell[:2]] = (text, lowest, len(readings))
+            # The unbroken join is tidied only where it differs (a figures wrap).
+            tight = self._cell_text(unbroken) if unbroken != plain else text
             if tight != text:
                 wrapped[cell[:2]] = tight
         return read, wrapped
@@ -484,19 +486,20 @@ class _PageReader:
         # to the recognizer's height with much white around it loses a mark (/人 read 人).
         short = x1 - x0 <= SHORT_PIECE * (bottom - top)
         pad = TIGHT_PAD if short else max(TIGHT_PAD, int(dpi / 75))
-        height, _width = gray.shape
-        left = max(0, x0 - pad)
-        crop = gray[max(0, top - pad) : min(height, bottom + pad), left : x1 + pad]
-        reading: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
-        chosen = replace(reading, text=likelier(reading.text, reading.options, self.lexicon))
+        height, page_width = gray.shape
 
         def reread(part: Rect) -> Reading:
+            """What the recognizer reads in a part of the page, with the piece's margin."""
             x0, top, x1, bottom = part
-            alone = gray[max(0, top - pad) : min(height, bottom + pad), max(0, x0 - pad) : x1 + pad]
-            again: Reading = self.recognizer.read(cv2.cvtColor(alone, cv2.COLOR_GRAY2BGR))
-            return again
+            crop = gray[max(0, top - pad) : min(height, bottom + pad), max(0, x0 - pad) : x1 + pad]
+            found: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
+            return found
 
-        return _settled(chosen, ink, gray, piece, left, crop.shape[1], reread)
+        reading = reread(piece)
+        chosen = replace(reading, text=likelier(reading.text, reading.options, self.lexicon))
+        left = max(0, x0 - pad)
+        width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
+        return _settled(chosen, ink, gray, piece, left, width, reread)
 
 
 def _worker_error(

@@ -23,6 +23,7 @@ from extractor.sources.scan.marks import (
     is_small_mark,
     low_mark,
     mark_wide,
+    middle_columns,
     shortest_mark,
     starts_with_bullet,
 )
@@ -100,12 +101,8 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
                 continue
             if b - a < shortest:
                 continue  # a speck
-            # Where the line's text runs is judged on its middle rows: the top and bottom
-            # ones may hold the tails of the lines above and below where they touch.
-            eighth = (b - a) // 8
-            middle = line_ink[eighth : (b - a) - eighth]
             pieces: list[tuple[int, int]] = []
-            for left, right in ink_runs((middle > 0).sum(0), gap=int(0.7 * (b - a))):
+            for left, right in ink_runs(middle_columns(line_ink), gap=int(0.7 * (b - a))):
                 if pieces and not bullet_first(line_ink[:, left:right]):
                     pieces[-1] = (pieces[-1][0], right)
                 else:

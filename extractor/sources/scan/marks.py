@@ -58,6 +58,14 @@ def ink_runs(counts: Any, gap: int, least: float = 1) -> list[tuple[int, int]]:
     return bands
 
 
+def middle_columns(ink: Any) -> Any:
+    """Given the ink of a line (its rows only), return how much ink each column holds on
+    its middle rows: where the line's text runs is judged there, the top and bottom eighths
+    may hold the tails of the lines above and below where they touch."""
+    eighth = ink.shape[0] // 8
+    return (ink[eighth : ink.shape[0] - eighth] > 0).sum(0)
+
+
 def grey_around(gray: Any, rect: Rect) -> Any:
     """The grey pixels of a rectangle and one pixel around it."""
     x0, top, x1, bottom = rect
@@ -130,10 +138,7 @@ def bullet_first(ink: Any) -> bool:
     if not first:
         return False
     left, right = first[0]
-    # How far what follows stands is judged on the middle rows: the top and bottom ones
-    # may hold the tails of the lines above and below.
-    eighth = height // 8
-    runs = ink_runs((ink[eighth : height - eighth] > 0).sum(0), gap=0)
+    runs = ink_runs(middle_columns(ink), gap=0)  # how far what follows stands
     if len(runs) > 1 and runs[1][0] - runs[0][1] < BULLET_APART * height:
         return False
     rows = np.flatnonzero((ink[:, left:right] > 0).sum(1))
@@ -216,8 +221,7 @@ def unread_runs(ink: Any, piece: Rect, xs: list[float], chars: list[str]) -> lis
     height = bottom - top
     if not xs or height <= 0:
         return []
-    eighth = height // 8
-    columns = (ink[top + eighth : bottom - eighth, x0:x1] > 0).sum(0)
+    columns = middle_columns(ink[top:bottom, x0:x1])
     narrowest, widest = (share * height for share in CHARACTER_WIDTHS)
     halves = [(0.5 if WORD_CHARACTER.match(c) else NARROW_ROOM) * height for c in chars]
     rooms = sorted((x - x0 - half, x - x0 + half) for x, half in zip(xs, halves, strict=True))
@@ -324,9 +328,7 @@ def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
     wide one."""
     x0, top, x1, bottom = piece
     height = bottom - top
-    eighth = height // 8
-    columns = (ink[top + eighth : bottom - eighth, x0:x1] > 0).sum(0)
-    runs = ink_runs(columns == 0, gap=0)
+    runs = ink_runs(middle_columns(ink[top:bottom, x0:x1]) == 0, gap=0)
     return [
         (x0 + a, x0 + b, b - a >= 0.6 * height)
         for a, b in runs
