@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
@@ -22,6 +23,7 @@ from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.sources.scan import _joined, printed_headers
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
+from extractor.sources.scan.images import without_ground
 from extractor.sources.scan.japanese import (
     likelier,
     printed_header,
@@ -31,7 +33,8 @@ from extractor.sources.scan.japanese import (
 )
 from extractor.sources.scan.lines import lines_in, page_lines
 from extractor.sources.scan.marks import full_stop_at
-from extractor.sources.scan.recognize import japanese
+from extractor.sources.scan.orient import upright_layout
+from extractor.sources.scan.recognize import Recognizer, japanese
 from extractor.years.history import histories
 from extractor.years.order import packet_year
 from extractor.years.targets import target_key
@@ -113,10 +116,17 @@ def test_the_next_years_packet_in_another_font(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_png_page_from_the_command_line(tmp_path: Path, printed: tuple[Path, Dataset]) -> None:
+def test_a_png_page_on_its_side_on_a_dark_ground_from_the_command_line(
+    tmp_path: Path, printed: tuple[Path, Dataset]
+) -> None:
+    """A copier's picture of the page: the sheet turned a quarter (its top to the left) on
+    the feeder's black backing. The page is read upright and the ground is not a table."""
     pdf, truth = printed
     (image,) = page_images(pdf, CLEAN)
-    image.save(tmp_path / "page.png", dpi=(300, 300))
+    sheet = np.rot90(np.array(image.convert("L")))
+    ground = np.full((sheet.shape[0] + 240, sheet.shape[1] + 160), 25, np.uint8)
+    ground[120:-120, 80:-80] = sheet
+    Image.fromarray(ground).save(tmp_path / "page.png", dpi=(300, 300))
     result = CliRunner().invoke(main, [str(tmp_path / "page.png"), "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.stderr
     assert "page.png → " in result.stderr
@@ -292,6 +302,54 @@ def test_a_turned_page_is_measured_and_turned_back(angle: float) -> None:
     layout = read_layout(turned, 300.0)
     (table,) = layout.tables
     assert len(table.cells) == 10
+
+
+@pytest.mark.parametrize("quarters", [0, 1, 2, 3])
+def test_a_page_fed_on_its_side_or_upside_down_is_turned_upright(
+    printed: tuple[Path, Dataset], quarters: int
+) -> None:
+    """The printed page turned by quarters (anticlockwise) is turned back: its table is
+    found with the upright page's cells, its first cell's lines in the same places."""
+    pdf, _ = printed
+    (image,) = page_images(pdf, CLEAN)
+    page = np.array(image.convert("L"))
+    recognizer = Recognizer()
+    upright, cells, _, turns = upright_layout(page, 300.0, recognizer)
+    assert turns == 0 and len(upright.tables) == 1
+    turned = np.ascontiguousarray(np.rot90(page, quarters))
+    layout, turned_cells, _, turns = upright_layout(turned, 300.0, recognizer)
+    assert turns == (4 - quarters) % 4
+    assert [t.cells for t in layout.tables] == [t.cells for t in upright.tables]
+    first = next(key for key in sorted(cells) if cells[key])
+    assert len(turned_cells[first]) == len(cells[first])
+    # the first line's first piece within a few pixels of where the upright page has it
+    assert all(
+        abs(a - b) <= 4 for a, b in zip(turned_cells[first][0][0], cells[first][0][0], strict=True)
+    )
+
+
+def test_the_dark_ground_round_a_sheet_is_made_paper() -> None:
+    """A sheet turned a little on a dark ground that reaches two edges of the image, and
+    a dark dot (a big bullet) near the sheet's edge: the ground is made the paper's tone,
+    the dot and the table are kept, and the table's grid is found as on the sheet alone."""
+    sheet = drawn_table()
+    cv2.circle(sheet, (120, 1100), 22, 0, -1)  # 0.15 inch across, 0.4 inch from the edge
+    height, width = sheet.shape
+    ground = np.full((height + 200, width + 300), 30, np.uint8)
+    turn = cv2.getRotationMatrix2D((width / 2, height / 2), 1.0, 1.0)
+    turn[:, 2] += (150, 100)
+    placed = cv2.warpAffine(sheet, turn, ground.shape[::-1], borderValue=0)
+    inside = cv2.warpAffine(np.ones_like(sheet), turn, ground.shape[::-1]) > 0
+    ground[inside] = placed[inside]
+    cleared = without_ground(ground, 300.0)
+    assert (cleared[:60] == 255).all() and (cleared[:, -100:] == 255).all()
+    assert (cleared == ground)[inside].mean() > 0.99
+    x, y = (turn @ np.array([120, 1100, 1])).round().astype(int)
+    assert cleared[y, x] < 50  # the dot
+    (table,) = read_layout(cleared, 300.0).tables
+    assert len(table.cells) == 10
+    # read with its ground, the sheet's edges are taken for a second table's rulings
+    assert [len(t.cells) for t in read_layout(ground, 300.0).tables] == [11, 10]
 
 
 # --- what the context puts right ------------------------------------------------------------

@@ -2,12 +2,14 @@
 of cells the PDF path gives.
 
 Each page is read in a worker process, within the page time and memory caps: its image is
-straightened and its ruled tables found (`grid`), each cell and each line outside the
-tables is cut into lines of text, and each line is recognized (`recognize`). A table row
-becomes a row of cells, a merged cell's text sits in its first row and column and a cell
-merged down belongs to each row it covers, as in the PDF path (`table_items`); every cell
-keeps what the recognizer read and how sure it was (`Read`). Coordinates are in PDF points
-(1/72 inch) from the page's top left, as for a printed PDF.
+cleared of the scanner's dark ground (`images`), turned upright if fed on its side or upside
+down (`orient`), straightened and its ruled tables found (`grid`), each cell and each line
+outside the tables is cut into lines of text, and each line is recognized (`recognize`). A
+table row becomes a row of cells, a merged cell's text sits in its first row and column
+and a cell merged down belongs to each row it covers, as in the PDF path (`table_items`);
+every cell keeps what the recognizer read and how sure it was (`Read`). Coordinates are in
+PDF points (1/72 inch) from the top left of the page as turned upright, as for a printed
+PDF.
 """
 
 from __future__ import annotations
@@ -85,11 +87,13 @@ def is_image(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class ScanPage:
-    """What one page gave: its rows, each cell's reading by its box, and its angle."""
+    """What one page gave: its rows, each cell's reading by its box, the small angle it was
+    straightened by, and the quarter turns (anticlockwise) that put it upright."""
 
     items: list[Item]
     reads: dict[Box, Read]
     angle: float
+    turns: int = 0
 
 
 def _joined(lines: list[tuple[str, bool]], tight: bool = False) -> str:
@@ -333,14 +337,12 @@ class _PageReader:
         """Task 0 returns the page count; task n reads page n."""
         if number == 0:
             return self.pages.count()
-        from extractor.sources.scan.grid import read_layout
         from extractor.sources.scan.japanese import printed_heading, tidy
-        from extractor.sources.scan.lines import page_lines
+        from extractor.sources.scan.orient import upright_layout
         from extractor.sources.scan.recognize import Reading
 
         gray, dpi = self.pages.page(number)
-        layout = read_layout(gray, dpi)
-        cells, outside = page_lines(layout, dpi)
+        layout, cells, outside, turns = upright_layout(gray, dpi, self.recognizer)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
         found = [
@@ -364,7 +366,7 @@ class _PageReader:
             reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
             items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
         items.sort(key=lambda item: (item[0], item[1]))
-        return ScanPage(items, reads, layout.angle)
+        return ScanPage(items, reads, layout.angle, turns)
 
     def _cells(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 MIN_DPI, MAX_DPI, WORKING_DPI = 150.0, 400.0, 300.0
+GROUND_DPI = 50.0  # the reduced copy the ground around the paper is found on
+GROUND_INCHES = 0.06  # ground is dark and broader than this; a stroke of ink is not
 A3_LONG_INCHES = 420 / 25.4
 PDF_POINTS = 72.0
 
@@ -69,8 +71,10 @@ class Pages:
         return len(document) if self.kind == "pdf" else int(getattr(document, "n_frames", 1))
 
     def page(self, number: int) -> tuple[Any, float]:
-        """Given a page number (from 1), return its grey pixels and their resolution."""
-        return self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
+        """Given a page number (from 1), return its grey pixels, the dark ground around the
+        paper made paper (`without_ground`), and their resolution."""
+        pixels, dpi = self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
+        return without_ground(pixels, dpi), dpi
 
     def _check(self, number: int, width: float, height: float) -> None:
         pixels = int(width) * int(height)
@@ -125,3 +129,30 @@ class Pages:
         except Exception as exc:  # Pillow raises many kinds for a broken file
             raise BadImage(number) from exc
         return pixels, _clamped(dpi)
+
+
+def without_ground(gray: Any, dpi: float) -> Any:
+    """Given a page's grey pixels, return them with the dark ground a scanner shows around
+    a sheet (an open lid, a feeder's black backing) made the paper's tone: dark regions
+    that reach the image's edge and are broader than any stroke of ink. Left there, the
+    ground's edges would be read as a table's rulings and its grain as text."""
+    import cv2
+
+    scale = min(1.0, GROUND_DPI / dpi)
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _threshold, dark = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    broad = max(3, round(GROUND_DPI * GROUND_INCHES))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (broad, broad))
+    ground = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
+    _count, labels = cv2.connectedComponents(ground)
+    edge = np.unique(np.concatenate((labels[0], labels[-1], labels[:, 0], labels[:, -1])))
+    edge = edge[edge > 0]
+    if not len(edge):
+        return gray
+    # the ground and its blurred rim
+    mask = cv2.dilate(np.isin(labels, edge).astype(np.uint8), np.ones((3, 3), np.uint8))
+    paper = int(np.median(small[mask == 0])) if (mask == 0).any() else 255
+    full = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
+    cleared = gray.copy()
+    cleared[full > 0] = paper
+    return cleared

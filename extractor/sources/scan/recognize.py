@@ -138,3 +138,31 @@ class Recognizer:
         if len(found) != len(text) or any(o[0][0] != c for o, c in zip(found, text, strict=False)):
             options = ()  # not the line just decoded
         return Reading(text, float(scores[0]), places, sureness, options)
+
+    def detect(self, gray: Any) -> list[Any]:
+        """Given a (reduced) page's grey pixels, return the text lines the detector finds
+        there, each as its four corners (x, y) in the image's pixels. The detector's model
+        is loaded the first time it is asked."""
+        import cv2
+
+        image = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+        try:
+            found = self.engine(image, use_det=True, use_cls=False, use_rec=False)
+        except MemoryError:
+            raise
+        except Exception:  # the detector refuses an image it cannot scale: nothing found
+            return []
+        boxes = getattr(found, "boxes", None)
+        return list(np.asarray(boxes)) if boxes is not None else []
+
+    def turned(self, image: Any) -> bool:
+        """Whether a line's image (BGR) shows its text upside down, as the line classifier
+        in the wheel says (its model is loaded the first time it is asked)."""
+        try:
+            found = self.engine(image, use_det=False, use_cls=True, use_rec=False)
+        except MemoryError:
+            raise
+        except Exception:  # the classifier refuses an image it cannot scale: not said
+            return False
+        said: Any = getattr(found, "cls_res", None) or ()
+        return bool(len(said)) and "180" in str(said[0][0])
