@@ -39,6 +39,7 @@ class WarningCode(StrEnum):
     OCR_UNSURE = "ocr_unsure"
     OCR_CORRECTED = "ocr_corrected"
     OCR_AS_ELSEWHERE = "ocr_as_elsewhere"
+    SCAN_LOW_RESOLUTION = "scan_low_resolution"
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
     SCHEDULE_UNREADABLE = "schedule_unreadable"
@@ -194,6 +195,11 @@ SPECS: dict[WarningCode, Spec] = {
         N_("Check against the scan: text recognition was unsure of the cell, and the value was "
            "put back to the spelling the packet gives it in other cells."),
         quoted=("read", "used"),
+    ),
+    C.SCAN_LOW_RESOLUTION: Spec(
+        N_("the page was scanned at {dpi} dpi, too coarse for small print to be read well"),
+        N_("Scan the page again at 300 dpi (200 at least), or give the packet's PDF or text "
+           "export: at this resolution text recognition misreads many characters."),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
         N_("the activity has no name (the table has no activity-name column or the cell is "

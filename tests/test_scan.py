@@ -5,6 +5,7 @@ are not packets, or are bombs, refused in one line."""
 
 from __future__ import annotations
 
+import io
 import struct
 import zlib
 from collections import Counter
@@ -23,7 +24,7 @@ from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.sources.scan import _joined, printed_headers
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
-from extractor.sources.scan.images import without_ground
+from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
 from extractor.sources.scan.japanese import (
     likelier,
     printed_header,
@@ -211,6 +212,62 @@ def test_a_broken_image_is_one_line(tmp_path: Path) -> None:
 
 
 # --- the steps, on drawn pages --------------------------------------------------------------
+
+
+def _saved(image: Image.Image, suffix: str = ".png") -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG" if suffix == ".png" else "TIFF", dpi=(300, 300))
+    return out.getvalue()
+
+
+def test_a_page_scanned_coarser_than_150_dpi_is_enlarged_and_one_that_would_be_huge_refused() -> (
+    None
+):
+    page = Image.fromarray(drawn_table()).resize((800, 600))  # the drawn page at 150 ...
+    data = io.BytesIO()
+    page.save(data, format="PNG", dpi=(100, 100))  # ... said to be 100 dpi
+    grey, dpi, scanned = Pages(data.getvalue(), "image", 10**8).page(1)
+    assert (grey.shape, dpi) == ((900, 1200), 150.0)
+    assert scanned == pytest.approx(100, abs=0.01)  # a PNG records pixels per metre
+    data = io.BytesIO()
+    page.save(data, format="PNG", dpi=(2, 2))  # 800 pixels for 400 inches: 60,000 at 150 dpi
+    with pytest.raises(ImageTooLarge):
+        Pages(data.getvalue(), "image", 10**8).page(1)
+
+
+@pytest.mark.slow
+def test_a_page_scanned_at_100_dpi_is_read_and_warned_of(
+    tmp_path: Path, printed: tuple[Path, Dataset]
+) -> None:
+    pdf, truth = printed
+    (image,) = page_images(pdf, Degradation("coarse", 100))
+    image.save(tmp_path / "page.png", dpi=(100, 100))
+    read = extract(tmp_path / "page.png")
+    (warning,) = [w for w in read.warnings if w.code == "scan_low_resolution"]
+    assert (warning.page, warning.args) == (1, {"dpi": 100})
+    assert warning.text("ja").startswith("このページの読み取り解像度は100 dpiで")
+    # enlarged to 150 dpi, 77 of the 99 fields read right when measured (64 when the
+    # page was taken as it came, its lengths measured as if it were 150 dpi)
+    assert len(fields(truth)) - len(differences(truth, read)) >= 72
+
+
+@pytest.mark.parametrize("kind", ["16-bit PNG", "16-bit TIFF", "RGBA", "LA"])
+def test_a_page_saved_in_16_bit_or_with_transparency_is_the_page_in_grey(kind: str) -> None:
+    """A scanner's 16-bit grey, and a page whose paper is transparent (black ink on an
+    alpha channel, in colour or grey), give the grey page, not one clipped to white or
+    turned black."""
+    page = drawn_table()  # black on white, and the 16-bit ones a grey patch
+    if kind.startswith("16-bit"):
+        page[900:1000, 300:500] = 128
+        image = Image.fromarray(page.astype(np.uint16) * 257)
+    else:
+        ink = (255 - page)[..., None]
+        black = np.zeros((*page.shape, 3 if kind == "RGBA" else 1), np.uint8)
+        image = Image.fromarray(np.concatenate([black, ink], axis=-1), kind)
+    data = _saved(image, ".tif" if kind.endswith("TIFF") else ".png")
+    grey, dpi, _scanned = Pages(data, "image", 10**8).page(1)
+    assert abs(dpi - 300) < 0.01
+    assert np.array_equal(grey, page)
 
 
 def drawn_table() -> np.ndarray:

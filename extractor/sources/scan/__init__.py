@@ -25,7 +25,9 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
 from extractor.i18n import N_, Message, Plural
+from extractor.models import ExtractionWarning
 from extractor.normalize.text import is_wide
+from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources.document import (
     BBox,
@@ -73,6 +75,7 @@ TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
 ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
+LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 # A table's cells as read, by their first grid position: text, lowest confidence, lines;
 # and the text of a cell of figures read with the number unbroken where it wrapped.
@@ -88,12 +91,14 @@ def is_image(data: bytes) -> bool:
 @dataclass(frozen=True)
 class ScanPage:
     """What one page gave: its rows, each cell's reading by its box, the small angle it was
-    straightened by, and the quarter turns (anticlockwise) that put it upright."""
+    straightened by, the quarter turns (anticlockwise) that put it upright, and the
+    resolution it was scanned at (None for a page with no image)."""
 
     items: list[Item]
     reads: dict[Box, Read]
     angle: float
     turns: int = 0
+    scanned: float | None = None
 
 
 def _joined(lines: list[tuple[str, bool]], tight: bool = False) -> str:
@@ -341,7 +346,7 @@ class _PageReader:
         from extractor.sources.scan.orient import upright_layout
         from extractor.sources.scan.recognize import Reading
 
-        gray, dpi = self.pages.page(number)
+        gray, dpi, scanned = self.pages.page(number)
         layout, cells, outside, turns = upright_layout(gray, dpi, self.recognizer)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
@@ -366,7 +371,7 @@ class _PageReader:
             reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
             items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
         items.sort(key=lambda item: (item[0], item[1]))
-        return ScanPage(items, reads, layout.angle, turns)
+        return ScanPage(items, reads, layout.angle, turns, scanned)
 
     def _cells(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
@@ -576,8 +581,12 @@ def read_scan(
         budget_pages=True,
     )
     rows: list[SourceRow] = []
+    warnings: list[ExtractionWarning] = []
     for number, page in enumerate(pages, start=1):
         assert isinstance(page, ScanPage)
+        if page.scanned is not None and round(page.scanned) < LEAST_DPI:
+            code = WarningCode.SCAN_LOW_RESOLUTION
+            warnings.append(ExtractionWarning.of(code, page=number, dpi=round(page.scanned)))
         for _top, _x0, cells, boxes, spanned in page.items:
             reads = tuple(page.reads.get(b) if b else None for b in boxes)
             rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned, reads=reads))
@@ -595,4 +604,5 @@ def read_scan(
         size=len(data),
         rows=rows,
         pages=count,
+        warnings=warnings,
     )

@@ -3,16 +3,17 @@ JPEG file, as grey pixels at a known resolution.
 
 A PDF page is rendered (pypdfium2, which pdfplumber already uses) at the resolution of the
 images placed on it, kept between 150 and 400 dpi; an image file is taken at the
-resolution it records, or, when it records none, as an A3 page. Pages are read larger than
-300 dpi only when they were scanned so; anything finer is reduced to 300 dpi. The pixel
-count of every image is checked before it is decoded, so a small file that declares a
-huge image is refused without the memory it would take.
+resolution it records, or, when it records none, as an A3 page, enlarged to 150 dpi when
+coarser. Pages are read larger than 300 dpi only when they were scanned so; anything finer
+is reduced to 300 dpi. The pixel count of every image (and of what it is enlarged to) is
+checked before it is decoded, so a small file that declares a huge image is refused
+without the memory it would take.
 """
 
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -37,6 +38,15 @@ class BadImage(Exception):
     def __init__(self, page: int) -> None:
         super().__init__(page)
         self.page = page
+
+
+class PageImage(NamedTuple):
+    """A page as read: its grey pixels, their resolution (dpi), and the resolution it was
+    scanned at (None where the page holds no image)."""
+
+    pixels: Any
+    dpi: float
+    scanned: float | None
 
 
 def _clamped(dpi: float) -> float:
@@ -70,18 +80,18 @@ class Pages:
         document = self._open()
         return len(document) if self.kind == "pdf" else int(getattr(document, "n_frames", 1))
 
-    def page(self, number: int) -> tuple[Any, float]:
+    def page(self, number: int) -> PageImage:
         """Given a page number (from 1), return its grey pixels, the dark ground around the
-        paper made paper (`without_ground`), and their resolution."""
-        pixels, dpi = self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
-        return without_ground(pixels, dpi), dpi
+        paper made paper (`without_ground`), their resolution, and the scan's own."""
+        found = self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
+        return found._replace(pixels=without_ground(found.pixels, found.dpi))
 
     def _check(self, number: int, width: float, height: float) -> None:
         pixels = int(width) * int(height)
         if pixels > self.max_pixels:
             raise ImageTooLarge(number, pixels)
 
-    def _pdf_page(self, number: int) -> tuple[Any, float]:
+    def _pdf_page(self, number: int) -> PageImage:
         import pypdfium2.raw as pdfium_c
 
         page = self._open()[number - 1]
@@ -93,7 +103,8 @@ class Pages:
                 left, _bottom, right, _top = image.get_bounds()
                 if right - left > 1:
                     resolutions.append(width / ((right - left) / PDF_POINTS))
-            dpi = _clamped(max(resolutions)) if resolutions else WORKING_DPI
+            scanned = max(resolutions) if resolutions else None
+            dpi = _clamped(scanned) if scanned else WORKING_DPI
             dpi = min(dpi, WORKING_DPI) if dpi > WORKING_DPI * 1.2 else dpi
             page_width, page_height = page.get_size()
             scale = dpi / PDF_POINTS
@@ -106,9 +117,11 @@ class Pages:
             raise BadImage(number) from exc
         finally:
             page.close()
-        return pixels, dpi
+        return PageImage(pixels, dpi, scanned)
 
-    def _frame(self, number: int) -> tuple[Any, float]:
+    def _frame(self, number: int) -> PageImage:
+        from PIL import Image
+
         image = self._open()
         try:
             image.seek(number - 1)
@@ -118,17 +131,39 @@ class Pages:
             dpi = float(recorded[0]) if recorded and recorded[0] and recorded[0] > 1 else 0.0
             if not dpi:
                 dpi = max(width, height) / A3_LONG_INCHES
-            grey = image.convert("L")
-            if dpi > WORKING_DPI * 1.2:
-                factor = WORKING_DPI / dpi
-                grey = grey.resize((max(1, int(width * factor)), max(1, int(height * factor))))
-                dpi = WORKING_DPI
+            # Finer than 360 dpi is reduced to 300; coarser than 150 enlarged to 150, so that
+            # every length the layout measures in inches holds.
+            factor = WORKING_DPI / dpi if dpi > WORKING_DPI * 1.2 else max(1.0, MIN_DPI / dpi)
+            size = (max(1, round(width * factor)), max(1, round(height * factor)))
+            self._check(number, *size)
+            grey = _grey(image)
+            if factor != 1.0:
+                grey = grey.resize(size, Image.Resampling.BICUBIC)
             pixels = np.array(grey)
         except (ImageTooLarge, MemoryError):
             raise
         except Exception as exc:  # Pillow raises many kinds for a broken file
             raise BadImage(number) from exc
-        return pixels, _clamped(dpi)
+        return PageImage(pixels, _clamped(dpi * factor), dpi)
+
+
+def _grey(image: Any) -> Any:
+    """Given a decoded frame of any mode, return it as 8-bit grey: what is transparent is
+    the white paper it was drawn on, and 16-bit or float grey is scaled (Pillow's own
+    conversion would clip it to white)."""
+    from PIL import Image
+
+    if image.mode in ("I", "I;16", "I;16B", "I;16L", "I;16N", "F"):
+        values = np.asarray(image, dtype=np.float64)
+        top = float(values.max()) if values.size else 0.0
+        if top > 255:
+            values = values * (255 / (65535 if top <= 65535 else top))
+        return Image.fromarray(np.clip(values, 0, 255).astype(np.uint8))
+    if image.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in image.info:
+        rgba = image.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(paper, rgba).convert("L")
+    return image.convert("L")
 
 
 def without_ground(gray: Any, dpi: float) -> Any:
