@@ -300,3 +300,31 @@ def test_blocks_from_rows_keeps_text_lines() -> None:
     blocks = blocks_from_rows(cid_safe_rows(20))
     assert isinstance(blocks[0], Text) and blocks[0].text == "平成 2 4 年度"
     assert isinstance(blocks[-1], Table) and len(blocks[-1].grid) == 2
+
+
+def test_a_line_beside_a_table_comes_after_its_rows_not_between_them() -> None:
+    """A note in the margin beside a table (or a scanned punch hole read as text) would
+    cut the table's rows in two if the page were read by top alone."""
+    from extractor.sources.document import Box, Item, page_order
+
+    def item(top: float, left: float, text: str, height: float = 10) -> Item:
+        box = Box(1, left, top, left + 50, top + height)
+        return (top, left, (text,), (box,), frozenset())
+
+    rows = [item(100, 20, "header"), item(120, 20, "row 1"), item(140, 20, "row 2")]
+    lines = [
+        item(50, 20, "heading"),
+        item(131, 700, "note, lower"),
+        item(118, 700, "note"),  # its middle, 123, lies within the table (90 to 160)
+        item(85, 700, "above", height=8),  # its middle, 89, above the table
+        item(170, 20, "after"),
+    ]
+    table = (20.0, 90.0, 600.0, 160.0)
+    ordered = [i[2][0] for i in page_order(rows, lines, [table])]
+    assert ordered == [
+        "heading", "above", "header", "row 1", "row 2", "note", "note, lower", "after"
+    ]  # fmt: skip
+    # without a table there, by top and then left as before
+    assert [i[2][0] for i in page_order(rows, lines, [])][:5] == [
+        "heading", "above", "header", "note", "row 1"
+    ]  # fmt: skip

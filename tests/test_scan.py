@@ -386,11 +386,15 @@ def test_a_page_fed_on_its_side_or_upside_down_is_turned_upright(
 
 
 def test_the_dark_ground_round_a_sheet_is_made_paper() -> None:
-    """A sheet turned a little on a dark ground that reaches two edges of the image, and
-    a dark dot (a big bullet) near the sheet's edge: the ground is made the paper's tone,
-    the dot and the table are kept, and the table's grid is found as on the sheet alone."""
+    """A sheet turned a little on a dark ground that reaches two edges of the image, a
+    dark dot (a big bullet) near the sheet's edge, a punch hole and a shaded cell: the
+    ground and the hole are made the paper's tone, the dot, the shading and the table are
+    kept, and the table's grid is found as on the sheet alone."""
     sheet = drawn_table()
     cv2.circle(sheet, (120, 1100), 22, 0, -1)  # 0.15 inch across, 0.4 inch from the edge
+    cv2.circle(sheet, (100, 500), 36, 0, -1)  # a punch hole: 0.24 inch across
+    sheet[503:648, 203:598] = 128  # a cell shaded half grey, with a stroke of text in it
+    sheet[570:576, 380:420] = 0
     height, width = sheet.shape
     ground = np.full((height + 200, width + 300), 30, np.uint8)
     turn = cv2.getRotationMatrix2D((width / 2, height / 2), 1.0, 1.0)
@@ -403,6 +407,10 @@ def test_the_dark_ground_round_a_sheet_is_made_paper() -> None:
     assert (cleared == ground)[inside].mean() > 0.99
     x, y = (turn @ np.array([120, 1100, 1])).round().astype(int)
     assert cleared[y, x] < 50  # the dot
+    x, y = (turn @ np.array([100, 500, 1])).round().astype(int)
+    assert (cleared[y - 40 : y + 40, x - 40 : x + 40] == 255).all()  # the hole
+    x, y = (turn @ np.array([400, 573, 1])).round().astype(int)
+    assert cleared[y, x] < 50 and 100 < cleared[y - 40, x] < 150  # the shaded cell
     (table,) = read_layout(cleared, 300.0).tables
     assert len(table.cells) == 10
     # read with its ground, the sheet's edges are taken for a second table's rulings

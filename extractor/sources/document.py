@@ -117,6 +117,21 @@ def table_items(
     return items
 
 
+def page_order(rows: list[Item], lines: list[Item], tables: list[BBox]) -> list[Item]:
+    """Given a page's table rows, its lines of text outside the tables and the tables'
+    boxes, return them in reading order: by top, then left. Lines beside a table (their
+    middle within the table's height: a note in the margin, a scanned punch hole) come
+    after the table's last row, top to bottom, so that they do not cut its rows in two."""
+    keyed = [((row[0], row[0], row[1]), row) for row in rows]
+    for line in lines:
+        top, left, _texts, boxes, _spanned = line
+        box = boxes[0]
+        middle = (box.top + box.bottom) / 2 if box else top
+        beside = [bottom for _x0, table_top, _x1, bottom in tables if table_top < middle < bottom]
+        keyed.append(((max(beside, default=top), top, left), line))
+    return [item for _key, item in sorted(keyed, key=lambda pair: pair[0])]
+
+
 @dataclass
 class SourceDocument:
     """A file read into rows: what every later stage starts from."""

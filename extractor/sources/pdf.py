@@ -30,6 +30,7 @@ from extractor.sources.document import (
     SourceDocument,
     SourceRow,
     display_path,
+    page_order,
     read_pages,
     table_items,
     worker_error,
@@ -194,12 +195,12 @@ def _page_items(page: Any) -> PageResult:
         lines = outside.extract_text_lines(return_chars=False)
     except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
         raise _page_failure(number, exc) from exc
+    texts: list[Item] = []
     for line in lines:
         box = Box(number, line["x0"], line["top"], line["x1"], line["bottom"])
-        items.append((line["top"], line["x0"], (line["text"],), (box,), frozenset()))
-    items.sort(key=lambda item: (item[0], item[1]))
+        texts.append((line["top"], line["x0"], (line["text"],), (box,), frozenset()))
     cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
-    return PageResult(items, len(chars), cid)
+    return PageResult(page_order(items, texts, table_boxes), len(chars), cid)
 
 
 def _page_failure(number: int, exc: BaseException) -> BaseException:

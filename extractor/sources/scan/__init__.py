@@ -37,6 +37,7 @@ from extractor.sources.document import (
     SourceDocument,
     SourceRow,
     display_path,
+    page_order,
     read_pages,
     table_items,
     worker_error,
@@ -358,6 +359,7 @@ class _PageReader:
         for table, (read, _wrapped) in zip(layout.tables, found, strict=True):
             items.extend(self._table(table, read, number, dpi, reads))
         scale = POINTS / dpi
+        lines: list[Item] = []
         for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
             read_as = tidy(reading.text)
@@ -369,9 +371,13 @@ class _PageReader:
             x1, bottom = pieces[-1][2], max(p[3] for p in pieces)
             box = Box(number, x0 * scale, top * scale, x1 * scale, bottom * scale)
             reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
-            items.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
-        items.sort(key=lambda item: (item[0], item[1]))
-        return ScanPage(items, reads, layout.angle, turns, scanned)
+            lines.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
+        tables: list[BBox] = [
+            (x0 * scale, top * scale, x1 * scale, bottom * scale)
+            for x0, top, x1, bottom in (table.rect for table in layout.tables)
+        ]
+        ordered = page_order(items, lines, tables)
+        return ScanPage(ordered, reads, layout.angle, turns, scanned)
 
     def _cells(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float

@@ -20,6 +20,8 @@ import numpy as np
 MIN_DPI, MAX_DPI, WORKING_DPI = 150.0, 400.0, 300.0
 GROUND_DPI = 50.0  # the reduced copy the ground around the paper is found on
 GROUND_INCHES = 0.06  # ground is dark and broader than this; a stroke of ink is not
+# A solid dark blot this broad each way is no character (a ● of 14 pt is 0.19 inch across).
+BLOT_INCHES, BLOT_FILL = 0.22, 0.6
 A3_LONG_INCHES = 420 / 25.4
 PDF_POINTS = 72.0
 
@@ -169,23 +171,35 @@ def _grey(image: Any) -> Any:
 def without_ground(gray: Any, dpi: float) -> Any:
     """Given a page's grey pixels, return them with the dark ground a scanner shows around
     a sheet (an open lid, a feeder's black backing) made the paper's tone: dark regions
-    that reach the image's edge and are broader than any stroke of ink. Left there, the
-    ground's edges would be read as a table's rulings and its grain as text."""
+    broader than any stroke of ink that reach the image's edge; and so too dark blots
+    broader than any character (a punch hole, a staple). Left there, the ground's edges
+    would be read as a table's rulings, and its grain and a blot as text."""
     import cv2
 
     scale = min(1.0, GROUND_DPI / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    _threshold, dark = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    threshold, dark = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
     broad = max(3, round(GROUND_DPI * GROUND_INCHES))
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (broad, broad))
     ground = cv2.morphologyEx(dark, cv2.MORPH_OPEN, kernel)
-    _count, labels = cv2.connectedComponents(ground)
-    edge = np.unique(np.concatenate((labels[0], labels[-1], labels[:, 0], labels[:, -1])))
-    edge = edge[edge > 0]
-    if not len(edge):
+    count, labels, stats, _centres = cv2.connectedComponentsWithStats(ground)
+    if count < 2:
         return gray
-    # the ground and its blurred rim
-    mask = cv2.dilate(np.isin(labels, edge).astype(np.uint8), np.ones((3, 3), np.uint8))
+    edge = set(np.concatenate((labels[0], labels[-1], labels[:, 0], labels[:, -1])).tolist())
+    broad_blot = GROUND_DPI * BLOT_INCHES
+    width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    solid = stats[:, cv2.CC_STAT_AREA] >= BLOT_FILL * width * height
+
+    def blot(k: int) -> bool:  # as dark as ink: a shaded cell, however broad, is not
+        if min(width[k], height[k]) < broad_blot or not solid[k]:
+            return False
+        return bool(np.median(small[labels == k]) <= threshold / 2)
+
+    away = [k for k in range(1, count) if k in edge or blot(k)]
+    if not away:
+        return gray
+    # what goes, and its blurred rim
+    mask = cv2.dilate(np.isin(labels, away).astype(np.uint8), np.ones((3, 3), np.uint8))
     paper = int(np.median(small[mask == 0])) if (mask == 0).any() else 255
     full = cv2.resize(mask, (gray.shape[1], gray.shape[0]), interpolation=cv2.INTER_NEAREST)
     cleared = gray.copy()
