@@ -220,19 +220,28 @@ def _saved(image: Image.Image, suffix: str = ".png") -> bytes:
     return out.getvalue()
 
 
-def test_a_page_scanned_coarser_than_150_dpi_is_enlarged_and_one_that_would_be_huge_refused() -> (
-    None
-):
-    page = Image.fromarray(drawn_table()).resize((800, 600))  # the drawn page at 150 ...
+def _png(image: Image.Image, dpi: float) -> bytes:
     data = io.BytesIO()
-    page.save(data, format="PNG", dpi=(100, 100))  # ... said to be 100 dpi
-    grey, dpi, scanned = Pages(data.getvalue(), "image", 10**8).page(1)
+    image.save(data, format="PNG", dpi=(dpi, dpi))
+    return data.getvalue()
+
+
+def test_a_page_scanned_coarser_than_150_dpi_is_enlarged_its_new_size_checked() -> None:
+    page = Image.fromarray(drawn_table()).resize((800, 600))  # the drawn page at 150 ...
+    grey, dpi, scanned = Pages(_png(page, 100), "image", 10**8).page(1)  # ... said 100
     assert (grey.shape, dpi) == ((900, 1200), 150.0)
     assert scanned == pytest.approx(100, abs=0.01)  # a PNG records pixels per metre
-    data = io.BytesIO()
-    page.save(data, format="PNG", dpi=(2, 2))  # 800 pixels for 400 inches: 60,000 at 150 dpi
-    with pytest.raises(ImageTooLarge):
-        Pages(data.getvalue(), "image", 10**8).page(1)
+    with pytest.raises(ImageTooLarge):  # 480,000 pixels as it is, 1,080,000 enlarged
+        Pages(_png(page, 100), "image", 10**6).page(1)
+
+
+def test_a_resolution_that_makes_no_pages_size_is_not_believed() -> None:
+    """A 300 dpi scan of an A3 page saved as 72 dpi (as many programs write) would be a
+    page 69 inches wide; it is taken as an A3 page, as one that records none."""
+    page = Image.fromarray(drawn_table()).resize((4961, 3508))
+    grey, dpi, scanned = Pages(_png(page, 72), "image", 10**8).page(1)
+    assert grey.shape == (3508, 4961) and dpi == pytest.approx(300, abs=0.1)
+    assert scanned == pytest.approx(300, abs=0.1)
 
 
 @pytest.mark.slow

@@ -3,11 +3,11 @@ JPEG file, as grey pixels at a known resolution.
 
 A PDF page is rendered (pypdfium2, which pdfplumber already uses) at the resolution of the
 images placed on it, kept between 150 and 400 dpi; an image file is taken at the
-resolution it records, or, when it records none, as an A3 page, enlarged to 150 dpi when
-coarser. Pages are read larger than 300 dpi only when they were scanned so; anything finer
-is reduced to 300 dpi. The pixel count of every image (and of what it is enlarged to) is
-checked before it is decoded, so a small file that declares a huge image is refused
-without the memory it would take.
+resolution it records, or, when it records none (or one that makes no page's size), as an
+A3 page, enlarged to 150 dpi when coarser. Pages are read larger than 300 dpi only when
+they were scanned so; anything finer is reduced to 300 dpi. The pixel count of every image
+(and of what it is enlarged to) is checked before it is decoded, so a small file that
+declares a huge image is refused without the memory it would take.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ GROUND_INCHES = 0.06  # ground is dark and broader than this; a stroke of ink is
 # A solid dark blot this broad each way is no character (a ● of 14 pt is 0.19 inch across).
 BLOT_INCHES, BLOT_FILL = 0.22, 0.6
 A3_LONG_INCHES = 420 / 25.4
+PAGE_INCHES = (8.0, 20.0)  # a page's longer side: A4 is 11.7 inches, A3 16.5, B4 14.3
 PDF_POINTS = 72.0
 
 
@@ -49,6 +50,20 @@ class PageImage(NamedTuple):
     pixels: Any
     dpi: float
     scanned: float | None
+
+
+def _recorded_dpi(recorded: Any, long_side: int) -> float:
+    """Given the resolution an image file records (or None) and its longer side in
+    pixels, return the resolution, or 0 where none is recorded or the one recorded would
+    make the page no packet's size (many programs write 72 dpi whatever was scanned)."""
+    try:
+        dpi = float(recorded[0])
+    except (TypeError, ValueError, IndexError):
+        return 0.0
+    if not dpi > 1:
+        return 0.0
+    inches = long_side / dpi
+    return dpi if PAGE_INCHES[0] <= inches <= PAGE_INCHES[1] else 0.0
 
 
 def _clamped(dpi: float) -> float:
@@ -129,8 +144,7 @@ class Pages:
             image.seek(number - 1)
             width, height = image.size
             self._check(number, width, height)
-            recorded = image.info.get("dpi")
-            dpi = float(recorded[0]) if recorded and recorded[0] and recorded[0] > 1 else 0.0
+            dpi = _recorded_dpi(image.info.get("dpi"), max(width, height))
             if not dpi:
                 dpi = max(width, height) / A3_LONG_INCHES
             # Finer than 360 dpi is reduced to 300; coarser than 150 enlarged to 150, so that
