@@ -100,17 +100,18 @@ def test_a_scan_gives_the_printed_pdfs_dataset(
 @pytest.mark.slow
 def test_the_next_years_packet_in_another_font(tmp_path: Path) -> None:
     """基本目標1 of the next year's packet (every actual one more), printed in reportlab's
-    Gothic font with its own column widths and scanned clean at 300 dpi: 319 of its 326
-    fields read right when measured; every figure; every field read wrong is a text with
-    a warning on its activity (an item boundary that a line break hides, 捗 read as 抄, 鷗
-    read as the JIS X 0208 form 鴎)."""
+    Gothic font with its own column widths and scanned clean at 300 dpi: 322 of its 326
+    fields read right when measured (319 when only a blank of 0.7 line heights set an
+    item's ・ apart); every figure; every field read wrong is a text with a warning on its
+    activity (an item boundary that a line break hides, 捗 read as 抄, 鷗 read as the JIS X
+    0208 form 鴎)."""
     pdf = print_next_year(tmp_path / "next.pdf", last_line=62)
     truth = extract(pdf)
     read = extract(scan_pdf(pdf, tmp_path / "scan.pdf", CLEAN))
     assert [a.name for a in read.activities] == [a.name for a in truth.activities]
     assert len(fields(truth)) == 326
     wrong = differences(truth, read)
-    assert len(wrong) <= 9, wrong
+    assert len(wrong) <= 6, wrong
     assert figures(read) == figures(truth)
     warned = {w.activity for w in read.warnings}
     assert all(name.split()[0] in warned for name, _, _ in wrong)
@@ -216,7 +217,7 @@ def test_a_broken_image_is_one_line(tmp_path: Path) -> None:
 
 def _saved(image: Image.Image, suffix: str = ".png") -> bytes:
     out = io.BytesIO()
-    image.save(out, format="PNG" if suffix == ".png" else "TIFF", dpi=(300, 300))
+    image.save(out, format="PNG" if suffix == ".png" else "TIFF", dpi=(150, 150))
     return out.getvalue()
 
 
@@ -275,7 +276,7 @@ def test_a_page_saved_in_16_bit_or_with_transparency_is_the_page_in_grey(kind: s
         image = Image.fromarray(np.concatenate([black, ink], axis=-1), kind)
     data = _saved(image, ".tif" if kind.endswith("TIFF") else ".png")
     grey, dpi, _scanned = Pages(data, "image", 10**8).page(1)
-    assert abs(dpi - 300) < 0.01
+    assert abs(dpi - 150) < 0.1  # 1600 pixels: a page 10.7 inches wide
     assert np.array_equal(grey, page)
 
 
@@ -553,6 +554,44 @@ def _blocks_and_a_dot(dot_top: int) -> tuple[np.ndarray, np.ndarray]:
         ink[2:18, x : x + 16] = 255
     ink[dot_top : dot_top + 4, 44:48] = 255
     return ink, 255 - ink
+
+
+def _words_and_a_dot(gap: int) -> np.ndarray:
+    """A line 34 pixels high: two characters (blocks), a blank of `gap` pixels, a dot in
+    the middle of the line and two more characters."""
+    ink = np.zeros((40, 260), np.uint8)
+    for x in (0, 40):
+        ink[3:37, x : x + 34] = 255
+    dot = 74 + gap
+    ink[17:23, dot : dot + 6] = 255
+    for x in (dot + 16, dot + 56):
+        ink[3:37, x : x + 34] = 255
+    return ink
+
+
+@pytest.mark.parametrize(
+    ("gap", "pieces"),
+    [(18, [(0, 182)]), (22, [(0, 74), (96, 186)]), (26, [(0, 74), (100, 190)])],
+)
+def test_a_dot_after_a_blank_wider_than_six_tenths_of_the_line_begins_a_piece(
+    gap: int, pieces: list[tuple[int, int]]
+) -> None:
+    """0.53, 0.65 and 0.76 of the line's height: the space before an item's ・ in a Gothic
+    print measured 0.65–0.78, a ・ between words 0.35–0.54."""
+    ink = _words_and_a_dot(gap)
+    (line,) = lines_in(ink, (0, 0, 260, 40), 300.0, 34, 255 - ink)
+    assert [(x0, x1) for x0, _, x1, _ in line] == pieces
+
+
+def test_a_dot_after_katakana_and_a_blank_not_wide_enough_to_be_sure_joins_its_word() -> None:
+    from extractor.sources.scan import _pieces_joined
+
+    narrow = [(0, 3, 74, 37), (96, 3, 186, 37)]  # 0.65 of the height apart
+    wide = [(0, 3, 74, 37), (100, 3, 190, 37)]  # 0.76
+    assert _pieces_joined(narrow, ["サポート", "・センター"]) == "サポート・センター"
+    assert _pieces_joined(narrow, ["情報提供", "・人材派遣"]) == "情報提供 ・人材派遣"
+    assert _pieces_joined(wide, ["サポート", "・センター"]) == "サポート ・センター"
+    assert _pieces_joined(narrow, ["", "・センター"]) == "・センター"
 
 
 def test_a_comma_between_words_that_is_a_dot_in_the_middle_of_the_line_is_a_bullet() -> None:

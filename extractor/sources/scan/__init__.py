@@ -65,6 +65,8 @@ GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (un
 MARK_ALONE = 0.3
 SURE_ROUND = 0.5
 ROUND_MARKS = "O〇"
+SURE_ITEM_GAP = 0.7  # a ・ after a blank this wide (in line heights) is an item's, after any
+# character; after a narrower one (lines.ITEM_GAP and up), not after katakana
 SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
 TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
@@ -131,6 +133,24 @@ def _joined(lines: list[tuple[str, bool]], tight: bool = False) -> str:
         text += line
         short, previous = ends_short, line
     return " ".join(text.split())
+
+
+def _pieces_joined(pieces: list[Rect], texts: list[str]) -> str:
+    """Given a line's pieces and what each reads, return the line's text: the pieces
+    joined by a space (a piece after the first begins with an item's ・, after a blank),
+    but a ・ after katakana across a blank narrower than `SURE_ITEM_GAP` joins the words
+    of a compound (ファミリー・サポート・センター: the blank after a ト is wide)."""
+    from extractor.sources.scan.japanese import is_katakana
+
+    text = ""
+    for k, (piece, part) in enumerate(zip(pieces, texts, strict=True)):
+        if not part:
+            continue
+        gap = piece[0] - pieces[k - 1][2] if k else 0
+        narrow = gap < SURE_ITEM_GAP * (piece[3] - piece[1]) and part.startswith("・")
+        text += "" if not text or (narrow and is_katakana(text[-1])) else " "
+        text += part
+    return text
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -482,8 +502,7 @@ class _PageReader:
         if wrapped_stop(ink, pieces):
             texts[0] = "。"  # the sentence before ended at the line's end; its 。 wrapped
             lowest = min(lowest, GUESSED_MARK)
-        text = " ".join(t for t in texts if t)
-        return Reading(text, lowest)
+        return Reading(_pieces_joined(pieces, texts), lowest)
 
     def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
         import cv2

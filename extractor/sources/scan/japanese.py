@@ -105,6 +105,11 @@ ONE_AS_L = re.compile(
 O_AS_ZERO = re.compile(r"(?<=[0-9])[OoО](?![A-Za-z])|(?<![A-Za-z])[OoО](?=[0-9])")
 
 
+def is_katakana(char: str) -> bool:
+    """Whether a character is katakana or the long vowel mark."""
+    return bool(char) and re.fullmatch(f"[{KATAKANA}]", char) is not None
+
+
 def _known(word: str) -> bool:
     """Whether sudachipy reads the text as one word it knows."""
     morphemes = tokenizer().tokenize(word)

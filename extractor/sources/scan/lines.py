@@ -29,6 +29,10 @@ from extractor.sources.scan.marks import (
 )
 
 MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
+# A ・ after a blank this many line heights wide begins a piece (and maybe an item): the
+# space before an item's ・ measured 0.65–0.78 in a Gothic print at 300 dpi (and wider in
+# Mincho), the blank before a ・ between two words 0.35–0.54 (after a ト 0.65).
+ITEM_GAP = 0.6
 
 
 def _split_tall(ink: Any, band: tuple[int, int], line: int) -> list[tuple[int, int]]:
@@ -76,10 +80,11 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
     """Given the text ink, an area of it and the usual line height (0: unknown), return
     the lines of text in the area, top to bottom, each as its pieces left to right: a line
     is cut at rows without ink (and where two touching lines are taller than two), and
-    into pieces where a ・ follows a blank wider than 0.7 of its height: an item that
-    starts on the same line as the one before it ends (recognized apart, joined with a
-    space as the printed text has it). Given the page's grey pixels, a 。 alone is kept
-    where other specks are not: a ring, or a mark blurred shut where only a 。 can be."""
+    into pieces where a ・ follows a blank wider than `ITEM_GAP` of its height: an item
+    that starts on the same line as the one before it ends (recognized apart, joined with
+    a space as the printed text has it, but see `scan.SURE_ITEM_GAP`). Given the page's
+    grey pixels, a 。 alone is kept where other specks are not: a ring, or a mark blurred
+    shut where only a 。 can be."""
     x0, top, x1, bottom = rect
     area = ink[top:bottom, x0:x1]
     if not area.size:
@@ -102,7 +107,7 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
             if b - a < shortest:
                 continue  # a speck
             pieces: list[tuple[int, int]] = []
-            for left, right in ink_runs(middle_columns(line_ink), gap=int(0.7 * (b - a))):
+            for left, right in ink_runs(middle_columns(line_ink), gap=int(ITEM_GAP * (b - a))):
                 if pieces and not bullet_first(line_ink[:, left:right]):
                     pieces[-1] = (pieces[-1][0], right)
                 else:
