@@ -93,14 +93,13 @@ def is_image(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class ScanPage:
-    """What one page gave: its rows, each cell's reading by its box, the small angle it was
-    straightened by, the quarter turns (anticlockwise) that put it upright, and the
-    resolution it was scanned at (None for a page with no image)."""
+    """What one page gave: its rows, each cell's reading by its box (on the page as turned
+    upright), the small angle it was straightened by, and the resolution it was scanned at
+    (None for a page with no image)."""
 
     items: list[Item]
     reads: dict[Box, Read]
     angle: float
-    turns: int = 0
     scanned: float | None = None
 
 
@@ -368,7 +367,7 @@ class _PageReader:
         from extractor.sources.scan.recognize import Reading
 
         gray, dpi, scanned = self.pages.page(number)
-        layout, cells, outside, turns = upright_layout(gray, dpi, self.recognizer)
+        layout, cells, outside, _turns = upright_layout(gray, dpi, self.recognizer)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
         found = [
@@ -397,7 +396,7 @@ class _PageReader:
             for x0, top, x1, bottom in (table.rect for table in layout.tables)
         ]
         ordered = page_order(items, lines, tables)
-        return ScanPage(ordered, reads, layout.angle, turns, scanned)
+        return ScanPage(ordered, reads, layout.angle, scanned)
 
     def _cells(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
