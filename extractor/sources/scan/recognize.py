@@ -3,8 +3,9 @@
 RapidOCR's PP-OCR recognizer (an ONNX model inside its wheel, run by onnxruntime) reads a
 line image into characters. Its dictionary mixes simplified Chinese with Japanese; the
 packets are Japanese, so before decoding, every character a printed packet cannot hold
-(see `japanese`) has its score set to zero: 実 is read where 实 would have been. Loaded
-once per worker process.
+(see `japanese`) has its score set to zero: 实 is never read, 実 is. Loaded once per worker
+process. The wheel's text detector and its line classifier (0° or 180°), each loaded when
+first asked, tell which way up a page lies (`orient`).
 """
 
 from __future__ import annotations
