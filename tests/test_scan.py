@@ -237,6 +237,30 @@ def test_a_page_scanned_coarser_than_150_dpi_is_enlarged_its_new_size_checked() 
         Pages(_png(page, 100), "image", 10**6).page(1)
 
 
+@pytest.mark.parametrize(
+    ("orientation", "stored"),
+    [(6, lambda a: np.rot90(a)), (3, lambda a: np.rot90(a, 2)), (2, lambda a: a[:, ::-1])],
+)
+def test_a_picture_is_taken_as_its_exif_orientation_says_it_is_viewed(
+    orientation: int, stored: Callable[[np.ndarray], np.ndarray]
+) -> None:
+    """A camera or scanner that stores the picture turned (6: a quarter anticlockwise, to
+    be turned back clockwise; 3: half) or mirrored (2) and says so in its EXIF data: a
+    mirrored page is one the orientation check cannot put right."""
+    page = drawn_table()
+    page[100:120, 100:300] = 0  # a mark at the top left, to tell the ways apart
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    data = io.BytesIO()
+    Image.fromarray(np.ascontiguousarray(stored(page))).save(
+        data, format="JPEG", quality=95, exif=exif, dpi=(150, 150)
+    )
+    grey, _dpi, _scanned = Pages(data.getvalue(), "image", 10**8).page(1)
+    assert grey.shape == page.shape
+    assert np.abs(grey.astype(int) - page).mean() < 3
+    assert grey[100:120, 100:300].mean() < 30 and grey[100:120, -300:-100].mean() > 220
+
+
 def test_a_resolution_that_makes_no_pages_size_is_not_believed() -> None:
     """A 300 dpi scan of an A3 page saved as 72 dpi (as many programs write) would be a
     page 69 inches wide; it is taken as an A3 page, as one that records none."""

@@ -4,8 +4,8 @@ JPEG file, as grey pixels at a known resolution.
 A PDF page is rendered (pypdfium2, which pdfplumber already uses) at the resolution of the
 images placed on it, kept between 150 and 400 dpi; an image file is taken at the
 resolution it records, or, when it records none (or one that makes no page's size), as an
-A3 page, enlarged to 150 dpi when coarser. Pages are read larger than 300 dpi only when
-they were scanned so; anything finer is reduced to 300 dpi. The pixel count of every image
+A3 page, enlarged to 150 dpi when coarser, and turned (or mirrored) as its EXIF orientation
+says it is viewed. Pages are read larger than 300 dpi only when they were scanned so; anything finer is reduced to 300 dpi. The pixel count of every image
 (and of what it is enlarged to) is checked before it is decoded, so a small file that
 declares a huge image is refused without the memory it would take.
 """
@@ -41,6 +41,9 @@ class BadImage(Exception):
     def __init__(self, page: int) -> None:
         super().__init__(page)
         self.page = page
+
+
+EXIF_ORIENTATION = 0x0112
 
 
 class PageImage(NamedTuple):
@@ -155,12 +158,29 @@ class Pages:
             grey = _grey(image)
             if factor != 1.0:
                 grey = grey.resize(size, Image.Resampling.BICUBIC)
-            pixels = np.array(grey)
+            pixels = np.array(_as_viewed(grey, image.getexif().get(EXIF_ORIENTATION, 1)))
         except (ImageTooLarge, MemoryError):
             raise
         except Exception as exc:  # Pillow raises many kinds for a broken file
             raise BadImage(number) from exc
         return PageImage(pixels, _clamped(dpi * factor), dpi)
+
+
+def _as_viewed(image: Any, orientation: int) -> Any:
+    """Given a frame and the orientation its EXIF data records (1 to 8), return the frame
+    as it is to be viewed: turned, or mirrored, as the camera or scanner says."""
+    from PIL import Image
+
+    turn = {
+        2: Image.Transpose.FLIP_LEFT_RIGHT,
+        3: Image.Transpose.ROTATE_180,
+        4: Image.Transpose.FLIP_TOP_BOTTOM,
+        5: Image.Transpose.TRANSPOSE,
+        6: Image.Transpose.ROTATE_270,
+        7: Image.Transpose.TRANSVERSE,
+        8: Image.Transpose.ROTATE_90,
+    }.get(orientation)
+    return image.transpose(turn) if turn is not None else image
 
 
 def _grey(image: Any) -> Any:
