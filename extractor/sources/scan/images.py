@@ -5,9 +5,10 @@ A PDF page is rendered (pypdfium2, which pdfplumber already uses) at the resolut
 images placed on it, kept between 150 and 400 dpi; an image file is taken at the
 resolution it records, or, when it records none (or one that makes no page's size), as an
 A3 page, enlarged to 150 dpi when coarser, and turned (or mirrored) as its EXIF orientation
-says it is viewed. Pages are read larger than 300 dpi only when they were scanned so; anything finer is reduced to 300 dpi. The pixel count of every image
-(and of what it is enlarged to) is checked before it is decoded, so a small file that
-declares a huge image is refused without the memory it would take.
+says it is viewed. Pages are read larger than 300 dpi only when they were scanned so;
+anything finer is reduced to 300 dpi. The pixel count of every image (and of what it is
+enlarged to) is checked before it is decoded, so a small file that declares a huge image
+is refused without the memory it would take.
 """
 
 from __future__ import annotations
