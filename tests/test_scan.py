@@ -137,6 +137,44 @@ def test_a_png_page_on_its_side_on_a_dark_ground_from_the_command_line(
     assert figures(read) == figures(truth)
 
 
+@pytest.mark.slow
+def test_a_scan_under_a_text_layer_from_text_recognition_is_read_as_a_scan(
+    tmp_path: Path, printed: tuple[Path, Dataset]
+) -> None:
+    """What copiers and PDF tools call a searchable PDF: the page's image, and over it an
+    invisible text layer (render mode 3) of words and no ruled table. Read from its text
+    layer it is no packet; it is read as the scan it is."""
+    import pdfplumber
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from tests.pdfs import FONT
+
+    pdf, truth = printed
+    (image,) = page_images(pdf, CLEAN)
+    searchable = tmp_path / "searchable.pdf"
+    with pdfplumber.open(pdf) as original:
+        page = original.pages[0]
+        width, height = float(page.width), float(page.height)
+        words = page.extract_words()
+    drawn = canvas.Canvas(str(searchable), pagesize=(width, height))
+    drawn.drawImage(ImageReader(image), 0, 0, width, height)
+    text = drawn.beginText()
+    text.setTextRenderMode(3)
+    text.setFont(FONT, 6)
+    for word in words:
+        text.setTextOrigin(word["x0"], height - word["bottom"])
+        text.textOut(word["text"])
+    drawn.drawText(text)
+    drawn.save()
+    read = extract(searchable)
+    assert read.source.format == "scan"
+    assert figures(read) == figures(truth)
+    refused = CliRunner().invoke(main, [str(searchable), "--no-ocr"])
+    assert refused.exit_code == 1
+    assert "are images (a scan) under a text layer with no tables" in refused.stderr
+
+
 # --- scans refused ------------------------------------------------------------------------------
 
 

@@ -38,6 +38,9 @@ from extractor.sources.document import (
 
 # Share of characters without a Unicode mapping ("(cid:123)") above which text is unusable.
 MAX_CID_SHARE = 0.02
+# An image over this share of a page makes it a scanned page; a PDF whose every page with
+# text is one, and which has no ruled table, is read as a scan (its text a recognizer's).
+IMAGED = 0.8
 EOF_MARKER = b"%%EOF"
 # A gap wider than this share of the font size between two glyphs reads as a space.
 GAP_AS_SPACE = 0.5
@@ -164,11 +167,14 @@ def _table_rows(
 
 @dataclass(frozen=True)
 class PageResult:
-    """What one page gave: its rows (top, x0, cells, boxes, spanned) and character counts."""
+    """What one page gave: its rows (top, x0, cells, boxes, spanned), character counts,
+    its ruled tables' count, and whether one image covers most of it (a scanned page)."""
 
     items: list[Item]
     chars: int
     cid_chars: int
+    tables: int = 0
+    imaged: bool = False
 
 
 def _page_items(page: Any) -> PageResult:
@@ -200,7 +206,16 @@ def _page_items(page: Any) -> PageResult:
         box = Box(number, line["x0"], line["top"], line["x1"], line["bottom"])
         texts.append((line["top"], line["x0"], (line["text"],), (box,), frozenset()))
     cid = sum(1 for c in chars if c["text"].startswith("(cid:"))
-    return PageResult(page_order(items, texts, table_boxes), len(chars), cid)
+    try:
+        area = float(page.width) * float(page.height)
+        imaged = any(
+            (image["x1"] - image["x0"]) * (image["bottom"] - image["top"]) >= IMAGED * area
+            for image in page.images
+        )
+    except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
+        raise _page_failure(number, exc) from exc
+    ordered = page_order(items, texts, table_boxes)
+    return PageResult(ordered, len(chars), cid, len(tables), imaged)
 
 
 def _page_failure(number: int, exc: BaseException) -> BaseException:
@@ -372,6 +387,15 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
         cid_chars += result.cid_chars
         for _top, _x0, cells, boxes, spanned in result.items:
             rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned))
+    if chars and not any(r.tables for r in results) and all(r.imaged for r in results if r.chars):
+        raise NoTextLayer(
+            N_(
+                "{path}: the PDF's pages are images (a scan) under a text layer with no "
+                "tables, as text recognition leaves it; read it without --no-ocr, or use the "
+                "text export"
+            ),
+            path=path,
+        )
     if chars == 0:
         raise NoTextLayer(
             N_(
