@@ -40,6 +40,7 @@ class WarningCode(StrEnum):
     OCR_CORRECTED = "ocr_corrected"
     OCR_AS_ELSEWHERE = "ocr_as_elsewhere"
     SCAN_LOW_RESOLUTION = "scan_low_resolution"
+    SCANNED_PAGE_NOT_READ = "scanned_page_not_read"
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
     SCHEDULE_UNREADABLE = "schedule_unreadable"
@@ -200,6 +201,11 @@ SPECS: dict[WarningCode, Spec] = {
         N_("the page was scanned at {dpi} dpi, too coarse for small print to be read well"),
         N_("Scan the page again at 300 dpi (200 at least), or give the packet's PDF or text "
            "export: at this resolution text recognition misreads many characters."),
+    ),
+    C.SCANNED_PAGE_NOT_READ: Spec(
+        N_("the page is a scan's image with no text layer, and was not read (--no-ocr)"),
+        N_("Extract the packet again without --no-ocr, so that text recognition reads the "
+           "page, or give the packet's text export: the page's activities are missing."),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
         N_("the activity has no name (the table has no activity-name column or the cell is "

@@ -175,6 +175,32 @@ def test_a_scan_under_a_text_layer_from_text_recognition_is_read_as_a_scan(
     assert "are images (a scan) under a text layer with no tables" in refused.stderr
 
 
+@pytest.mark.slow
+def test_a_scanned_page_among_printed_ones_is_read_by_recognition(tmp_path: Path) -> None:
+    """raw/h24.pdf with its third page replaced by that page's scan (an image, no text):
+    read from the text layer alone, the page's activities were lost without a word."""
+    import pypdfium2
+
+    h24 = ROOT / "raw" / "h24.pdf"
+    truth = extract(h24)
+    third = scan_pdf(h24, tmp_path / "third.pdf", CLEAN, pages=[3])
+    mixed = pypdfium2.PdfDocument.new()
+    mixed.import_pages(pypdfium2.PdfDocument(h24), [0, 1])
+    mixed.import_pages(pypdfium2.PdfDocument(third), [0])
+    mixed.import_pages(pypdfium2.PdfDocument(h24), [3, 4, 5])
+    mixed.save(tmp_path / "mixed.pdf")
+    read = extract(tmp_path / "mixed.pdf")
+    assert read.source.format == "pdf"
+    assert [a.id for a in read.activities] == [a.id for a in truth.activities]
+    on_the_scan = [a for a in read.activities if 3 in a.source.pages]
+    assert on_the_scan and all(a.source.ocr for a in on_the_scan)
+    assert figures(read) == figures(truth)
+    result = CliRunner().invoke(main, [str(tmp_path / "mixed.pdf"), "--no-ocr", "-o", "-"])
+    unread = Dataset.model_validate_json(result.stdout)
+    (warning,) = [w for w in unread.warnings if w.code == "scanned_page_not_read"]
+    assert warning.page == 3 and len(unread.activities) < len(truth.activities)
+
+
 # --- scans refused ------------------------------------------------------------------------------
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from extractor.eras import fiscal_year_short
 from extractor.i18n import Words
-from extractor.models import Dataset, ExtractionWarning
+from extractor.models import Dataset
 from extractor.problems import check_sentence
+from extractor.summary import place
 from extractor.years.order import by_year, packet_year
 
 
@@ -26,17 +27,6 @@ class CheckGroup:
     code: str
     sentence: str
     items: list[CheckItem] = field(default_factory=list)
-
-
-def place(dataset: Dataset, warning: ExtractionWarning, w: Words) -> str:
-    """Where a warning points in its packet, as the reader finds it there."""
-    if warning.cell:
-        return warning.cell
-    if warning.page and dataset.source.format == "pdf":
-        return w._("page {page}, row {row}").format(page=warning.page, row=warning.line)
-    if warning.line:
-        return w._("line {line}").format(line=warning.line)
-    return "—"
 
 
 def check_groups(datasets: list[Dataset], w: Words) -> list[CheckGroup]:

@@ -208,12 +208,14 @@ def read_pages(
     settings: ExtractSettings,
     worker_error: WorkerError,
     budget_pages: bool = False,
+    only: list[int] | None = None,
 ) -> list[Any]:
-    """Given a file and its page reader, return what the reader made of each page, in page
-    order: read in worker processes (as many as `settings.jobs` and the pages allow), each
-    page within `seconds`, each worker within the memory cap; a file of more pages than the
-    limit refused before any page is read. `budget_pages`: the run's own time budget grows
-    by the pages' time (a scan's pages take seconds each)."""
+    """Given a file and its page reader, return what the reader made of each page (or of
+    the pages numbered in `only`), in page order: read in worker processes (as many as
+    `settings.jobs` and the pages allow), each page within `seconds`, each worker within
+    the memory cap; a file of more pages than the limit refused before any page is read.
+    `budget_pages`: the run's own time budget grows by the pages' time (a scan's pages
+    take seconds each)."""
     from extractor.workers import (
         Caps,
         Pool,
@@ -242,13 +244,15 @@ def read_pages(
                 count=count,
                 limit=settings.max_pdf_pages,
             )
-        pool.processes = max(1, min(settings.jobs or 1, count))
+        numbers = [n for n in only if 1 <= n <= count] if only is not None else []
+        pages = numbers if only is not None else list(range(1, count + 1))
+        pool.processes = max(1, min(settings.jobs or 1, len(pages)))
         if budget_pages:
-            extend(count * seconds / pool.processes)
+            extend(len(pages) * seconds / pool.processes)
         try:
-            return list(pool.map(range(1, count + 1)))
+            return list(pool.map(pages))
         except stopped as exc:
-            raise worker_error(getattr(exc, "index", 0) + 1, exc) from exc
+            raise worker_error(pages[getattr(exc, "index", 0)], exc) from exc
 
 
 def worker_error(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,9 @@ from extractor.errors import (
     UnreadableInputError,
 )
 from extractor.i18n import N_, Message
+from extractor.models import ExtractionWarning
 from extractor.normalize.text import is_wide
+from extractor.problems import WarningCode
 from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import (
     Box,
@@ -415,6 +417,8 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
             cid=cid_chars,
             chars=chars,
         )
+    scanned = [n for n, r in enumerate(results, start=1) if r.imaged and not r.chars]
+    rows, warnings = _with_scanned_pages(path, data, digest, settings, rows, scanned)
     return SourceDocument(
         path=display_path(path),
         format="pdf",
@@ -422,4 +426,33 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
         size=len(data),
         rows=rows,
         pages=len(results),
+        warnings=warnings,
     )
+
+
+def _with_scanned_pages(
+    path: Path,
+    data: bytes,
+    digest: str,
+    settings: ExtractSettings,
+    rows: list[SourceRow],
+    scanned: list[int],
+) -> tuple[list[SourceRow], list[ExtractionWarning]]:
+    """Given a printed PDF's rows and the numbers of its pages that are a scan's image
+    with no text (a page scanned into a printed packet), return the rows with those
+    pages read by text recognition among them, in page order; with recognition off, the
+    rows as they are and a warning for each such page."""
+    if not scanned:
+        return rows, []
+    if not settings.ocr:
+        code = WarningCode.SCANNED_PAGE_NOT_READ
+        return rows, [ExtractionWarning.of(code, page=number) for number in scanned]
+    from extractor.sources.scan import read_scan
+
+    try:
+        read = read_scan(path, data, digest, settings, "pdf", only=scanned)
+    except NotAPacketError:  # the scanned pages hold no text (blank sheets)
+        return rows, []
+    merged = sorted([*rows, *read.rows], key=lambda row: row.page or 0)
+    renumbered = [replace(row, line=line) for line, row in enumerate(merged, start=1)]
+    return renumbered, read.warnings

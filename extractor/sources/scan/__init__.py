@@ -590,10 +590,16 @@ def _check_installed(path: Path) -> None:
 
 
 def read_scan(
-    path: Path, data: bytes, digest: str, settings: ExtractSettings, kind: str
+    path: Path,
+    data: bytes,
+    digest: str,
+    settings: ExtractSettings,
+    kind: str,
+    only: list[int] | None = None,
 ) -> SourceDocument:
     """Given a scan's bytes (`kind` "pdf" for an image-only PDF, else "image"), return its
-    tables and text lines as a document of rows, each cell with what was read."""
+    tables and text lines as a document of rows, each cell with what was read; `only`:
+    the numbers of the pages to read (a PDF's scanned pages among printed ones)."""
     _check_installed(path)
     reader = _PageReader(data, kind, settings)
     pages = read_pages(
@@ -603,10 +609,11 @@ def read_scan(
         settings,
         lambda page, error: _worker_error(path, page, error, settings),
         budget_pages=True,
+        only=only,
     )
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []
-    for number, page in enumerate(pages, start=1):
+    for number, page in zip(only or range(1, len(pages) + 1), pages, strict=True):
         assert isinstance(page, ScanPage)
         if page.scanned is not None and round(page.scanned) < LEAST_DPI:
             code = WarningCode.SCAN_LOW_RESOLUTION
