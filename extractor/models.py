@@ -11,7 +11,7 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from extractor.i18n import Language
+from extractor.i18n import Language, Words
 from extractor.problems import WarningArg, WarningCode, render
 from extractor.vocabulary import Role, Status
 
@@ -303,6 +303,20 @@ class ExtractionWarning(Model):
     def text(self, language: Language) -> str:
         """Return the message in a language."""
         return render(self.code, self.args, language)
+
+    def place(self, source_format: str, w: Words, nowhere: str = "—") -> str:
+        """Where the warning points in its packet (read from a source of `source_format`),
+        as the reader finds it there: the workbook's sheet and row, the page (and row) of
+        a PDF or a scan, the line of a text export."""
+        if self.cell:
+            return self.cell
+        if self.page and source_format in ("pdf", "scan"):
+            if self.line is None:
+                return w._("page {page}").format(page=self.page)
+            return w._("page {page}, row {row}").format(page=self.page, row=self.line)
+        if self.line:
+            return w._("line {line}").format(line=self.line)
+        return nowhere
 
 
 class UnmappedCell(Model):

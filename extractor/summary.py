@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from extractor.i18n import N_, Words
-from extractor.models import Dataset, ExtractionWarning
+from extractor.models import Dataset
 from extractor.problems import check_sentence
 
 if TYPE_CHECKING:
@@ -20,20 +20,6 @@ DESTINATIONS = {
     "headings": N_("headings"),
     "realigned": N_("realigned"),
 }
-
-
-def place(dataset: Dataset, warning: ExtractionWarning, w: Words, nowhere: str = "—") -> str:
-    """Where a warning points in its packet, as the reader finds it there: the workbook's
-    sheet and row, the page (and row) of a PDF or a scan, the line of a text export."""
-    if warning.cell:
-        return warning.cell
-    if warning.page and dataset.source.format in ("pdf", "scan"):
-        if warning.line is None:
-            return w._("page {page}").format(page=warning.page)
-        return w._("page {page}, row {row}").format(page=warning.page, row=warning.line)
-    if warning.line:
-        return w._("line {line}").format(line=warning.line)
-    return nowhere
 
 
 def summarize(dataset: Dataset, target: str, w: Words) -> list[str]:
@@ -75,7 +61,7 @@ def summarize(dataset: Dataset, target: str, w: Words) -> list[str]:
             if shown >= MAX_WARNINGS_SHOWN:
                 break
             warning = dataset.warnings[index]
-            where = place(dataset, warning, w, nowhere="-")
+            where = warning.place(dataset.source.format, w, nowhere="-")
             lines.append(f"    {where:>14}  {warning.text(w.language)}")
             shown += 1
     hidden = len(dataset.warnings) - shown

@@ -10,7 +10,6 @@ from extractor.eras import fiscal_year_short
 from extractor.i18n import Words
 from extractor.models import Dataset
 from extractor.problems import check_sentence
-from extractor.summary import place
 from extractor.years.order import by_year, packet_year
 
 
@@ -40,6 +39,8 @@ def check_groups(datasets: list[Dataset], w: Words) -> list[CheckGroup]:
             code = warning.code
             group = groups.setdefault(code, CheckGroup(code, check_sentence(code, w.language)))
             group.items.append(
-                CheckItem(packet, place(dataset, warning, w), warning.text(w.language), code)
+                CheckItem(
+                    packet, warning.place(dataset.source.format, w), warning.text(w.language), code
+                )
             )
     return list(groups.values())
