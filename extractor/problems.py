@@ -203,7 +203,7 @@ SPECS: dict[WarningCode, Spec] = {
            "export: at this resolution text recognition misreads many characters."),
     ),
     C.SCANNED_PAGE_NOT_READ: Spec(
-        N_("the page is a scan's image with no text layer, and was not read (--no-ocr)"),
+        N_("the page is a scan's image, and what it shows was not read (--no-ocr)"),
         N_("Extract the packet again without --no-ocr, so that text recognition reads the "
            "page, or give the packet's text export: the page's activities are missing."),
     ),

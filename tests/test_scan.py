@@ -177,13 +177,25 @@ def test_a_scan_under_a_text_layer_from_text_recognition_is_read_as_a_scan(
 
 @pytest.mark.slow
 def test_a_scanned_page_among_printed_ones_is_read_by_recognition(tmp_path: Path) -> None:
-    """raw/h24.pdf with its third page replaced by that page's scan (an image, no text):
-    read from the text layer alone, the page's activities were lost without a word."""
+    """raw/h24.pdf with its third page replaced by that page's scan, an image with a page
+    number stamped over it as text: read from the text layer alone, the page's activities
+    were lost without a word."""
     import pypdfium2
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from tests.pdfs import FONT
 
     h24 = ROOT / "raw" / "h24.pdf"
     truth = extract(h24)
-    third = scan_pdf(h24, tmp_path / "third.pdf", CLEAN, pages=[3])
+    (image,) = page_images(h24, CLEAN, pages=[3])
+    third = tmp_path / "third.pdf"
+    width, height = pypdfium2.PdfDocument(h24)[2].get_size()
+    drawn = canvas.Canvas(str(third), pagesize=(width, height))
+    drawn.drawImage(ImageReader(image), 0, 0, width, height)
+    drawn.setFont(FONT, 9)
+    drawn.drawString(width / 2, 12, "- 3 -")
+    drawn.save()
     mixed = pypdfium2.PdfDocument.new()
     mixed.import_pages(pypdfium2.PdfDocument(h24), [0, 1])
     mixed.import_pages(pypdfium2.PdfDocument(third), [0])

@@ -417,7 +417,9 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
             cid=cid_chars,
             chars=chars,
         )
-    scanned = [n for n, r in enumerate(results, start=1) if r.imaged and not r.chars]
+    # A page covered by an image with no ruled table is a scan's, whatever text lies over
+    # it (none, a stamped page number, a recognizer's invisible layer): read from its image.
+    scanned = [n for n, r in enumerate(results, start=1) if r.imaged and not r.tables]
     rows, warnings = _with_scanned_pages(path, data, digest, settings, rows, scanned)
     return SourceDocument(
         path=display_path(path),
@@ -439,8 +441,8 @@ def _with_scanned_pages(
     scanned: list[int],
 ) -> tuple[list[SourceRow], list[ExtractionWarning]]:
     """Given a printed PDF's rows and the numbers of its pages that are a scan's image
-    with no text (a page scanned into a printed packet), return the rows with those
-    pages read by text recognition among them, in page order; with recognition off, the
+    (a page scanned into a printed packet), return the rows with those pages read by text
+    recognition in place of their text layer's, in page order; with recognition off, the
     rows as they are and a warning for each such page."""
     if not scanned:
         return rows, []
@@ -453,6 +455,7 @@ def _with_scanned_pages(
         read = read_scan(path, data, digest, settings, "pdf", only=scanned)
     except NotAPacketError:  # the scanned pages hold no text (blank sheets)
         return rows, []
-    merged = sorted([*rows, *read.rows], key=lambda row: row.page or 0)
+    printed = [row for row in rows if row.page not in scanned]
+    merged = sorted([*printed, *read.rows], key=lambda row: row.page or 0)
     renumbered = [replace(row, line=line) for line, row in enumerate(merged, start=1)]
     return renumbered, read.warnings
