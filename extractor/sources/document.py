@@ -244,8 +244,7 @@ def read_pages(
                 count=count,
                 limit=settings.max_pdf_pages,
             )
-        numbers = [n for n in only if 1 <= n <= count] if only is not None else []
-        pages = numbers if only is not None else list(range(1, count + 1))
+        pages = list(range(1, count + 1)) if only is None else [n for n in only if 0 < n <= count]
         pool.processes = max(1, min(settings.jobs or 1, len(pages)))
         if budget_pages:
             extend(len(pages) * seconds / pool.processes)

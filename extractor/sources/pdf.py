@@ -178,6 +178,12 @@ class PageResult:
     tables: int = 0
     imaged: bool = False
 
+    @property
+    def scanned(self) -> bool:
+        """Whether the page is a scan's, whatever text lies over it (none, a stamped page
+        number, a recognizer's invisible layer): covered by an image, with no ruled table."""
+        return self.imaged and not self.tables
+
 
 def _page_items(page: Any) -> PageResult:
     """Given a pdfplumber page, return its table rows and the lines of text outside tables.
@@ -389,7 +395,7 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
         cid_chars += result.cid_chars
         for _top, _x0, cells, boxes, spanned in result.items:
             rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned))
-    if chars and not any(r.tables for r in results) and all(r.imaged for r in results if r.chars):
+    if chars and not any(r.tables for r in results) and all(r.scanned for r in results if r.chars):
         raise NoTextLayer(
             N_(
                 "{path}: the PDF's pages are images (a scan) under a text layer with no "
@@ -417,9 +423,7 @@ def read_pdf(path: Path, data: bytes, digest: str, settings: ExtractSettings) ->
             cid=cid_chars,
             chars=chars,
         )
-    # A page covered by an image with no ruled table is a scan's, whatever text lies over
-    # it (none, a stamped page number, a recognizer's invisible layer): read from its image.
-    scanned = [n for n, r in enumerate(results, start=1) if r.imaged and not r.tables]
+    scanned = [n for n, r in enumerate(results, start=1) if r.scanned]
     rows, warnings = _with_scanned_pages(path, data, digest, settings, rows, scanned)
     return SourceDocument(
         path=display_path(path),

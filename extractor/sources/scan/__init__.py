@@ -93,10 +93,11 @@ def is_image(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class ScanPage:
-    """What one page gave: its rows, each cell's reading by its box (on the page as turned
-    upright), the small angle it was straightened by, and the resolution it was scanned at
-    (None for a page with no image)."""
+    """What one page gave: its number, its rows, each cell's reading by its box (on the
+    page as turned upright), the small angle it was straightened by, and the resolution it
+    was scanned at (None for a page with no image)."""
 
+    number: int
     items: list[Item]
     reads: dict[Box, Read]
     angle: float
@@ -396,7 +397,7 @@ class _PageReader:
             for x0, top, x1, bottom in (table.rect for table in layout.tables)
         ]
         ordered = page_order(items, lines, tables)
-        return ScanPage(ordered, reads, layout.angle, scanned)
+        return ScanPage(number, ordered, reads, layout.angle, scanned)
 
     def _cells(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
@@ -613,14 +614,15 @@ def read_scan(
     )
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []
-    for number, page in zip(only or range(1, len(pages) + 1), pages, strict=True):
+    for page in pages:
         assert isinstance(page, ScanPage)
         if page.scanned is not None and round(page.scanned) < LEAST_DPI:
             code = WarningCode.SCAN_LOW_RESOLUTION
-            warnings.append(ExtractionWarning.of(code, page=number, dpi=round(page.scanned)))
+            dpi = round(page.scanned)
+            warnings.append(ExtractionWarning.of(code, page=page.number, dpi=dpi))
         for _top, _x0, cells, boxes, spanned in page.items:
             reads = tuple(page.reads.get(b) if b else None for b in boxes)
-            rows.append(SourceRow(len(rows) + 1, cells, number, boxes, spanned, reads=reads))
+            rows.append(SourceRow(len(rows) + 1, cells, page.number, boxes, spanned, reads=reads))
     count = len(pages)
     if not any(not row.is_blank() for row in rows):
         raise NotAPacketError(
