@@ -22,9 +22,10 @@ from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
-from extractor.sources.scan import _joined, printed_headers
+from extractor.sources.scan import printed_headers
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
 from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
+from extractor.sources.scan.items import join_lines
 from extractor.sources.scan.japanese import (
     likelier,
     printed_header,
@@ -626,13 +627,15 @@ def test_printed_wording_is_put_back() -> None:
 
 
 def test_a_cells_lines_are_joined_as_printed() -> None:
-    assert _joined([("福祉体験学習の", False), ("推進", True)]) == "福祉体験学習の推進"
-    assert _joined([("・人材", False), ("・団体情報の集約", True)]) == "・人材・団体情報の集約"
-    assert _joined([("交流会を開催する。", False), ("・連携", True)]) == "交流会を開催する。 ・連携"
-    assert _joined([("講習会等の開催", True), ("・人材", True)]) == "講習会等の開催 ・人材"
-    assert _joined([("10,2", False), ("11人", True)]) == "10,211人"  # a number wrapped
-    assert _joined([("1050 1050", False), ("1421", True)]) == "1050 1050 1421"  # figures apart
-    assert _joined([("604 628 66", False), ("2", True)], tight=True) == "604 628 662"
+    assert join_lines([("福祉体験学習の", False), ("推進", True)]) == "福祉体験学習の推進"
+    assert join_lines([("・人材", False), ("・団体情報の集約", True)]) == "・人材・団体情報の集約"
+    assert (
+        join_lines([("交流会を開催する。", False), ("・連携", True)]) == "交流会を開催する。 ・連携"
+    )
+    assert join_lines([("講習会等の開催", True), ("・人材", True)]) == "講習会等の開催 ・人材"
+    assert join_lines([("10,2", False), ("11人", True)]) == "10,211人"  # a number wrapped
+    assert join_lines([("1050 1050", False), ("1421", True)]) == "1050 1050 1421"  # figures apart
+    assert join_lines([("604 628 66", False), ("2", True)], tight=True) == "604 628 662"
 
 
 def test_a_figures_wrap_is_read_as_the_pages_other_figures_agree() -> None:
@@ -696,14 +699,14 @@ def test_a_dot_after_a_blank_wider_than_six_tenths_of_the_line_begins_a_piece(
 
 
 def test_a_dot_after_katakana_and_a_blank_not_wide_enough_to_be_sure_joins_its_word() -> None:
-    from extractor.sources.scan import _pieces_joined
+    from extractor.sources.scan.items import join_pieces
 
     narrow = [(0, 3, 74, 37), (96, 3, 186, 37)]  # 0.65 of the height apart
     wide = [(0, 3, 74, 37), (100, 3, 190, 37)]  # 0.76
-    assert _pieces_joined(narrow, ["サポート", "・センター"]) == "サポート・センター"
-    assert _pieces_joined(narrow, ["情報提供", "・人材派遣"]) == "情報提供 ・人材派遣"
-    assert _pieces_joined(wide, ["サポート", "・センター"]) == "サポート ・センター"
-    assert _pieces_joined(narrow, ["", "・センター"]) == "・センター"
+    assert join_pieces(narrow, ["サポート", "・センター"]) == "サポート・センター"
+    assert join_pieces(narrow, ["情報提供", "・人材派遣"]) == "情報提供 ・人材派遣"
+    assert join_pieces(wide, ["サポート", "・センター"]) == "サポート ・センター"
+    assert join_pieces(narrow, ["", "・センター"]) == "・センター"
 
 
 def test_a_comma_between_words_that_is_a_dot_in_the_middle_of_the_line_is_a_bullet() -> None:

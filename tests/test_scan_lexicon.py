@@ -12,7 +12,8 @@ from extractor.app import RunRequest, extract_packets, load_years, with_year_bef
 from extractor.output import to_json
 from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
-from extractor.sources.scan import _joined, wrapped_stop
+from extractor.sources.scan import wrapped_stop
+from extractor.sources.scan.items import join_lines
 from extractor.sources.scan.japanese import likelier
 from extractor.sources.scan.lexicon import Lexicon, dataset_texts
 from extractor.sources.scan.lines import lines_in
@@ -79,10 +80,10 @@ def test_a_choice_must_find_clearly_more_of_the_year_befores_words() -> None:
 
 def test_a_bullet_the_year_before_shows_between_items_starts_one() -> None:
     lines = [("・推進者との連携", False), ("・相談体制の整備", True)]
-    assert _joined(lines) == "・推進者との連携・相談体制の整備"  # a wrap, for all the image says
-    assert YEAR_BEFORE.set_apart(_joined(lines)) == "・推進者との連携 ・相談体制の整備"
+    assert join_lines(lines) == "・推進者との連携・相談体制の整備"  # a wrap, for all the image says
+    assert YEAR_BEFORE.set_apart(join_lines(lines)) == "・推進者との連携 ・相談体制の整備"
     # 民生委員・児童委員 wrapped at its dot stays one item.
-    wrapped = _joined([("・民生委員", False), ("・児童委員の活動", True)])
+    wrapped = join_lines([("・民生委員", False), ("・児童委員の活動", True)])
     assert YEAR_BEFORE.set_apart(wrapped) == "・民生委員・児童委員の活動"
     # Inside a line, too: the blank before the bullet was too narrow to see.
     assert YEAR_BEFORE.set_apart("・推進者との連携・相談体制の整備") == (
@@ -90,6 +91,15 @@ def test_a_bullet_the_year_before_shows_between_items_starts_one() -> None:
     )
     assert YEAR_BEFORE.set_apart("・民生委員・児童委員の活動") == "・民生委員・児童委員の活動"
     assert YEAR_BEFORE.starts_item("連携", "・相談") is None  # too few words to tell
+
+
+def test_the_same_words_joined_outweigh_each_side_at_an_item_s_edge() -> None:
+    # の周知 ends an item and 福祉体 begins one, but the year before also joins them.
+    lexicon = Lexicon(["福祉員活動の周知\n福祉体験学習の指導", "必要性の周知・福祉体験学習"])
+    assert lexicon.starts_item("・福祉教育の必要性の周知", "・福祉体験学習推進") is False
+    assert Lexicon(["福祉員活動の周知\n福祉体験学習の指導"]).starts_item(
+        "・福祉教育の必要性の周知", "・福祉体験学習推進"
+    )
 
 
 def test_a_full_stop_low_before_a_bullet_wrapped_from_the_line_before() -> None:

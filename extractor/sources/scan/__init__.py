@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
 from extractor.i18n import N_, Message, Plural
 from extractor.models import ExtractionWarning
-from extractor.normalize.text import is_wide
 from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources.document import (
@@ -45,6 +44,7 @@ from extractor.sources.document import (
 
 if TYPE_CHECKING:
     from extractor.sources.scan.grid import Layout, Table
+    from extractor.sources.scan.items import ItemStarts
     from extractor.sources.scan.lexicon import Lexicon
     from extractor.sources.scan.recognize import Reading
 
@@ -58,22 +58,19 @@ HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wor
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
 SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
-GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot (unsure: warned)
+GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot, and a cell whose
+# items the words were asked to tell apart (`items`): unsure, so warned
 # A character's ink the reading left out, read alone: a mark when read with this confidence
 # (a ◇ read so on a clean scan: 0.35); an O or 〇 a ○ with this (0.83-0.96; a ◇ blurred
 # read as 0, and a kanji left out as anything, with less or as no mark at all).
 MARK_ALONE = 0.3
 SURE_ROUND = 0.5
 ROUND_MARKS = "O〇"
-SURE_ITEM_GAP = 0.7  # a ・ after a blank this wide (in line heights) is an item's, after any
-# character; after a narrower one (lines.ITEM_GAP and up), not after katakana
 SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
 TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
-SENTENCE_ENDS = "。）)」』"
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
-SPACED_FIGURES = re.compile(r"\d\s+\d")
 TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
 ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
 # What a recognizer makes of an item's dot (and the blank after it)
@@ -84,6 +81,8 @@ OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 # and the text of a cell of figures read with the number unbroken where it wrapped.
 Cells = dict[tuple[int, int], tuple[str, float, int]]
 Wraps = dict[tuple[int, int], str]
+# A cell's lines as read, each with whether it ends short of the cell's right edge.
+CellLines = tuple[tuple["Reading", bool], ...]
 
 
 def is_image(data: bytes) -> bool:
@@ -102,55 +101,6 @@ class ScanPage:
     reads: dict[Box, Read]
     angle: float
     scanned: float | None = None
-
-
-def _joined(lines: list[tuple[str, bool]], tight: bool = False) -> str:
-    """Given a cell's lines as read, each with whether it ends short of the cell's right
-    edge, return the cell's text. A line that fills the cell wrapped inside a sentence and
-    joins the next without a space (but between two Latin letters), even when the next
-    begins with a ・ (人材・団体 wrapped at the dot); a short line was broken on purpose,
-    and a line that begins with a ・ after a finished sentence starts an item: both are
-    set off by a space, as the printed text has them. (With the year before at hand, a
-    ・ joined so may still start an item: `Lexicon.set_apart`.) `tight`: a line that
-    breaks between two digits broke inside a number, even after figures printed apart."""
-    text = ""
-    short = False
-    previous = ""
-    for line, ends_short in ((line.strip(), ends_short) for line, ends_short in lines):
-        if not line:
-            continue
-        starts_item = line[0] == "・" and text[-1:] in SENTENCE_ENDS
-        latin = text and not (is_wide(text[-1]) or is_wide(line[0]))
-        # A number wrapped mid-way, unless the line before holds figures printed apart
-        # (1050 1050 / 1421: the line broke at the space between two figures).
-        figure = (
-            text[-1:].isdigit()
-            and line[0].isdigit()
-            and (tight or not SPACED_FIGURES.search(previous))
-        )
-        if text and (short or starts_item or (latin and not figure)):
-            text += " "
-        text += line
-        short, previous = ends_short, line
-    return " ".join(text.split())
-
-
-def _pieces_joined(pieces: list[Rect], texts: list[str]) -> str:
-    """Given a line's pieces and what each reads, return the line's text: the pieces
-    joined by a space (a piece after the first begins with an item's ・, after a blank),
-    but a ・ after katakana across a blank narrower than `SURE_ITEM_GAP` joins the words
-    of a compound (ファミリー・サポート・センター: the blank after a ト is wide)."""
-    from extractor.sources.scan.japanese import is_katakana
-
-    text = ""
-    for k, (piece, part) in enumerate(zip(pieces, texts, strict=True)):
-        if not part:
-            continue
-        gap = piece[0] - pieces[k - 1][2] if k else 0
-        narrow = gap < SURE_ITEM_GAP * (piece[3] - piece[1]) and part.startswith("・")
-        text += "" if not text or (narrow and is_katakana(text[-1])) else " "
-        text += part
-    return text
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -371,9 +321,14 @@ class _PageReader:
         layout, cells, outside, _turns = upright_layout(gray, dpi, self.recognizer)
         reads: dict[Box, Read] = {}
         items: list[Item] = []
-        found = [
-            self._cells(layout, table, [cells[(t, c)] for c in range(len(table.cells))], dpi)
+        lines_read = [
+            self._lines(layout, table, [cells[(t, c)] for c in range(len(table.cells))], dpi)
             for t, table in enumerate(layout.tables)
+        ]
+        starts = self._item_starts(lines_read)
+        found = [
+            self._cells(table, read, starts)
+            for table, read in zip(layout.tables, lines_read, strict=True)
         ]
         _figures_as_elsewhere(found)  # the page's cells of figures, in all its tables
         for table, (read, _wrapped) in zip(layout.tables, found, strict=True):
@@ -399,26 +354,62 @@ class _PageReader:
         ordered = page_order(items, lines, tables)
         return ScanPage(number, ordered, reads, layout.angle, scanned)
 
-    def _cells(
+    def _lines(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
-    ) -> tuple[Cells, Wraps]:
+    ) -> list[CellLines]:
         """Given a page's layout, one of its tables and each cell's lines, return what each
-        cell reads (by its first grid position), and, for a cell of figures that wrapped
-        between two digits, its text with the number unbroken there."""
-        read: Cells = {}
-        wrapped: Wraps = {}
+        line of each cell reads, with whether it ends short of the cell's right edge (more
+        than two of its heights)."""
+        found: list[CellLines] = []
         for cell, cell_lines in zip(table.cells, lines, strict=True):
-            readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in cell_lines]
-            if not readings:
+            if not cell_lines:
+                found.append(())
                 continue
+            readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in cell_lines]
             x1 = table.cell_rect(cell)[2]
             em = statistics.median(line[0][3] - line[0][1] for line in cell_lines)
             ends = [x1 - line[-1][2] > 2 * em for line in cell_lines]
-            joined = [(r.text, e) for r, e in zip(readings, ends, strict=True)]
-            plain, unbroken = _joined(joined), _joined(joined, tight=True)
+            found.append(tuple(zip(readings, ends, strict=True)))
+        return found
+
+    def _item_starts(self, tables: list[list[CellLines]]) -> ItemStarts:
+        """What settles whether a ・ that begins a wrapped line in one of the page's cells
+        begins an item: the year before, the pairs the page's lines join, grammar."""
+        from extractor.sources.scan.items import ItemStarts
+        from extractor.sources.scan.japanese import tidy
+
+        lines = (tidy(r.text) for cells in tables for cell in cells for r, _ in cell)
+        return ItemStarts(lines, self.lexicon)
+
+    def _cells(
+        self,
+        table: Table,
+        lines: list[CellLines],
+        item_starts: ItemStarts,
+    ) -> tuple[Cells, Wraps]:
+        """Given one of a page's tables and what each line of each cell reads, return what
+        each cell reads (by its first grid position), and, for a cell of figures that
+        wrapped between two digits, its text with the number unbroken there."""
+        from extractor.sources.scan.items import join_lines
+        from extractor.sources.scan.japanese import tidy
+
+        def starts(before: str, after: str) -> bool:
+            return item_starts(tidy(before), tidy(after))
+
+        read: Cells = {}
+        wrapped: Wraps = {}
+        for cell, cell_lines in zip(table.cells, lines, strict=True):
+            if not cell_lines:
+                continue
+            joined = [(r.text, e) for r, e in cell_lines]
+            guesses = item_starts.guesses
+            plain = join_lines(joined, item_starts=starts)
+            unbroken = join_lines(joined, tight=True, item_starts=starts)
             text = self._cell_text(plain)
-            lowest = min(r.confidence for r in readings)
-            read[cell[:2]] = (text, lowest, len(readings))
+            lowest = min(r.confidence for r, _ in cell_lines)
+            if item_starts.guesses > guesses:  # an item's start, or a ・ joining, guessed
+                lowest = min(lowest, GUESSED_MARK)
+            read[cell[:2]] = (text, lowest, len(cell_lines))
             # The unbroken join is tidied only where it differs (a figures wrap).
             tight = self._cell_text(unbroken) if unbroken != plain else text
             if tight != text:
@@ -476,6 +467,7 @@ class _PageReader:
         """Given a line's pieces, return what they say, joined by spaces; a piece that
         begins with a bullet in the image begins with ・ whatever the recognizer made of
         the dot."""
+        from extractor.sources.scan.items import join_pieces
         from extractor.sources.scan.marks import (
             full_stop_at,
             is_dash,
@@ -502,7 +494,7 @@ class _PageReader:
         if wrapped_stop(ink, pieces):
             texts[0] = "。"  # the sentence before ended at the line's end; its 。 wrapped
             lowest = min(lowest, GUESSED_MARK)
-        return Reading(_pieces_joined(pieces, texts), lowest)
+        return Reading(join_pieces(pieces, texts), lowest)
 
     def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
         import cv2

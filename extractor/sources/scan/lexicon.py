@@ -76,18 +76,18 @@ class Lexicon:
     def starts_item(self, before: str, after: str) -> bool | None:
         """Given a cell's text before a ・ and the text from the ・ on, return whether the
         year before ended an item with the words before it and began an item with the
-        words after it (True), wrote them in one item joined by ・ (False), or shows
-        neither or both (None)."""
+        words after it (True), wrote them in one item joined by ・ (False: the same words
+        joined outweigh each side found at an item's edge somewhere), or shows neither
+        (None)."""
         tail = _key(before.rstrip("。 ")).replace(" ", "")[-CONTEXT:]
         head = _key(after.lstrip("・ ")).replace(" ", "")[:CONTEXT]
         if len(tail) < CONTEXT or len(head) < CONTEXT:
             return None
         inline = f"{tail}・{head}" in self.text
+        if inline:
+            return False
         ends = f"{tail}\n" in self.text or f"{tail}。\n" in self.text
-        apart = ends and f"\n{head}" in self.text
-        if apart == inline:
-            return None
-        return apart
+        return True if ends and f"\n{head}" in self.text else None
 
     def set_apart(self, text: str) -> str:
         """Given a cell's text, return it with a space before each ・ not set apart that

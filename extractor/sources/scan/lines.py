@@ -82,7 +82,7 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
     is cut at rows without ink (and where two touching lines are taller than two), and
     into pieces where a ・ follows a blank wider than `ITEM_GAP` of its height: an item
     that starts on the same line as the one before it ends (recognized apart, joined with
-    a space as the printed text has it, but see `scan.SURE_ITEM_GAP`). Given the page's
+    a space as the printed text has it, but see `items.SURE_ITEM_GAP`). Given the page's
     grey pixels, a 。 alone is kept where other specks are not: a ring, or a mark blurred
     shut where only a 。 can be."""
     x0, top, x1, bottom = rect
