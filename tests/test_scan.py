@@ -603,6 +603,10 @@ def test_an_unsure_character_takes_the_recognizers_next_choice_that_makes_a_word
     assert read_with("研修会三回", {3: (("三", 0.4), ("3", 0.3))}) == "研修会三回"
     # Between hiragana the dictionary does not decide (と の is not どの).
     assert read_with("市社協との連携", {3: (("と", 0.6), ("ど", 0.3))}) == "市社協との連携"
+    # ... unless the other hiragana then stands inside one word.
+    assert read_with("引きごもり公開", {2: (("ご", 0.66), ("こ", 0.33))}) == "引きこもり公開"
+    # と is no word's inside in との: どの read so stays, though wrong.
+    assert read_with("市社協どの連携", {3: (("ど", 0.6), ("と", 0.3))}) == "市社協どの連携"
 
 
 def test_printed_wording_is_put_back() -> None:

@@ -239,6 +239,12 @@ def _words(text: str) -> int:
     return sum(OOV_WORDS if m.is_oov() else 1 for m in tokenizer().tokenize(text))
 
 
+def _inside(text: str, at: int) -> bool:
+    """Whether the character at a place is inside one word of the text, as sudachipy cuts
+    it: neither its first character nor its last (引きこもり's こ, not どの's ど)."""
+    return any(m.begin() < at < m.end() - 1 for m in tokenizer().tokenize(text))
+
+
 def _offered(choices: tuple[tuple[str, float], ...]) -> list[str]:
     """Given the recognizer's likeliest characters at a place, best first, return the
     kanji and kana among the others that it scored at least LEAST_CHOICE."""
@@ -267,7 +273,9 @@ def likelier(
     likeliest characters there, return the line with each unsure kanji or kana replaced
     by the recognizer's next choice where that makes the words around it read as the year
     before wrote them (`lexicon`, when there is one), or else where that cuts its
-    neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業).
+    neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業);
+    a hiragana for another only where it then stands inside a word (引きごもり →
+    引きこもり; the dictionary's liking for longer words would make と の into どの).
     Figures and marks are never changed: what a figure says is not the dictionary's to
     decide; a Latin letter only where the year before's words choose a kana (及U → 及び),
     and a kana read surely only where they choose its other voicing (ブラン → プラン)."""
@@ -288,9 +296,10 @@ def likelier(
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))
         for char in _offered(choices[:WORD_CHOICES]):
-            if HIRAGANA.match(chars[k]) and HIRAGANA.match(char):
+            near = "".join([*chars[start:k], char, *chars[k + 1 : end]])
+            if HIRAGANA.match(chars[k]) and HIRAGANA.match(char) and not _inside(near, k - start):
                 continue  # the dictionary prefers longer words: と の would become どの
-            words = _words("".join([*chars[start:k], char, *chars[k + 1 : end]]))
+            words = _words(near)
             if words < fewest:
                 best, fewest = char, words
         chars[k] = best
