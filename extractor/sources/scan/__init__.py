@@ -136,6 +136,7 @@ def _settled(
     left: int,
     width: int,
     reread: Callable[[Rect], Reading] | None = None,
+    ends_sentence: bool = True,
 ) -> Reading:
     """Given a piece's reading, return it as the image settles it: each ：, . or 。 (or a
     comma not in a figure) that is a single dot in the middle of the line there read as ・
@@ -145,7 +146,9 @@ def _settled(
     the image holds apart from the characters read, where the reading left it out. With
     `reread` (what the recognizer makes of a part of the piece alone), ink of a character's
     size the reading left out is read again, and put in where it reads as a mark (○, ◇,
-    ※; see `_mark_alone`), in place of the small marks found inside it."""
+    ※; see `_mark_alone`), in place of the small marks found inside it. `ends_sentence`:
+    whether the piece ends its line or comes before an item's ・, where a low mark after
+    its last character whose ring the image blurred shut is a 。 (else a 、)."""
     from extractor.sources.scan.marks import (
         blanks,
         colon_or_bullet,
@@ -179,7 +182,7 @@ def _settled(
     for k, apart in zip(pairs, figures_apart(ink, piece, places), strict=True):
         if apart is not None:
             (spaced.add if apart else spaced.discard)(k)
-    found = dropped_marks(ink, gray, piece, xs)
+    found = dropped_marks(ink, gray, piece, xs, ends_sentence)
     sureness = reading.sureness
     if reread is not None:
         for start, end in unread_runs(ink, piece, xs, chars):
@@ -482,12 +485,14 @@ class _PageReader:
             # it when the image shows the ring, guessed from its place when blurred shut
             sure = full_stop_at(gray, first, dpi)
             return Reading("。", MARK_SURENESS if sure else GUESSED_MARK)
-        readings = [self._read(gray, ink, piece, dpi) for piece in pieces]
+        bullets = [starts_with_bullet(ink, piece) for piece in pieces]
+        readings = [
+            self._read(gray, ink, piece, dpi, ends_sentence=k + 1 == len(pieces) or bullets[k + 1])
+            for k, piece in enumerate(pieces)
+        ]
         texts = [
-            _bulleted("" if _dot_alone(piece, dpi) else r.text)
-            if starts_with_bullet(ink, piece)
-            else r.text
-            for r, piece in zip(readings, pieces, strict=True)
+            _bulleted("" if _dot_alone(piece, dpi) else r.text) if bullet else r.text
+            for r, piece, bullet in zip(readings, pieces, bullets, strict=True)
         ]
         # The line is as sure as its least sure character (a line's mean hides one bad one).
         lowest = min((min(r.sureness or (r.confidence,)) for r in readings), default=0.0)
@@ -496,7 +501,11 @@ class _PageReader:
             lowest = min(lowest, GUESSED_MARK)
         return Reading(join_pieces(pieces, texts), lowest)
 
-    def _read(self, gray: Any, ink: Any, piece: Rect, dpi: float) -> Reading:
+    def _read(
+        self, gray: Any, ink: Any, piece: Rect, dpi: float, ends_sentence: bool = True
+    ) -> Reading:
+        """Given a piece of a line, return what it says, as the image settles it (see
+        `_settled`, for `ends_sentence` too)."""
         import cv2
 
         from extractor.sources.scan.japanese import likelier
@@ -523,7 +532,7 @@ class _PageReader:
         chosen = replace(reading, text=likelier(reading.text, reading.options, self.lexicon))
         left = max(0, x0 - pad)
         width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
-        return _settled(chosen, ink, gray, piece, left, width, reread)
+        return _settled(chosen, ink, gray, piece, left, width, reread, ends_sentence)
 
 
 def _worker_error(

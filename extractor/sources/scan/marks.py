@@ -26,6 +26,8 @@ AFTER_LAST = 0.65
 BULLET_APART = 0.2  # a ・'s dot stands about 0.4 of its line's height from what follows
 REFERENCE_SHARE = 0.8  # marks this close (in heights) are the dots of one ※
 MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
+COMMA_STRETCH = 3.0  # how much longer a 、's ink is along its slant than across
+COMMA_SLANT = 20  # how far (degrees) a 、's slant may be from the diagonal
 # Figures side by side, in their height: the middles of two digits of one number stand at
 # most 0.9 apart (measured 0.83-0.9), of two digits a space apart at least 1.07; a digit's
 # ink is about 0.7 wide, and a blot wider than two thirds of two is digits run together.
@@ -108,6 +110,26 @@ def is_full_stop(gray: Any) -> bool:
     return bool(count > 2 and stats[2:, cv2.CC_STAT_AREA].max() >= 2)
 
 
+def is_comma(gray: Any) -> bool:
+    """Given the grey pixels of a small mark that is no ring, whether it is a 、: a stroke
+    slanting down to the right (its ink's long axis within COMMA_SLANT degrees of the
+    diagonal), at least COMMA_STRETCH times as long along it as across (a 。 blurred shut
+    is a round blot)."""
+    weight = np.clip(int(gray.max(initial=0)) - gray.astype(np.float64), 0, None)
+    total = weight.sum()
+    if total <= 0:
+        return False
+    ys, xs = np.indices(gray.shape)
+    my, mx = (weight * ys).sum() / total, (weight * xs).sum() / total
+    cyy = (weight * (ys - my) ** 2).sum() / total
+    cxx = (weight * (xs - mx) ** 2).sum() / total
+    cxy = (weight * (ys - my) * (xs - mx)).sum() / total
+    spread = np.hypot((cxx - cyy) / 2, cxy)
+    along, across = (cxx + cyy) / 2 + spread, (cxx + cyy) / 2 - spread
+    slant = np.degrees(np.arctan2(2 * cxy, cxx - cyy)) / 2  # 45: down to the right
+    return bool(abs(slant - 45) <= COMMA_SLANT and along >= COMMA_STRETCH * max(across, 1e-6))
+
+
 def starts_with_bullet(ink: Any, rect: Rect) -> bool:
     """Whether the piece of a line at `rect` in the text ink begins with a ・."""
     x0, top, x1, bottom = rect
@@ -182,11 +204,14 @@ def colon_or_bullet(ink: Any, rect: Rect, x: float) -> str | None:
     return None
 
 
-def dropped_marks(ink: Any, gray: Any, piece: Rect, xs: list[float]) -> list[tuple[float, str]]:
+def dropped_marks(
+    ink: Any, gray: Any, piece: Rect, xs: list[float], ends_sentence: bool = True
+) -> list[tuple[float, str]]:
     """Given the text ink and grey pixels, a line's piece and where each character read in
     it sits, return the marks the reading left out: (where, mark) for each small mark
     standing apart from every character read, ・ when it sits in the middle of the line, 。
-    (a ring, or any low mark after the last character) or 、 when it sits low."""
+    (a ring, or any low mark after the last character of a piece that `ends_sentence`:
+    the line's last, or one before an item) or 、 when it sits low."""
     x0, top, x1, bottom = piece
     height = bottom - top
     if not xs or height <= 0:
@@ -202,11 +227,12 @@ def dropped_marks(ink: Any, gray: Any, piece: Rect, xs: list[float]) -> list[tup
         if 0.35 <= cy <= 0.65:
             found.append((cx, "・"))
         elif cy > 0.6:
-            ring = is_full_stop(
-                grey_around(gray, (x0 + x, top + y, x0 + x + width, top + y + tall))
-            )
-            # A ring blurred shut looks like a 、: at the end of a line, a sentence ends.
-            found.append((cx, "。" if ring or cx > xs[-1] else "、"))
+            around = grey_around(gray, (x0 + x, top + y, x0 + x + width, top + y + tall))
+            ring = is_full_stop(around)
+            # A ring blurred shut looks like a 、: at the end of a line, a sentence ends,
+            # unless the mark is plainly a 、's slanting stroke.
+            last = ends_sentence and cx > xs[-1] and not is_comma(around)
+            found.append((cx, "。" if ring or last else "、"))
     return _reference_marks(found, height)
 
 
