@@ -73,13 +73,14 @@ def figures(dataset: Dataset) -> dict[str, object]:
 @pytest.mark.slow
 @pytest.mark.parametrize(
     ("suffix", "how", "least"),
-    [(".pdf", CLEAN, 94), (".tif", Degradation("200 dpi", 200), 92)],
+    [(".pdf", CLEAN, 97), (".tif", Degradation("200 dpi", 200), 96)],
 )
 def test_a_scan_gives_the_printed_pdfs_dataset(
     tmp_path: Path, printed: tuple[Path, Dataset], suffix: str, how: Degradation, least: int
 ) -> None:
-    """Of the 99 fields of the six activities, at least `least` equal the PDF's own (94
-    and 93 measured); every figure does; and each field read wrong is a long text."""
+    """Of the 99 fields of the six activities, at least `least` equal the PDF's own (98
+    and 98 measured; 94 and 93 before the words told items apart at a line's start);
+    every figure does; and each field read wrong is a long text."""
     pdf, truth = printed
     scan = scan_pdf(pdf, tmp_path / f"scan{suffix}", how)
     read = extract(scan)
@@ -105,15 +106,15 @@ def test_the_next_years_packet_in_another_font(tmp_path: Path) -> None:
     Gothic font with its own column widths and scanned clean at 300 dpi: 322 of its 326
     fields read right when measured (319 when only a blank of 0.7 line heights set an
     item's ・ apart); every figure; every field read wrong is a text with a warning on its
-    activity (an item boundary that a line break hides, 捗 read as 抄, 鷗 read as the JIS X
-    0208 form 鴎)."""
+    activity (a ・ at a line's start the words misjudge, 捗 read as 抄 twice, 鷗 read as
+    the JIS X 0208 form 鴎)."""
     pdf = print_next_year(tmp_path / "next.pdf", last_line=62)
     truth = extract(pdf)
     read = extract(scan_pdf(pdf, tmp_path / "scan.pdf", CLEAN))
     assert [a.name for a in read.activities] == [a.name for a in truth.activities]
     assert len(fields(truth)) == 326
     wrong = differences(truth, read)
-    assert len(wrong) <= 6, wrong
+    assert len(wrong) <= 5, wrong
     assert figures(read) == figures(truth)
     warned = {w.activity for w in read.warnings}
     assert all(name.split()[0] in warned for name, _, _ in wrong)

@@ -136,7 +136,8 @@ def test_the_year_befores_texts_are_its_datasets_words(tmp_path: Path) -> None:
 def test_a_bad_scan_of_the_next_year_reads_better_with_the_year_before(tmp_path: Path) -> None:
     """基本目標1 of the next year's packet printed in another font and scanned bad (200 dpi,
     skew, blur, noise, JPEG 60), read without and with h24's dataset as the year before:
-    51 and 22 of its 326 fields differed from the printed PDF's when measured. Every field
+    40 and 9 of its 326 fields differed from the printed PDF's when measured (51 and 22
+    before the words told items apart at a line's start). Every field
     read wrong carries a warning on its activity either way."""
     pdf = print_next_year(tmp_path / "next.pdf", last_line=62)
     truth = extract(pdf)
@@ -153,5 +154,5 @@ def test_a_bad_scan_of_the_next_year_reads_better_with_the_year_before(tmp_path:
         warned = {w.activity for w in read.warnings}
         assert all(name.split()[0] in warned for name, _, _ in wrong[link_to])
     assert len(fields(truth)) == 326
-    assert len(wrong[before]) <= 24, wrong[before]
+    assert len(wrong[before]) <= 12, wrong[before]
     assert len(wrong[before]) < len(wrong[None]) - 20
