@@ -1,4 +1,6 @@
-"""Whether a ・ that begins a wrapped line begins an item or joins two words.
+"""How a scanned cell's lines, and a line's pieces, join into its text (`join_lines`,
+`join_pieces`), and whether a ・ that begins a wrapped line begins an item or joins two
+words (`ItemStarts`).
 
 A cell's items are printed one after another, each after a blank and its ・, and the cell
 wraps wherever its width runs out. When a line fills the cell and the next one begins with
