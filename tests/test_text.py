@@ -70,6 +70,25 @@ def test_bullets_split_on_leading_or_spaced_dots_only() -> None:
     ]
 
 
+def test_a_sub_heading_after_a_sentence_starts_the_next_item_in_a_cell_of_sub_headings() -> None:
+    # As a scan reads h24's 小地域福祉活動計画: no space between 。 and the sub-heading.
+    cell = "(第一次計画) ・島地地区社協を指定する。(第二次計画) ・吉敷地区社協を指定する。"
+    assert split_bullets(cell) == [
+        "(第一次計画) 島地地区社協を指定する。",
+        "(第二次計画) 吉敷地区社協を指定する。",
+    ]
+    # A note on a sentence, in a cell that begins with no sub-heading, stays with it.
+    assert split_bullets("・説明を行った。（高齢・障害福祉課） ・研修会を開催") == [
+        "説明を行った。（高齢・障害福祉課）",
+        "研修会を開催",
+    ]
+    # Not after a 。, nor at the cell's end: as before.
+    assert split_bullets("(第一次計画) ・島地の支援(委託) ・吉敷の支援。(委託)") == [
+        "(第一次計画) 島地の支援(委託)",
+        "吉敷の支援。(委託)",
+    ]
+
+
 @pytest.mark.parametrize("dash", ["—", "―", "－", " — ", "-", "\u0336"])
 def test_dash_means_none(dash: str) -> None:
     assert is_dash(dash)

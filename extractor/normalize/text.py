@@ -63,24 +63,33 @@ def is_dash(text: str) -> bool:
 
 # A parenthesised sub-heading just before a bullet, as in `… (第二次計画) ・…`.
 SUBHEADING_BEFORE_BULLET = re.compile(r"(?:^|\s+)([(（][^()（）]{1,20}[)）])$")
+# ... and one right after a sentence's 。, in a cell that begins with a sub-heading.
+SUBHEADING_AFTER_SENTENCE = re.compile(r"(?<=。)([(（][^()（）]{1,20}[)）])$")
+OPENS_WITH_SUBHEADING = re.compile(r"^[(（][^()（）]{1,20}[)）]")
 
 
 def split_bullets(text: str) -> list[str]:
     """Given a cell, return its items: one per ・ bullet, plus any text before the first.
 
     A parenthesised sub-heading just before a bullet (`(第二次計画) ・吉敷…`) starts the item
-    that follows it rather than ending the one before.
+    that follows it rather than ending the one before. In a cell that begins with such a
+    sub-heading, so does one right after a sentence's 。 with no space between (a scan
+    shows none: `…行う。(第二次計画) ・吉敷…`), where a note on the sentence
+    (`…移行。（高齢・障害福祉課） ・…`) would otherwise sit.
     """
     text = clean(text)
     if not text or is_dash(text):
         return []
     parts = [part.strip() for part in BULLET_SPLIT.split(text)]
+    headed = OPENS_WITH_SUBHEADING.match(text) is not None
     items: list[str] = []
     carried = ""
     for index, part in enumerate(parts):
         part = f"{carried} {part}".strip() if carried else part
         carried = ""
-        heading = SUBHEADING_BEFORE_BULLET.search(part)
+        heading = SUBHEADING_BEFORE_BULLET.search(part) or (
+            SUBHEADING_AFTER_SENTENCE.search(part) if headed else None
+        )
         if heading and index + 1 < len(parts):
             carried = heading.group(1)
             part = part[: heading.start()].strip()
