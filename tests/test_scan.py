@@ -602,6 +602,10 @@ def test_an_unsure_character_takes_the_recognizers_next_choice_that_makes_a_word
     # A figure is never chosen for, nor chosen.
     assert read_with("研修会3回", {3: (("3", 0.4), ("8", 0.3))}) == "研修会3回"
     assert read_with("研修会三回", {3: (("三", 0.4), ("3", 0.3))}) == "研修会三回"
+    # At a piece's end only a choice that ends a longer word: 掲 may go on into 掲載 on the
+    # next line, so 揚, a word alone, is no likelier.
+    assert read_with("一覧表の掲", {4: (("掲", 0.93), ("揚", 0.05))}) == "一覧表の掲"
+    assert read_with("の推進事集", {4: (("集", 0.6), ("業", 0.2))}) == "の推進事業"
     # Between hiragana the dictionary does not decide (と の is not どの).
     assert read_with("市社協との連携", {3: (("と", 0.6), ("ど", 0.3))}) == "市社協との連携"
     # ... unless the other hiragana then stands inside one word.

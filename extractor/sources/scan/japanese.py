@@ -245,6 +245,12 @@ def _inside(text: str, at: int) -> bool:
     return any(m.begin() < at < m.end() - 1 for m in tokenizer().tokenize(text))
 
 
+def _ends_word(text: str, at: int) -> bool:
+    """Whether the character at a place ends a word of two characters or more, as sudachipy
+    cuts the text (業 in 推進事業, not 揚 alone)."""
+    return any(m.begin() < at < m.end() for m in tokenizer().tokenize(text))
+
+
 def _offered(choices: tuple[tuple[str, float], ...]) -> list[str]:
     """Given the recognizer's likeliest characters at a place, best first, return the
     kanji and kana among the others that it scored at least LEAST_CHOICE."""
@@ -273,7 +279,8 @@ def likelier(
     likeliest characters there, return the line with each unsure kanji or kana replaced
     by the recognizer's next choice where that makes the words around it read as the year
     before wrote them (`lexicon`, when there is one), or else where that cuts its
-    neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業);
+    neighbourhood into fewer words (市民活勤の資金 → 市民活動の資金, 推進事集 → 推進事業;
+    at the line's end only where it ends a longer word, as the word may go on past it);
     a hiragana for another only where it then stands inside a word (引きごもり →
     引きこもり; the dictionary's liking for longer words would make と の into どの).
     Figures and marks are never changed: what a figure says is not the dictionary's to
@@ -295,10 +302,13 @@ def likelier(
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))
+        last = k == len(chars) - 1  # its word may go on past the piece
         for char in _offered(choices[:WORD_CHOICES]):
             near = "".join([*chars[start:k], char, *chars[k + 1 : end]])
             if HIRAGANA.match(chars[k]) and HIRAGANA.match(char) and not _inside(near, k - start):
                 continue  # the dictionary prefers longer words: と の would become どの
+            if last and not _ends_word(near, k - start):
+                continue  # 掲 alone is no word, but 掲載 may follow on the next line
             words = _words(near)
             if words < fewest:
                 best, fewest = char, words
