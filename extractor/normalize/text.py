@@ -61,11 +61,12 @@ def is_dash(text: str) -> bool:
     return bool(DASH_ONLY.match(text))
 
 
-# A parenthesised sub-heading just before a bullet, as in `… (第二次計画) ・…`.
-SUBHEADING_BEFORE_BULLET = re.compile(r"(?:^|\s+)([(（][^()（）]{1,20}[)）])$")
+SUBHEADING = r"[(（][^()（）]{1,20}[)）]"  # a parenthesised sub-heading: (第二次計画)
+# One just before a bullet, as in `… (第二次計画) ・…`.
+SUBHEADING_BEFORE_BULLET = re.compile(rf"(?:^|\s+)({SUBHEADING})$")
 # ... and one right after a sentence's 。, in a cell that begins with a sub-heading.
-SUBHEADING_AFTER_SENTENCE = re.compile(r"(?<=。)([(（][^()（）]{1,20}[)）])$")
-OPENS_WITH_SUBHEADING = re.compile(r"^[(（][^()（）]{1,20}[)）]")
+SUBHEADING_AFTER_SENTENCE = re.compile(rf"(?<=。)({SUBHEADING})$")
+OPENS_WITH_SUBHEADING = re.compile(f"^{SUBHEADING}")
 
 
 def split_bullets(text: str) -> list[str]:

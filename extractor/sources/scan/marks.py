@@ -115,15 +115,12 @@ def is_comma(gray: Any) -> bool:
     slanting down to the right (its ink's long axis within COMMA_SLANT degrees of the
     diagonal), at least COMMA_STRETCH times as long along it as across (a 。 blurred shut
     is a round blot)."""
-    weight = np.clip(int(gray.max(initial=0)) - gray.astype(np.float64), 0, None)
-    total = weight.sum()
+    weight = np.clip(int(gray.max(initial=0)) - gray.astype(np.float32), 0, None)
+    moments = cv2.moments(weight)  # the ink's spread, each pixel weighed by its darkness
+    total = moments["m00"]
     if total <= 0:
         return False
-    ys, xs = np.indices(gray.shape)
-    my, mx = (weight * ys).sum() / total, (weight * xs).sum() / total
-    cyy = (weight * (ys - my) ** 2).sum() / total
-    cxx = (weight * (xs - mx) ** 2).sum() / total
-    cxy = (weight * (ys - my) * (xs - mx)).sum() / total
+    cxx, cyy, cxy = (moments[k] / total for k in ("mu20", "mu02", "mu11"))
     spread = np.hypot((cxx - cyy) / 2, cxy)
     along, across = (cxx + cyy) / 2 + spread, (cxx + cyy) / 2 - spread
     slant = np.degrees(np.arctan2(2 * cxy, cxx - cyy)) / 2  # 45: down to the right
