@@ -23,6 +23,7 @@ from extractor.cli import main
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.sources.scan import printed_headers
+from extractor.sources.scan.blind import blind_for, first_level, survey
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
 from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
 from extractor.sources.scan.items import join_lines
@@ -612,6 +613,40 @@ def test_an_unsure_character_takes_the_recognizers_next_choice_that_makes_a_word
     assert read_with("引きごもり公開", {2: (("ご", 0.66), ("こ", 0.33))}) == "引きこもり公開"
     # と is no word's inside in との: どの read so stays, though wrong.
     assert read_with("市社協どの連携", {3: (("ど", 0.6), ("と", 0.3))}) == "市社協どの連携"
+
+
+def test_a_kanji_the_recognizer_cannot_read_is_one_more_choice_where_it_reads_a_stand_in() -> None:
+    # 捗 as h24's clean scan read it: 挫, 抄 and 拷 first, 捗 not among the ten likeliest.
+    unsure: dict[int, tuple[tuple[str, float], ...]] = {
+        4: (("挫", 0.479), ("抄", 0.169), ("拷", 0.150))
+    }
+    assert read_with("事業の進挫管理", unsure) == "事業の進捗管理"
+    assert read_with("事業の進挫管理", {4: (("挫", 0.97), ("抄", 0.02))}) == "事業の進挫管理"
+    # 歩 stands in for 捗 too, but 進歩 is a word as it is: the dictionary keeps it.
+    assert read_with("技術の進歩", {4: (("歩", 0.6), ("渉", 0.1))}) == "技術の進歩"
+    # タ stands in for 夕 (夕方), but in a katakana word the katakana stays.
+    assert read_with("タ方の会", {0: (("タ", 0.8), ("ダ", 0.1))}) == "夕方の会"
+    assert read_with("のデータ", {3: (("タ", 0.8), ("ダ", 0.1))}) == "のデータ"
+
+
+IPA_GOTHIC = next(Path("/usr/share/fonts").rglob("ipag.ttf"), None)
+
+
+@pytest.mark.skipif(IPA_GOTHIC is None, reason="needs IPAGothic (Debian's fonts-ipafont-gothic)")
+def test_the_survey_finds_the_kanji_the_recognizer_cannot_read_and_what_it_reads_for_them() -> None:
+    found = survey(["進", "捗", "夕", "働"], [str(IPA_GOTHIC)], Recognizer())
+    assert set(found) == {"捗", "夕"}
+    assert "挫" in found["捗"] and "タ" in found["夕"]
+    assert "捗" not in found["捗"]  # what it reads instead, never the kanji itself
+
+
+def test_the_table_of_kanji_the_recognizer_cannot_read_is_of_kanji_in_everyday_use() -> None:
+    table = blind_for()
+    assert "捗" in table["挫"] and "捗" in table["抄"] and "夕" in table["タ"]
+    everyday = set(first_level())
+    assert len(everyday) == 2965  # JIS X 0208's first level
+    assert {kanji for found in table.values() for kanji in found} <= everyday
+    assert "進" not in {kanji for found in table.values() for kanji in found}
 
 
 def test_printed_wording_is_put_back() -> None:

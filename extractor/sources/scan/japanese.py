@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from extractor.eras import names_pattern
 from extractor.normalize.matching import tokenizer
+from extractor.sources.scan.blind import blind_for
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
 if TYPE_CHECKING:
@@ -251,10 +252,15 @@ def _ends_word(text: str, at: int) -> bool:
     return any(m.begin() < at < m.end() for m in tokenizer().tokenize(text))
 
 
-def _offered(choices: tuple[tuple[str, float], ...]) -> list[str]:
+def _offered(choices: tuple[tuple[str, float], ...], most: int | None = None) -> list[str]:
     """Given the recognizer's likeliest characters at a place, best first, return the
-    kanji and kana among the others that it scored at least LEAST_CHOICE."""
-    return [c for c, score in choices[1:] if score >= LEAST_CHOICE and WORD_CHARACTER.match(c)]
+    kanji and kana after the first, among the first `most` (all when None), that it scored
+    at least LEAST_CHOICE; then the kanji it cannot read that its first stands in for
+    (`blind`: 捗 for 挫)."""
+    offered = [
+        c for c, score in choices[1:most] if score >= LEAST_CHOICE and WORD_CHARACTER.match(c)
+    ]
+    return offered + [c for c in blind_for().get(choices[0][0], ()) if c not in offered]
 
 
 def _voiced_rival(choices: tuple[tuple[str, float], ...]) -> bool:
@@ -303,7 +309,7 @@ def likelier(
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
         best, fewest = chars[k], _words("".join(chars[start:end]))
         last = k == len(chars) - 1  # its word may go on past the piece
-        for char in _offered(choices[:WORD_CHOICES]):
+        for char in _offered(choices, WORD_CHOICES):
             near = "".join([*chars[start:k], char, *chars[k + 1 : end]])
             if HIRAGANA.match(chars[k]) and HIRAGANA.match(char) and not _inside(near, k - start):
                 continue  # the dictionary prefers longer words: と の would become どの
