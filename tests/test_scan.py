@@ -22,6 +22,7 @@ from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
+from extractor.sources.document import UNSURE_BELOW
 from extractor.sources.scan import printed_headers
 from extractor.sources.scan.blind import blind_for, first_level, survey
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
@@ -924,6 +925,19 @@ def test_a_header_row_puts_its_cells_right_more_boldly() -> None:
 def test_the_recognizer_may_only_answer_in_characters_a_packet_holds() -> None:
     assert [japanese(c) for c in "実団・～①Ａア"] == [True] * 7
     assert [japanese(c) for c in "实团·ｱ髙:"] == [False] * 6
+
+
+def test_a_character_the_recognizer_may_not_answer_in_is_not_lost_but_read_unsure() -> None:
+    # A line of a clean 300 dpi scan of raw/h24.pdf: 新たに小学校2校(小鷗小学校・小郡小学
+    image = cv2.imread(str(ROOT / "tests" / "fixtures" / "h24-scan-line.png"))
+    read = Recognizer().read(image)
+    # 鷗 is beyond JIS X 0208; with it zeroed the blank would win, and the line read
+    # 小小学校. The likeliest character allowed is read in its place instead, unsure, with
+    # 鷗 its last choice, for the year before's words to choose.
+    assert read.text.startswith("新たに小学校2校(小") and read.text.endswith("小学校・小郡小学")
+    assert len(read.text) == 19 and japanese(read.text[10])
+    assert read.sureness[10] < UNSURE_BELOW
+    assert read.options[10][-1][0] == "鷗" and read.options[10][-1][1] >= 0.9
 
 
 # --- corrections against the year before --------------------------------------------------------

@@ -48,6 +48,18 @@ def test_an_unsure_character_takes_the_choice_that_gives_the_year_befores_words(
     assert likelier("社会員献活動", options, Lexicon(["市民活動の推進"])) == "社会員献活動"
 
 
+def test_a_kanji_beyond_jis_x_0208_is_read_only_where_the_year_before_wrote_it() -> None:
+    # 鷗 as the next year's clean scan read it: sure of it, but a packet's 毎 can be read as
+    # surely as 每, so it was zeroed and 鴎 read instead, unsure.
+    options = read_as("小鴎小学校", 1, ("鴎", 0.5), ("鴫", 0.004), ("鷗", 0.967))
+    assert likelier("小鴎小学校", options, Lexicon(["新たに小学校2校(小鷗小学校)"])) == (
+        "小鷗小学校"
+    )
+    assert likelier("小鴎小学校", options) == "小鴎小学校"  # not the dictionary's to choose
+    options = read_as("毎月定例会", 0, ("毎", 0.5), ("海", 0.01), ("每", 0.95))
+    assert likelier("毎月定例会", options, Lexicon(["毎月定例会を開催"])) == "毎月定例会"
+
+
 def test_the_year_before_never_changes_a_figure_nor_a_sure_character() -> None:
     lexicon = Lexicon(["研修会を8回開催した。"])
     options = read_as("3回開催した", 0, ("3", 0.5), ("8", 0.4))

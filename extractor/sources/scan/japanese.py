@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 from extractor.eras import names_pattern
 from extractor.normalize.matching import tokenizer
 from extractor.sources.scan.blind import blind_for
+from extractor.sources.scan.recognize import japanese
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
 if TYPE_CHECKING:
@@ -290,7 +291,9 @@ def likelier(
     a hiragana for another only where it then stands inside a word (引きごもり →
     引きこもり; the dictionary's liking for longer words would make と の into どの).
     Figures and marks are never changed: what a figure says is not the dictionary's to
-    decide; a Latin letter only where the year before's words choose a kana (及U → 及び),
+    decide; a kanji beyond JIS X 0208 (鷗, which the recognizer reads surely for 鴎 as well)
+    is chosen only by the year before's words; a Latin letter only where they choose a kana
+    (及U → 及び),
     and a kana read surely only where they choose its other voicing (ブラン → プラン)."""
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
@@ -310,6 +313,8 @@ def likelier(
         best, fewest = chars[k], _words("".join(chars[start:end]))
         last = k == len(chars) - 1  # its word may go on past the piece
         for char in _offered(choices, WORD_CHOICES):
+            if not japanese(char):
+                continue  # beyond JIS X 0208 (鷗): only the year before's words choose it
             near = "".join([*chars[start:k], char, *chars[k + 1 : end]])
             if HIRAGANA.match(chars[k]) and HIRAGANA.match(char) and not _inside(near, k - start):
                 continue  # the dictionary prefers longer words: と の would become どの

@@ -20,6 +20,11 @@ SPECIAL = {"blank", " "}
 MAX_RATIO = 60  # the longest line image the recognizer is given, in heights
 OPTIONS = 10  # the likeliest characters kept for each one read
 LAST_JIS_LEAD = 0xEA  # CP932 lead bytes past this are the vendors' extra kanji
+# Where the recognizer's likeliest character is a kanji a packet cannot hold (鷗, beyond
+# JIS X 0208) and at least this likely, taking it away must not leave the blank to win
+# there (kanji only: a mark the reading leaves out, · for ・, is `marks`' to find again):
+OUTSIDE_SURE = 0.5
+STAND_IN_SCORE = 0.5  # ... the likeliest it allows is read instead, this unsure (warned)
 
 
 @dataclass(frozen=True)
@@ -55,33 +60,52 @@ def japanese(character: str) -> bool:
 
 
 class _JapaneseDecode:
-    """RapidOCR's CTC decoder, given scores with non-Japanese characters zeroed. It keeps,
-    for each character of the last line decoded, the recognizer's likeliest characters
-    there with their scores (`options`)."""
+    """RapidOCR's CTC decoder, given scores with non-Japanese characters zeroed. Where that
+    zeroes the likeliest character, a kanji (OUTSIDE_SURE), the likeliest Japanese one
+    but the blank is read in its place, unsure (STAND_IN_SCORE): a kanji is never lost
+    unseen. It keeps, for each character of the last line decoded, the recognizer's
+    likeliest characters there with their scores (`options`), and the zeroed one last."""
 
     def __init__(self, decode: Any) -> None:
         self.decode = decode
         self.allowed = np.array([japanese(c) for c in decode.character], dtype=np.float32)
+        kanji = [len(c) == 1 and "\u4e00" <= c <= "\u9fff" for c in decode.character]
+        self.outside = np.array(kanji, dtype=bool) & (self.allowed == 0)
         self.options: list[tuple[tuple[str, float], ...]] = []
 
     def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
         scores = preds * self.allowed
-        self.options = self._options(scores[0]) if len(scores) else []
+        outside = preds.argmax(axis=-1)
+        outside[~self.outside[outside] | (preds.max(axis=-1) < OUTSIDE_SURE)] = 0
+        lost = (outside > 0) & (scores.argmax(axis=-1) == 0)  # the blank would win there
+        if lost.any():
+            instead = scores[..., 1:].argmax(axis=-1) + 1
+            at = (*np.nonzero(lost), instead[lost])
+            scores[at] = np.maximum(scores[at], STAND_IN_SCORE)
+        self.options = self._options(scores[0], preds[0], outside[0]) if len(scores) else []
         return self.decode(scores, *args, **kwargs)
 
-    def _options(self, scores: Any) -> list[tuple[tuple[str, float], ...]]:
-        """Given one line's scores (time step × character), return each decoded
-        character's likeliest characters, as CTC decoding emits them: a step whose best
-        is not the blank (0) and differs from the step before."""
+    def _options(
+        self, scores: Any, preds: Any, outside: Any
+    ) -> list[tuple[tuple[str, float], ...]]:
+        """Given one line's scores (time step × character), the recognizer's own, and the
+        character zeroed at each step (0 for none), return each decoded character's
+        likeliest characters, as CTC decoding emits them: a step whose best is not the
+        blank (0) and differs from the step before."""
         best = scores.argmax(axis=1)
         emitted = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
         chosen = scores[emitted]
         ranked = np.argsort(-chosen, axis=1)[:, :OPTIONS]
         characters = self.decode.character
-        return [
-            tuple((characters[k], float(row[k])) for k in order)
-            for order, row in zip(ranked, chosen, strict=True)
-        ]
+        found = []
+        for order, row, zeroed, raw in zip(
+            ranked, chosen, outside[emitted], preds[emitted], strict=True
+        ):
+            options = [(characters[k], float(row[k])) for k in order]
+            if zeroed:  # last: the choices before it are the ones the dictionary weighs
+                options.append((characters[zeroed], float(raw[zeroed])))
+            found.append(tuple(options))
+        return found
 
 
 class Recognizer:
