@@ -1,13 +1,13 @@
 """Kanji the recognizer cannot read, and what it reads in their place.
 
-The recognizer learnt its characters mostly from Chinese text, and a few kanji of everyday
-Japanese it does not read in any print: 捗 (of 進捗, progress, in every year's packet) comes
-out as 挫, 抄, 拷 or 歩, and 捗 itself is not among its hundred likeliest characters there.
-No choosing among what it offers can then put the word right. `blind.json` lists such
-kanji of JIS X 0208's first level (the kanji in everyday use) with what the recognizer read
-for each: its stand-ins. Where the recognizer reads a stand-in unsure, the blind kanji is
-one more choice for the dictionary (`japanese.likelier`) or the year before's words to make
-(進挫管理 → 進捗管理); it is taken only where the words then read better, as any other choice.
+There are a few kanji of everyday Japanese the recognizer does not read in any print: 捗
+(of 進捗, progress, in every year's packet) comes out as 挫, 抄, 拷 or 歩 (on h24's clean
+scan 捗 was its 292nd likeliest character there). No choosing among what it offers can
+then put the word right. `blind.json` lists such kanji of JIS X 0208's first level (the
+kanji in everyday use) with what the recognizer read for each: its stand-ins. Where the
+recognizer reads a stand-in unsure, the blind kanji is one more choice for the dictionary
+(`japanese.likelier`) or the year before's words to make (進挫管理 → 進捗管理); it is taken
+only where the words then read better, as any other choice.
 
 The list is measured, not written by hand: `python -m extractor.sources.scan.blind FONT...`
 prints each first-level kanji between two の in each font at two sizes, reads it, and keeps
@@ -24,11 +24,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from extractor.sources.scan.recognize import KANJI_RANGE
+
 TABLE = Path(__file__).with_name("blind.json")
 SIZES = (24, 32)  # printed heights in pixels: 7 to 10 points scanned at 300 dpi
 STAND_INS = 3  # the recognizer's likeliest characters kept as stand-ins, per printing
 FIRST_LEVEL = (0x889F, 0x9872)  # JIS X 0208's first-level kanji, in Shift_JIS
-STAND_IN = re.compile("[\u3041-\u309f\u30a1-\u30fa\u4e00-\u9fff]")  # kana and kanji
+STAND_IN = re.compile(f"[\u3041-\u309f\u30a1-\u30fa{KANJI_RANGE}]")  # kana and kanji
 
 
 @cache
@@ -52,7 +54,7 @@ def first_level() -> list[str]:
             char = code.to_bytes(2, "big").decode("cp932")
         except UnicodeDecodeError:
             continue
-        if re.fullmatch("[\u4e00-\u9fff]", char):
+        if re.fullmatch(f"[{KANJI_RANGE}]", char):
             found.append(char)
     return found
 

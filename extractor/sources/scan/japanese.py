@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 from extractor.eras import names_pattern
 from extractor.normalize.matching import tokenizer
 from extractor.sources.scan.blind import blind_for
-from extractor.sources.scan.recognize import japanese
+from extractor.sources.scan.recognize import KANJI_RANGE, japanese
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
 if TYPE_CHECKING:
@@ -39,7 +39,6 @@ if TYPE_CHECKING:
 
 KATAKANA = "ァ-ヺーヽヾ"
 HIRAGANA_RANGE = "\u3041-\u309f"
-KANJI_RANGE = "\u4e00-\u9fff"  # the unified ideographs (々 is added where it counts)
 # Kanji and kana a recognizer reads for a katakana of the same shape, and the katakana.
 LOOKALIKES = {"一": "ー", "卜": "ト", "工": "エ", "力": "カ", "夕": "タ", "二": "ニ", "八": "ハ"}
 LOOKALIKES |= {"口": "ロ", "了": "ア", "才": "オ"}
@@ -291,7 +290,7 @@ def likelier(
     a hiragana for another only where it then stands inside a word (引きごもり →
     引きこもり; the dictionary's liking for longer words would make と の into どの).
     Figures and marks are never changed: what a figure says is not the dictionary's to
-    decide; a kanji beyond JIS X 0208 (鷗, which the recognizer reads surely for 鴎 as well)
+    decide; a kanji beyond JIS X 0208 (鷗; the recognizer is as sure of 每 for a printed 毎)
     is chosen only by the year before's words; a Latin letter only where they choose a kana
     (及U → 及び),
     and a kana read surely only where they choose its other voicing (ブラン → プラン)."""

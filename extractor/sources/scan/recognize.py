@@ -10,6 +10,7 @@ first asked, tell which way up a page lies (`orient`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ SPECIAL = {"blank", " "}
 MAX_RATIO = 60  # the longest line image the recognizer is given, in heights
 OPTIONS = 10  # the likeliest characters kept for each one read
 LAST_JIS_LEAD = 0xEA  # CP932 lead bytes past this are the vendors' extra kanji
+KANJI_RANGE = "\u4e00-\u9fff"  # the unified ideographs (々 is added where it counts)
 # Where the recognizer's likeliest character is a kanji a packet cannot hold (鷗, beyond
 # JIS X 0208) and at least this likely, taking it away must not leave the blank to win
 # there (kanji only: a mark the reading leaves out, · for ・, is `marks`' to find again):
@@ -69,25 +71,23 @@ class _JapaneseDecode:
     def __init__(self, decode: Any) -> None:
         self.decode = decode
         self.allowed = np.array([japanese(c) for c in decode.character], dtype=np.float32)
-        kanji = [len(c) == 1 and "\u4e00" <= c <= "\u9fff" for c in decode.character]
-        self.outside = np.array(kanji, dtype=bool) & (self.allowed == 0)
+        kanji = [re.fullmatch(f"[{KANJI_RANGE}]", c) is not None for c in decode.character]
+        self.ruled_out_kanji = np.array(kanji, dtype=bool) & (self.allowed == 0)
         self.options: list[tuple[tuple[str, float], ...]] = []
 
     def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
         scores = preds * self.allowed
-        outside = preds.argmax(axis=-1)
-        outside[~self.outside[outside] | (preds.max(axis=-1) < OUTSIDE_SURE)] = 0
-        lost = (outside > 0) & (scores.argmax(axis=-1) == 0)  # the blank would win there
+        zeroed = preds.argmax(axis=-1)  # the ruled-out kanji likeliest at each step, or 0
+        zeroed[~self.ruled_out_kanji[zeroed] | (preds.max(axis=-1) < OUTSIDE_SURE)] = 0
+        lost = (zeroed > 0) & (scores.argmax(axis=-1) == 0)  # the blank would win there
         if lost.any():
             instead = scores[..., 1:].argmax(axis=-1) + 1
             at = (*np.nonzero(lost), instead[lost])
             scores[at] = np.maximum(scores[at], STAND_IN_SCORE)
-        self.options = self._options(scores[0], preds[0], outside[0]) if len(scores) else []
+        self.options = self._options(scores[0], preds[0], zeroed[0]) if len(scores) else []
         return self.decode(scores, *args, **kwargs)
 
-    def _options(
-        self, scores: Any, preds: Any, outside: Any
-    ) -> list[tuple[tuple[str, float], ...]]:
+    def _options(self, scores: Any, preds: Any, zeroed: Any) -> list[tuple[tuple[str, float], ...]]:
         """Given one line's scores (time step × character), the recognizer's own, and the
         character zeroed at each step (0 for none), return each decoded character's
         likeliest characters, as CTC decoding emits them: a step whose best is not the
@@ -98,12 +98,12 @@ class _JapaneseDecode:
         ranked = np.argsort(-chosen, axis=1)[:, :OPTIONS]
         characters = self.decode.character
         found = []
-        for order, row, zeroed, raw in zip(
-            ranked, chosen, outside[emitted], preds[emitted], strict=True
+        for order, row, ruled_out, raw in zip(
+            ranked, chosen, zeroed[emitted], preds[emitted], strict=True
         ):
             options = [(characters[k], float(row[k])) for k in order]
-            if zeroed:  # last: the choices before it are the ones the dictionary weighs
-                options.append((characters[zeroed], float(raw[zeroed])))
+            if ruled_out:  # last: the choices before it are the ones the dictionary weighs
+                options.append((characters[ruled_out], float(raw[ruled_out])))
             found.append(tuple(options))
         return found
 
