@@ -105,18 +105,18 @@ def test_a_scan_gives_the_printed_pdfs_dataset(
 @pytest.mark.slow
 def test_the_next_years_packet_in_another_font(tmp_path: Path) -> None:
     """基本目標1 of the next year's packet (every actual one more), printed in reportlab's
-    Gothic font with its own column widths and scanned clean at 300 dpi: 322 of its 326
-    fields read right when measured (319 when only a blank of 0.7 line heights set an
-    item's ・ apart); every figure; every field read wrong is a text with a warning on its
-    activity (a ・ at a line's start the words misjudge, 捗 read as 抄 twice, 鷗 read as
-    the JIS X 0208 form 鴎)."""
+    Gothic font with its own column widths and scanned clean at 300 dpi: 324 of its 326
+    fields read right when measured (322 before the kanji the recognizer cannot read were
+    found again, 319 when only a blank of 0.7 line heights set an item's ・ apart); every
+    figure; every field read wrong is a text with a warning on its activity (a ・ at a
+    line's start the words misjudge, and 鷗 read as the JIS X 0208 form 鴎)."""
     pdf = print_next_year(tmp_path / "next.pdf", last_line=62)
     truth = extract(pdf)
     read = extract(scan_pdf(pdf, tmp_path / "scan.pdf", CLEAN))
     assert [a.name for a in read.activities] == [a.name for a in truth.activities]
     assert len(fields(truth)) == 326
     wrong = differences(truth, read)
-    assert len(wrong) <= 5, wrong
+    assert len(wrong) <= 3, wrong
     assert figures(read) == figures(truth)
     warned = {w.activity for w in read.warnings}
     assert all(name.split()[0] in warned for name, _, _ in wrong)
@@ -684,24 +684,24 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
 
 
 def test_a_figures_wrap_is_read_as_the_pages_other_figures_agree() -> None:
-    from extractor.sources.scan import _figures_as_elsewhere
+    from extractor.sources.scan import Cells, _figures_as_elsewhere
 
-    read = {
-        (3, 13): ("604 628 66 2", 0.9, 2),
-        (4, 13): ("1050 1050 1421", 0.9, 2),
-        (5, 13): ("1 2 4", 0.9, 1),
-        (6, 2): ("平成23年8月4日", 0.9, 1),  # a date is no cell of figures
+    read: Cells = {
+        (3, 13): ("604 628 66 2", 0.9, 2, ()),
+        (4, 13): ("1050 1050 1421", 0.9, 2, ()),
+        (5, 13): ("1 2 4", 0.9, 1, ()),
+        (6, 2): ("平成23年8月4日", 0.9, 1, ()),  # a date is no cell of figures
     }
     wrapped = {(3, 13): "604 628 662", (4, 13): "1050 10501421"}
     _figures_as_elsewhere([(read, wrapped)])
     assert read[(3, 13)][0] == "604 628 662"  # three figures, as the others hold
     assert read[(4, 13)][0] == "1050 1050 1421"
     # A wrap the page gives no count for stays a space (four figures: unplaced, warned).
-    alone = {(4, 11): ("防犯灯新設設置数9529 10079 1 52", 0.9, 2)}
+    alone: Cells = {(4, 11): ("防犯灯新設設置数9529 10079 1 52", 0.9, 2, ())}
     _figures_as_elsewhere([(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
     assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 1 52"
     # ... but another table of the page does: three figures a cell (2.5.3 of the next year)
-    others = {(2, 13): ("1050 1050 1421", 0.9, 1), (3, 13): ("1 2 4", 0.9, 1)}
+    others: Cells = {(2, 13): ("1050 1050 1421", 0.9, 1, ()), (3, 13): ("1 2 4", 0.9, 1, ())}
     _figures_as_elsewhere([(others, {}), (alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
     assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 152"
 

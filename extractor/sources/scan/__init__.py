@@ -19,7 +19,7 @@ import statistics
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +45,7 @@ from extractor.sources.document import (
 if TYPE_CHECKING:
     from extractor.sources.scan.grid import Layout, Table
     from extractor.sources.scan.items import ItemStarts
-    from extractor.sources.scan.lexicon import Lexicon
+    from extractor.sources.scan.lexicon import Doubt, Lexicon
     from extractor.sources.scan.recognize import Reading
 
 Rect = tuple[int, int, int, int]
@@ -58,8 +58,9 @@ HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wor
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
 SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
-GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot, and a cell whose
-# items the words were asked to tell apart (`items`): unsure, so warned
+GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot, a cell whose
+# items the words were asked to tell apart (`items`), and one the packet's own words
+# changed a character of (`lexicon.settle_doubts`): unsure, so warned
 # A character's ink the reading left out, read alone: a mark when read with this confidence
 # (a ◇ read so on a clean scan: 0.35); an O or 〇 a ○ with this (0.83-0.96; a ◇ blurred
 # read as 0, and a kanji left out as anything, with less or as no mark at all).
@@ -77,9 +78,10 @@ ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
-# A table's cells as read, by their first grid position: text, lowest confidence, lines;
-# and the text of a cell of figures read with the number unbroken where it wrapped.
-Cells = dict[tuple[int, int], tuple[str, float, int]]
+# A table's cells as read, by their first grid position: text, lowest confidence, lines,
+# the characters nothing settled (`Reading.doubts`); and the text of a cell of figures
+# read with the number unbroken where it wrapped.
+Cells = dict[tuple[int, int], tuple[str, float, int, tuple["Doubt", ...]]]
 Wraps = dict[tuple[int, int], str]
 # A cell's lines as read, each with whether it ends short of the cell's right edge.
 CellLines = tuple[tuple["Reading", bool], ...]
@@ -101,6 +103,7 @@ class ScanPage:
     reads: dict[Box, Read]
     angle: float
     scanned: float | None = None
+    doubts: dict[Box, tuple[Doubt, ...]] = field(default_factory=dict)  # see `Reading`
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -245,9 +248,9 @@ def _figures_as_elsewhere(tables: list[tuple[Cells, Wraps]]) -> None:
         return
     for read, wrapped in tables:
         for position, tight in wrapped.items():
-            text, lowest, lines = read[position]
+            text, lowest, lines, doubts = read[position]
             if _figures(tight) == common[0][0] != _figures(text):
-                read[position] = (tight, lowest, lines)
+                read[position] = (tight, lowest, lines, doubts)
 
 
 def _in_figure(chars: list[str], k: int) -> bool:
@@ -318,11 +321,11 @@ class _PageReader:
             return self.pages.count()
         from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.orient import upright_layout
-        from extractor.sources.scan.recognize import Reading
 
         gray, dpi, scanned = self.pages.page(number)
         layout, cells, outside, _turns = upright_layout(gray, dpi, self.recognizer)
         reads: dict[Box, Read] = {}
+        doubts: dict[Box, tuple[Doubt, ...]] = {}
         items: list[Item] = []
         lines_read = [
             self._lines(layout, table, [cells[(t, c)] for c in range(len(table.cells))], dpi)
@@ -335,7 +338,7 @@ class _PageReader:
         ]
         _figures_as_elsewhere(found)  # the page's cells of figures, in all its tables
         for table, (read, _wrapped) in zip(layout.tables, found, strict=True):
-            items.extend(self._table(table, read, number, dpi, reads))
+            items.extend(self._table(table, read, number, dpi, reads, doubts))
         scale = POINTS / dpi
         lines: list[Item] = []
         for pieces in outside:
@@ -344,18 +347,20 @@ class _PageReader:
             if not read_as.strip():
                 continue
             printed = printed_heading(read_as)
-            reading = Reading(printed or read_as, reading.confidence)
+            reading = replace(reading, text=printed or read_as)
             x0, top = pieces[0][0], min(p[1] for p in pieces)
             x1, bottom = pieces[-1][2], max(p[3] for p in pieces)
             box = Box(number, x0 * scale, top * scale, x1 * scale, bottom * scale)
             reads[box] = Read(reading.text, reading.confidence, 1, read_as if printed else None)
+            if reading.doubts and not printed:
+                doubts[box] = reading.doubts
             lines.append((box.top, box.x0, (reading.text,), (box,), frozenset()))
         tables: list[BBox] = [
             (x0 * scale, top * scale, x1 * scale, bottom * scale)
             for x0, top, x1, bottom in (table.rect for table in layout.tables)
         ]
         ordered = page_order(items, lines, tables)
-        return ScanPage(number, ordered, reads, layout.angle, scanned)
+        return ScanPage(number, ordered, reads, layout.angle, scanned, doubts)
 
     def _lines(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
@@ -412,7 +417,8 @@ class _PageReader:
             lowest = min(r.confidence for r, _ in cell_lines)
             if item_starts.guesses > guesses:  # an item's start, or a ・ joining, guessed
                 lowest = min(lowest, GUESSED_MARK)
-            read[cell[:2]] = (text, lowest, len(cell_lines))
+            doubts = tuple(d for r, _ in cell_lines for d in r.doubts)
+            read[cell[:2]] = (text, lowest, len(cell_lines), doubts)
             # The unbroken join is tidied only where it differs (a figures wrap).
             tight = self._cell_text(unbroken) if unbroken != plain else text
             if tight != text:
@@ -420,10 +426,16 @@ class _PageReader:
         return read, wrapped
 
     def _table(
-        self, table: Table, read: Cells, number: int, dpi: float, reads: dict[Box, Read]
+        self,
+        table: Table,
+        read: Cells,
+        number: int,
+        dpi: float,
+        reads: dict[Box, Read],
+        doubts: dict[Box, tuple[Doubt, ...]],
     ) -> list[Item]:
         """Given one of a page's tables and what its cells read, return the table's rows;
-        each cell's reading goes into `reads` by its box."""
+        each cell's reading goes into `reads` by its box, and its doubts into `doubts`."""
         from extractor.sources.scan.japanese import printed_status
 
         scale = POINTS / dpi
@@ -443,11 +455,13 @@ class _PageReader:
             )
         printed = printed_headers({k: v[0] for k, v in read.items()})
         texts: dict[tuple[int, int], str] = {}
-        for position, (text, lowest, count) in read.items():
+        for position, (text, lowest, count, found) in read.items():
             used = printed.get(position) or printed_status(text)
             texts[position] = used or text
             box = Box(number, *origins[position])
             reads[box] = Read(used or text, lowest, count, text if used else None)
+            if found and not used:
+                doubts[box] = found
         grid = [
             (
                 table.ys[i] * scale,
@@ -499,7 +513,8 @@ class _PageReader:
         if wrapped_stop(ink, pieces):
             texts[0] = "。"  # the sentence before ended at the line's end; its 。 wrapped
             lowest = min(lowest, GUESSED_MARK)
-        return Reading(join_pieces(pieces, texts), lowest)
+        doubts = tuple(d for r in readings for d in r.doubts)
+        return Reading(join_pieces(pieces, texts), lowest, doubts=doubts)
 
     def _read(
         self, gray: Any, ink: Any, piece: Rect, dpi: float, ends_sentence: bool = True
@@ -508,7 +523,7 @@ class _PageReader:
         `_settled`, for `ends_sentence` too)."""
         import cv2
 
-        from extractor.sources.scan.japanese import likelier
+        from extractor.sources.scan.japanese import likelier_doubts
         from extractor.sources.scan.marks import is_dash
         from extractor.sources.scan.recognize import Reading
 
@@ -529,10 +544,12 @@ class _PageReader:
             return found
 
         reading = reread(piece)
-        chosen = replace(reading, text=likelier(reading.text, reading.options, self.lexicon))
+        text, doubts = likelier_doubts(reading.text, reading.options, self.lexicon)
+        chosen = replace(reading, text=text)
         left = max(0, x0 - pad)
         width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
-        return _settled(chosen, ink, gray, piece, left, width, reread, ends_sentence)
+        settled = _settled(chosen, ink, gray, piece, left, width, reread, ends_sentence)
+        return replace(settled, doubts=doubts)
 
 
 def _worker_error(
@@ -591,6 +608,46 @@ def _check_installed(path: Path) -> None:
         )
 
 
+def _settled_by_packet(pages: list[Any]) -> list[ScanPage]:
+    """Given what each page of a scan gave, return it with the characters nothing settled
+    on their pages settled by the words of the whole packet (`lexicon.settle_doubts`),
+    where the dictionary does not find the choice makes more words (`reads_as_well`)."""
+    from extractor.sources.scan.japanese import reads_as_well
+    from extractor.sources.scan.lexicon import settle_doubts
+
+    assert all(isinstance(page, ScanPage) for page in pages)
+    texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
+    doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
+    changed = settle_doubts(texts, doubts, reads_as_well)
+    return [
+        _with_texts(page, {box: t for (n, box), t in changed.items() if n == page.number})
+        for page in pages
+    ]
+
+
+def _with_texts(page: ScanPage, texts: dict[Box, str]) -> ScanPage:
+    """Given a page as read and new texts for some of its cells and lines, by box, return
+    the page with them, each such cell no surer than a guess (GUESSED_MARK: warned)."""
+    if not texts:
+        return page
+
+    def text(cell: str, box: Box | None) -> str:
+        was = page.reads.get(box) if box else None
+        return texts.get(box, cell) if box and was and was.text == cell else cell
+
+    reads = {
+        box: replace(read, text=texts[box], confidence=min(read.confidence, GUESSED_MARK))
+        if box in texts
+        else read
+        for box, read in page.reads.items()
+    }
+    items = [
+        (top, x0, tuple(map(text, cells, boxes)), boxes, spanned)
+        for top, x0, cells, boxes, spanned in page.items
+    ]
+    return replace(page, items=items, reads=reads)
+
+
 def read_scan(
     path: Path,
     data: bytes,
@@ -613,10 +670,10 @@ def read_scan(
         budget_pages=True,
         only=only,
     )
+    pages = _settled_by_packet(pages)
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []
     for page in pages:
-        assert isinstance(page, ScanPage)
         if page.scanned is not None and round(page.scanned) < LEAST_DPI:
             code = WarningCode.SCAN_LOW_RESOLUTION
             dpi = round(page.scanned)

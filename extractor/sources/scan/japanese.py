@@ -35,7 +35,7 @@ from extractor.sources.scan.recognize import KANJI_RANGE, japanese
 from extractor.vocabulary import PRINTED_HEADERS, PRINTED_HEADINGS, STATUS_WORDS
 
 if TYPE_CHECKING:
-    from extractor.sources.scan.lexicon import Lexicon
+    from extractor.sources.scan.lexicon import Doubt, Lexicon
 
 KATAKANA = "ァ-ヺーヽヾ"
 HIRAGANA_RANGE = "\u3041-\u309f"
@@ -240,6 +240,18 @@ def _words(text: str) -> int:
     return sum(OOV_WORDS if m.is_oov() else 1 for m in tokenizer().tokenize(text))
 
 
+def reads_as_well(chars: list[str], k: int, char: str) -> bool:
+    """Whether `char` in place of character k cuts the characters around it (NEIGHBOURS on
+    each side) into no more words than the character there does: the dictionary's veto on
+    a choice the packet's own words make, which a misreading printed surely elsewhere in
+    the packet can back (災害 → 災書, などの → なとの are vetoed; a name the dictionary
+    knows neither way, チャアキャプ → チャアキャブ, is not)."""
+    start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
+    near = "".join(chars[start:end])
+    instead = "".join([*chars[start:k], char, *chars[k + 1 : end]])
+    return _words(instead) <= _words(near)
+
+
 def _inside(text: str, at: int) -> bool:
     """Whether the character at a place is inside one word of the text, as sudachipy cuts
     it: neither its first character nor its last (引きこもり's こ, not どの's ど)."""
@@ -294,18 +306,33 @@ def likelier(
     is chosen only by the year before's words; a Latin letter only where they choose a kana
     (及U → 及び),
     and a kana read surely only where they choose its other voicing (ブラン → プラン)."""
+    return likelier_doubts(text, options, lexicon)[0]
+
+
+def likelier_doubts(
+    text: str,
+    options: tuple[tuple[tuple[str, float], ...], ...],
+    lexicon: Lexicon | None = None,
+) -> tuple[str, tuple[Doubt, ...]]:
+    """Given a line as for `likelier`, return what `likelier` makes of it, and the
+    characters the year before's words did not settle that the packet's own words may
+    (each unsure kanji or kana, or one whose voicing was: see `lexicon.Doubt`)."""
+    from extractor.sources.scan.lexicon import CONTEXT, Doubt
+
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
-        return text
+        return text, ()
+    open_places: list[int] = []
     for k, choices in enumerate(options):
         sure = choices[0][1] >= SURE_CHARACTER
-        if sure and not (lexicon and _voiced_rival(choices)):
+        if sure and not _voiced_rival(choices):
             continue
-        if lexicon and (WORD_CHARACTER.match(chars[k]) or LATIN_LETTER.match(chars[k])):
-            chosen = lexicon.choose(chars, k, _offered(choices))
+        if WORD_CHARACTER.match(chars[k]) or LATIN_LETTER.match(chars[k]):
+            chosen = lexicon.choose(chars, k, _offered(choices)) if lexicon else None
             if chosen is not None:
                 chars[k] = chosen
                 continue
+            open_places.append(k)
         if sure or not WORD_CHARACTER.match(chars[k]):
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)
@@ -323,8 +350,17 @@ def likelier(
             if words < fewest:
                 best, fewest = char, words
         chars[k] = best
+    doubts = []
+    for k in open_places:
+        first = options[k][0][0]
+        others = [c for c in (*_offered(options[k]), first) if c != chars[k]]
+        others = [c for c in others if WORD_CHARACTER.match(c) and japanese(c)]
+        if others:
+            before = "".join(chars[max(0, k - CONTEXT) : k])
+            after = "".join(chars[k + 1 : k + 1 + CONTEXT])
+            doubts.append(Doubt(before, chars[k], after, tuple(dict.fromkeys(others))))
     changed = iter(chars)
-    return "".join(c if c == " " else next(changed) for c in text)
+    return "".join(c if c == " " else next(changed) for c in text), tuple(doubts)
 
 
 def _dash_or_one(match: re.Match[str]) -> str:

@@ -12,16 +12,29 @@ The same wording settles where a ・ the image did not set apart (at the start o
 that wrapped, or after too narrow a blank) starts an item: the year before shows whether
 the words on either side of it stood in one item (委員・児童委員) or ended one item and
 began the next.
+
+A packet repeats its own wording too: a name, an event or a phrase read unsure in one cell
+is often read surely, or read right, in another (チャアキャブの貸出 in a row's results and
+plans, ・チャアキャプ※の貸出 in its efforts; するとともに on several pages). Once every page
+is read, each character the recognizer was unsure of and that nothing settled
+(`Doubt`) takes the choice the rest of the packet's words show in the same way
+(`settle_doubts`), counting only runs where a character read without doubt stands in its
+place.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
 
 GRAMS = (3, 4)  # the lengths of the runs of characters looked up
 CONTEXT = 3  # characters on each side of a line break that are looked up
 WIN_BY = 2  # how many more runs a choice must find in the year before than the reading
+
+Key = TypeVar("Key", bound=Hashable)
 
 
 def _key(text: str) -> str:
@@ -29,43 +42,57 @@ def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+def _runs(chars: Sequence[str], k: int) -> Iterable[tuple[str, int]]:
+    """The runs of GRAMS characters through character k, as looked up, each with where
+    in it character k stands."""
+    for n in GRAMS:
+        for start in range(max(0, k - n + 1), min(k, len(chars) - n) + 1):
+            yield _key("".join(chars[start : start + n])), k - start
+
+
 class Lexicon:
     """The runs of characters of the year before's texts (each item of a field a line of
-    its own), for choosing among a recognizer's readings."""
+    its own), or of a packet's own, with how often each occurs, for choosing among a
+    recognizer's readings."""
 
     def __init__(self, texts: Iterable[str]) -> None:
         lines = [_key(line).strip() for text in texts for line in text.split("\n")]
         self.lines = [line for line in lines if line]
         self.text = "\n" + "\n".join(self.lines) + "\n"  # each line between two breaks
-        self.grams = {
-            n: {line[i : i + n] for line in self.lines for i in range(len(line) - n + 1)}
-            for n in GRAMS
-        }
+        self.grams = Counter(
+            line[i : i + n] for line in self.lines for n in GRAMS for i in range(len(line) - n + 1)
+        )
 
     def __bool__(self) -> bool:
         return bool(self.lines)
 
-    def hits(self, chars: list[str], k: int) -> int:
-        """How many runs of GRAMS characters through character k the year before holds."""
-        found = 0
-        for n in GRAMS:
-            for start in range(max(0, k - n + 1), min(k, len(chars) - n) + 1):
-                if _key("".join(chars[start : start + n])) in self.grams[n]:
-                    found += 1
-        return found
+    def hits(
+        self, chars: list[str], k: int, doubted: Counter[tuple[str, int]] | None = None
+    ) -> int:
+        """How many runs of GRAMS characters through character k the texts hold; with
+        `doubted` (how often each run stands in the texts with a doubt in a given place),
+        only where a character read without doubt stands in character k's place."""
+        doubted = doubted or Counter()
+        return sum(1 for run, at in _runs(chars, k) if self.grams[run] > doubted[run, at])
 
-    def choose(self, chars: list[str], k: int, options: list[str]) -> str | None:
+    def choose(
+        self,
+        chars: list[str],
+        k: int,
+        options: list[str],
+        doubted: Counter[tuple[str, int]] | None = None,
+    ) -> str | None:
         """Given a line's characters, one of them and the recognizer's other readings of
         it, return the one reading that puts clearly more of the line's runs of
-        characters in the year before's words than the reading does (see WIN_BY), else
-        None."""
+        characters in the texts' words than the reading does (see WIN_BY), else None;
+        `doubted`: as for `hits`."""
         read = chars[k]
         scored = []
         for option in options:
             chars[k] = option
-            scored.append((self.hits(chars, k), option))
+            scored.append((self.hits(chars, k, doubted), option))
         chars[k] = read
-        baseline = self.hits(chars, k)
+        baseline = self.hits(chars, k, doubted)
         scored.sort(reverse=True)
         if not scored or scored[0][0] < baseline + WIN_BY:
             return None
@@ -101,6 +128,60 @@ class Lexicon:
         return out
 
 
+@dataclass(frozen=True)
+class Doubt:
+    """A character the recognizer was unsure of (or of its voicing) that nothing settled
+    where it was read: up to CONTEXT characters before it in its piece of line, it as
+    read, as many after it, and the recognizer's other readings of it."""
+
+    before: str
+    read: str
+    after: str
+    options: tuple[str, ...]
+
+
+def settle_doubts(
+    texts: Mapping[Key, str],
+    doubts: Mapping[Key, Sequence[Doubt]],
+    allowed: Callable[[list[str], int, str], bool] | None = None,
+) -> dict[Key, str]:
+    """Given the text of each of a packet's cells and lines as read and the doubts read in
+    them, return the texts changed where a doubt takes the reading that clearly more of
+    the packet's runs of characters show than the one read (`Lexicon.choose`) and that
+    `allowed` (given the text's characters, the doubt's place and the reading) lets
+    stand. A run
+    counts only where a character read without doubt stands in the doubt's place: not
+    the doubt's own, nor another doubt's (two copies of a sentence, each read unsure at
+    the same character, do not put each other's reading in). A doubt is placed by the
+    characters around it, spaces aside; one they do not place exactly once in its text
+    is left as read."""
+    compact = {key: text.replace(" ", "") for key, text in texts.items()}
+    placed: dict[Key, list[tuple[int, Doubt]]] = {}
+    doubted: Counter[tuple[str, int]] = Counter()
+    for key, found in doubts.items():
+        read = compact[key]
+        for doubt in found:
+            near = doubt.before + doubt.read + doubt.after
+            at = read.find(near)
+            if at < 0 or read.find(near, at + 1) >= 0:
+                continue
+            k = at + len(doubt.before)
+            placed.setdefault(key, []).append((k, doubt))
+            doubted.update(_runs(read, k))
+    lexicon = Lexicon(compact.values())
+    changed: dict[Key, str] = {}
+    for key, found_at in placed.items():
+        chars = list(compact[key])
+        for k, doubt in found_at:
+            chosen = lexicon.choose(chars, k, list(doubt.options), doubted)
+            if chosen is not None and (allowed is None or allowed(chars, k, chosen)):
+                chars[k] = chosen
+        if chars != list(compact[key]):
+            settled = iter(chars)
+            changed[key] = "".join(c if c == " " else next(settled) for c in texts[key])
+    return changed
+
+
 def dataset_texts(value: object) -> Iterable[str]:
     """Given a dataset as plain data (`model_dump`), yield every text in it but its
     source records and warnings."""
@@ -115,4 +196,4 @@ def dataset_texts(value: object) -> Iterable[str]:
             yield from dataset_texts(item)
 
 
-__all__ = ["Lexicon", "dataset_texts"]
+__all__ = ["Doubt", "Lexicon", "dataset_texts", "settle_doubts"]

@@ -12,9 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from extractor.sources.scan.lexicon import Doubt
 
 # What the dictionary holds besides characters: CTC's blank (0) and the space.
 SPECIAL = {"blank", " "}
@@ -42,6 +45,9 @@ class Reading:
     # For each character but spaces: the recognizer's likeliest characters there, with
     # their scores, best first; empty when the recognizer did not say.
     options: tuple[tuple[tuple[str, float], ...], ...] = ()
+    # The characters nothing settled where the line was read, for the packet's own words
+    # to settle once every page is read (`lexicon.settle_doubts`).
+    doubts: tuple[Doubt, ...] = ()
 
 
 def japanese(character: str) -> bool:
