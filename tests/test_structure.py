@@ -204,3 +204,33 @@ def test_a_continuation_row_at_a_tables_start_is_kept_and_warned_about() -> None
     assert grouped.new and isinstance(grouped.record, ActivityRecord)
     assert grouped.warning is not None
     assert grouped.warning.code == "continuation_without_activity"
+
+
+def test_a_row_printed_twice_and_scanned_gives_each_item_once() -> None:
+    from extractor.activities.work import extend, read_again
+
+    # h24's 2.4.2 is printed twice; a bad scan read each copy with its own misreadings.
+    first = [
+        "災害ボランティアセンター設置・運営マニュアルの作成、とシミュレーションの実施",
+        "災害ボランティアの啓発",
+    ]
+    again = [
+        "災害ボランティアセンター殺置・運営マニュアルの作成、とシミュレーションの実施",
+        "災害ボランティアの啓発",
+    ]
+    items: list[str] = []
+    extend(items, first, scanned=True)
+    extend(items, again, scanned=True)
+    assert items == first
+    # From a text export or a printed PDF both readings are what the packet says.
+    items = []
+    extend(items, first)
+    extend(items, again)
+    assert items == [*first, again[0]]
+    # Two items of one activity are told apart by two characters in fourteen, or a figure.
+    assert not read_again("小地域福祉活動計画実施の支援", "小地域福祉活動計画策定の支援")
+    assert not read_again("研修会の開催支援(8地区)を行った。", "研修会の開催支援(9地区)を行った。")
+    assert read_again(
+        "策定委員として参画し内容を協議(防災危機機管理課、社会課)",
+        "策定委員として参画し内容を協議(防災危機管理課、社会課)",
+    )

@@ -111,7 +111,7 @@ class ActivityBuilder:
         )
         roles: list[str] = []
         for cell in self.cells(Role.ROLES):
-            extend(roles, split_bullets(cell.text))
+            extend(roles, split_bullets(cell.text), cell.read is not None)
         city = city_work(record)
         return Activity(
             id=self.id,
@@ -192,7 +192,7 @@ class ActivityBuilder:
         for cell in self.cells(Role.OTHER):
             header = remove_wrap_spaces(cell.header or "")
             _, texts = by_column.setdefault(cell.column, (header, []))
-            extend(texts, [clean(cell.text)])
+            extend(texts, [clean(cell.text)], cell.read is not None)
         extra: dict[str, str] = {}
         for column, (header, texts) in sorted(by_column.items()):
             name = header if header not in extra else f"{header} ({column + 1})"

@@ -3,6 +3,7 @@ plans, one item per ・ bullet, rows below a department cell joined to it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -28,10 +29,34 @@ class _CityEntry:
         )
 
 
-def extend(target: list[str], items: Iterable[str]) -> None:
+# An item read from a scan that differs from one held by no more than one character in this
+# many (and at least one), its figures the same, is that item read again (see `extend`).
+CHARACTERS_PER_EDIT = 15
+FIGURES = re.compile(r"\d+")
+
+
+def extend(target: list[str], items: Iterable[str], scanned: bool = False) -> None:
+    """Add each item to the list unless the list holds it: the same row printed twice
+    (h24's 2.4.2) gives its items twice. `scanned`: the items were read from a scan, where
+    the two copies are read with different misreadings (設置 and 殺置): an item so near
+    one held is held (`read_again`)."""
     for item in items:
-        if item not in target:
-            target.append(item)
+        if item in target or (scanned and any(read_again(item, held) for held in target)):
+            continue
+        target.append(item)
+
+
+def read_again(item: str, held: str) -> bool:
+    """Whether an item read from a scan is one held read again: the same figures, and no
+    more than one character in CHARACTERS_PER_EDIT (at least one) read otherwise; two
+    items of a packet differing so little in words are not printed in one activity
+    (計画策定の支援 and 計画実施の支援 differ by two in fourteen)."""
+    from rapidfuzz.distance import Levenshtein
+
+    reach = max(1, min(len(item), len(held)) // CHARACTERS_PER_EDIT)
+    if FIGURES.findall(item) != FIGURES.findall(held):
+        return False
+    return Levenshtein.distance(item, held, score_cutoff=reach) <= reach
 
 
 def city_work(record: ActivityRecord) -> list[CityWork]:
@@ -56,7 +81,7 @@ def city_work(record: ActivityRecord) -> list[CityWork]:
         else:
             continue
         for role, cell in content:
-            extend(entry.lists[role], split_bullets(cell.text))
+            extend(entry.lists[role], split_bullets(cell.text), cell.read is not None)
     return [entry.model() for entry in entries]
 
 
@@ -67,7 +92,7 @@ def council_work(record: ActivityRecord) -> Work | None:
     for row in record.rows:
         for role, cell in row.cells:
             if role in lists:
-                extend(lists[role], split_bullets(cell.text))
+                extend(lists[role], split_bullets(cell.text), cell.read is not None)
     return Work(
         efforts=lists[Role.COUNCIL_EFFORTS],
         results=lists[Role.COUNCIL_RESULTS],
