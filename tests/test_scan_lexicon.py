@@ -195,6 +195,9 @@ def test_a_character_nothing_settled_is_a_doubt_with_the_characters_around_it() 
         likelier_doubts("3回開催した", read_as("3回開催した", 0, ("3", 0.5), ("8", 0.4)))[1] == ()
     )
     assert likelier_doubts("社会貴献活動", read_as("社会貴献活動", 2, ("貴", 0.97)))[1] == ()
+    # A kana read surely is no doubt, though the recognizer offered its other voicing.
+    options = read_as("グループワーク", 3, ("プ", 0.974), ("ブ", 0.026))
+    assert likelier_doubts("グループワーク", options) == ("グループワーク", ())
 
 
 def test_a_doubt_takes_the_reading_the_rest_of_the_packet_shows() -> None:

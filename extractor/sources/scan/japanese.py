@@ -315,8 +315,11 @@ def likelier_doubts(
     lexicon: Lexicon | None = None,
 ) -> tuple[str, tuple[Doubt, ...]]:
     """Given a line as for `likelier`, return what `likelier` makes of it, and the
-    characters the year before's words did not settle that the packet's own words may
-    (each unsure kanji or kana, or one whose voicing was: see `lexicon.Doubt`)."""
+    characters the year before's words did not settle that the packet's own words may:
+    each kanji or kana the recognizer was unsure of (see `lexicon.Doubt`). A kana read
+    surely, whatever voicing it also offered, is no doubt: it is as the year before's
+    words leave it, and it counts as read without doubt where the packet's words are
+    weighed (グループワーク read surely settles グルーブ read unsure)."""
     from extractor.sources.scan.lexicon import CONTEXT, Doubt
 
     chars = list(text.replace(" ", ""))
@@ -332,7 +335,8 @@ def likelier_doubts(
             if chosen is not None:
                 chars[k] = chosen
                 continue
-            open_places.append(k)
+            if not sure:  # a kana read surely is the year before's alone to change
+                open_places.append(k)
         if sure or not WORD_CHARACTER.match(chars[k]):
             continue
         start, end = max(0, k - NEIGHBOURS), min(len(chars), k + NEIGHBOURS + 1)

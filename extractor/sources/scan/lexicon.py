@@ -130,9 +130,9 @@ class Lexicon:
 
 @dataclass(frozen=True)
 class Doubt:
-    """A character the recognizer was unsure of (or of its voicing) that nothing settled
-    where it was read: up to CONTEXT characters before it in its piece of line, it as
-    read, as many after it, and the recognizer's other readings of it."""
+    """A character the recognizer was unsure of that nothing settled where it was read:
+    up to CONTEXT characters before it in its piece of line, it as read, as many after
+    it, and the recognizer's other readings of it."""
 
     before: str
     read: str
