@@ -7,9 +7,10 @@ down (`orient`), straightened and its ruled tables found (`grid`), each cell and
 outside the tables is cut into lines of text, and each line is recognized (`recognize`). A
 table row becomes a row of cells, a merged cell's text sits in its first row and column
 and a cell merged down belongs to each row it covers, as in the PDF path (`table_items`);
-every cell keeps what the recognizer read and how sure it was (`Read`). Coordinates are in
-PDF points (1/72 inch) from the top left of the page as turned upright, as for a printed
-PDF.
+every cell keeps what the recognizer read and how sure it was (`Read`). Once every page is
+read, the characters the recognizer was unsure of that no page could settle are settled by
+the packet's own words (`lexicon.settle_doubts`). Coordinates are in PDF points (1/72 inch)
+from the top left of the page as turned upright, as for a printed PDF.
 """
 
 from __future__ import annotations
