@@ -684,7 +684,8 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
 
 
 def test_a_figures_wrap_is_read_as_the_pages_other_figures_agree() -> None:
-    from extractor.sources.scan import Cells, _figures_as_elsewhere
+    from extractor.sources.scan import Cells
+    from extractor.sources.scan.figures import figures_as_elsewhere
 
     read: Cells = {
         (3, 13): ("604 628 66 2", 0.9, 2, ()),
@@ -693,16 +694,16 @@ def test_a_figures_wrap_is_read_as_the_pages_other_figures_agree() -> None:
         (6, 2): ("平成23年8月4日", 0.9, 1, ()),  # a date is no cell of figures
     }
     wrapped = {(3, 13): "604 628 662", (4, 13): "1050 10501421"}
-    _figures_as_elsewhere([(read, wrapped)])
+    figures_as_elsewhere([(read, wrapped)])
     assert read[(3, 13)][0] == "604 628 662"  # three figures, as the others hold
     assert read[(4, 13)][0] == "1050 1050 1421"
     # A wrap the page gives no count for stays a space (four figures: unplaced, warned).
     alone: Cells = {(4, 11): ("防犯灯新設設置数9529 10079 1 52", 0.9, 2, ())}
-    _figures_as_elsewhere([(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
+    figures_as_elsewhere([(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
     assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 1 52"
     # ... but another table of the page does: three figures a cell (2.5.3 of the next year)
     others: Cells = {(2, 13): ("1050 1050 1421", 0.9, 1, ()), (3, 13): ("1 2 4", 0.9, 1, ())}
-    _figures_as_elsewhere([(others, {}), (alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
+    figures_as_elsewhere([(others, {}), (alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
     assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 152"
 
 

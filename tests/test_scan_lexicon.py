@@ -267,7 +267,8 @@ def test_a_doubt_the_characters_around_it_do_not_place_once_is_left() -> None:
 
 def test_the_packets_words_settle_a_doubt_on_another_page_in_its_rows_and_records() -> None:
     from extractor.sources.document import UNSURE_BELOW, Box, Read
-    from extractor.sources.scan import GUESSED_MARK, ScanPage, _settled_by_packet
+    from extractor.sources.scan import GUESSED_MARK, ScanPage
+    from extractor.sources.scan.packet import settled_by_packet
 
     efforts, results = Box(4, 10, 10, 50, 20), Box(5, 10, 10, 50, 20)
     misread = "・チャアキャプ※の貸出"
@@ -279,7 +280,7 @@ def test_the_packets_words_settle_a_doubt_on_another_page_in_its_rows_and_record
         doubts={efforts: (Doubt("アキャ", "プ", "※の貸", ("ブ",)),)},
     )
     second = ScanPage(5, [], {results: Read("・チャアキャブの貸出を行う。", 0.97)}, 0.0)
-    settled, same = _settled_by_packet([first, second])
+    settled, same = settled_by_packet([first, second])
     assert settled.items[0][2] == ("外出支援", "・チャアキャブ※の貸出")
     # The cell is unsure (so warned) however sure its reading, and the other page as it was.
     assert settled.reads[efforts] == Read("・チャアキャブ※の貸出", GUESSED_MARK, 1)

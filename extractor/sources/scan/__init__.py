@@ -15,10 +15,8 @@ from the top left of the page as turned upright, as for a printed PDF.
 
 from __future__ import annotations
 
-import re
 import statistics
 import unicodedata
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -73,8 +71,6 @@ TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded dow
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
-TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
-ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
@@ -222,38 +218,6 @@ def _mark_alone(reading: Reading, beside: list[str]) -> str | None:
     return text if symbol or text in "※「」『』" else None
 
 
-def _figures(text: str) -> int | None:
-    """How many figures printed apart a cell's text ends with (None: fewer than two)."""
-    found = TRAILING_FIGURES.search(text)
-    count = len(found.group().split()) if found else 0
-    return count if count > 1 else None
-
-
-def _figures_as_elsewhere(tables: list[tuple[Cells, Wraps]]) -> None:
-    """Given a page's tables, each as its cells as read and, for those whose figures wrapped
-    between two digits after figures printed apart, the text read with the number unbroken
-    there, take that text where the page's cells of figures printed apart then agree on
-    how many figures a cell holds and do not otherwise (604 628 66 / 2 beside 1050 1050 /
-    1421 and 1 2 4: three each, so 604 628 662). Without such agreement the wrap stays a
-    space: too many figures leave the target unplaced and warned, never a wrong number."""
-    counts: Counter[int] = Counter()
-    for read, wrapped in tables:
-        for position, (text, *_rest) in read.items():
-            if position in wrapped:
-                reach = {_figures(text), _figures(wrapped[position])}
-                counts.update(n for n in reach if n)
-            elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
-                counts[n] += 1
-    common = counts.most_common(2)
-    if not common or (len(common) > 1 and common[1][1] == common[0][1]):
-        return
-    for read, wrapped in tables:
-        for position, tight in wrapped.items():
-            text, lowest, lines, doubts = read[position]
-            if _figures(tight) == common[0][0] != _figures(text):
-                read[position] = (tight, lowest, lines, doubts)
-
-
 def _in_figure(chars: list[str], k: int) -> bool:
     """Whether the character at k stands between two figures (1,234)."""
     return 0 < k < len(chars) - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit()
@@ -320,6 +284,7 @@ class _PageReader:
         """Task 0 returns the page count; task n reads page n."""
         if number == 0:
             return self.pages.count()
+        from extractor.sources.scan.figures import figures_as_elsewhere
         from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.orient import upright_layout
 
@@ -337,7 +302,7 @@ class _PageReader:
             self._cells(table, read, starts)
             for table, read in zip(layout.tables, lines_read, strict=True)
         ]
-        _figures_as_elsewhere(found)  # the page's cells of figures, in all its tables
+        figures_as_elsewhere(found)  # the page's cells of figures, in all its tables
         for table, (read, _wrapped) in zip(layout.tables, found, strict=True):
             items.extend(self._table(table, read, number, dpi, reads, doubts))
         scale = POINTS / dpi
@@ -609,46 +574,6 @@ def _check_installed(path: Path) -> None:
         )
 
 
-def _settled_by_packet(pages: list[Any]) -> list[ScanPage]:
-    """Given what each page of a scan gave, return it with the characters nothing settled
-    on their pages settled by the words of the whole packet (`lexicon.settle_doubts`),
-    where the dictionary does not find the choice makes more words (`reads_as_well`)."""
-    from extractor.sources.scan.japanese import reads_as_well
-    from extractor.sources.scan.lexicon import settle_doubts
-
-    assert all(isinstance(page, ScanPage) for page in pages)
-    texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
-    doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
-    changed = settle_doubts(texts, doubts, reads_as_well)
-    return [
-        _with_texts(page, {box: t for (n, box), t in changed.items() if n == page.number})
-        for page in pages
-    ]
-
-
-def _with_texts(page: ScanPage, texts: dict[Box, str]) -> ScanPage:
-    """Given a page as read and new texts for some of its cells and lines, by box, return
-    the page with them, each such cell no surer than a guess (GUESSED_MARK: warned)."""
-    if not texts:
-        return page
-
-    def text(cell: str, box: Box | None) -> str:
-        was = page.reads.get(box) if box else None
-        return texts.get(box, cell) if box and was and was.text == cell else cell
-
-    reads = {
-        box: replace(read, text=texts[box], confidence=min(read.confidence, GUESSED_MARK))
-        if box in texts
-        else read
-        for box, read in page.reads.items()
-    }
-    items = [
-        (top, x0, tuple(map(text, cells, boxes)), boxes, spanned)
-        for top, x0, cells, boxes, spanned in page.items
-    ]
-    return replace(page, items=items, reads=reads)
-
-
 def read_scan(
     path: Path,
     data: bytes,
@@ -660,6 +585,8 @@ def read_scan(
     """Given a scan's bytes (`kind` "pdf" for an image-only PDF, else "image"), return its
     tables and text lines as a document of rows, each cell with what was read; `only`:
     the numbers of the pages to read (a PDF's scanned pages among printed ones)."""
+    from extractor.sources.scan.packet import settled_by_packet
+
     _check_installed(path)
     reader = _PageReader(data, kind, settings)
     pages = read_pages(
@@ -671,7 +598,7 @@ def read_scan(
         budget_pages=True,
         only=only,
     )
-    pages = _settled_by_packet(pages)
+    pages = settled_by_packet(pages)
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []
     for page in pages:

@@ -1,0 +1,54 @@
+"""What a scan's pages gave, settled by the whole packet once every page is read: the
+characters the recognizer was unsure of that no page could settle, by the packet's own
+words (`lexicon.settle_doubts`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from extractor.sources.document import Box
+from extractor.sources.scan import GUESSED_MARK, ScanPage
+
+
+def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
+    """Given what each page of a scan gave, return it with the characters nothing settled
+    on their pages settled by the words of the whole packet (`lexicon.settle_doubts`),
+    where the dictionary does not find the choice makes more words (`reads_as_well`)."""
+    from extractor.sources.scan.japanese import reads_as_well
+    from extractor.sources.scan.lexicon import settle_doubts
+
+    assert all(isinstance(page, ScanPage) for page in pages)
+    texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
+    doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
+    changed = settle_doubts(texts, doubts, reads_as_well)
+    return [
+        _with_texts(page, {box: t for (n, box), t in changed.items() if n == page.number})
+        for page in pages
+    ]
+
+
+def _with_texts(page: ScanPage, texts: dict[Box, str]) -> ScanPage:
+    """Given a page as read and new texts for some of its cells and lines, by box, return
+    the page with them, each such cell no surer than a guess (GUESSED_MARK: warned)."""
+    if not texts:
+        return page
+
+    def text(cell: str, box: Box | None) -> str:
+        was = page.reads.get(box) if box else None
+        return texts.get(box, cell) if box and was and was.text == cell else cell
+
+    reads = {
+        box: replace(read, text=texts[box], confidence=min(read.confidence, GUESSED_MARK))
+        if box in texts
+        else read
+        for box, read in page.reads.items()
+    }
+    items = [
+        (top, x0, tuple(map(text, cells, boxes)), boxes, spanned)
+        for top, x0, cells, boxes, spanned in page.items
+    ]
+    return replace(page, items=items, reads=reads)
+
+
+__all__ = ["settled_by_packet"]
