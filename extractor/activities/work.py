@@ -3,11 +3,11 @@ plans, one item per ・ bullet, rows below a department cell joined to it."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from extractor.models import CityWork, Work
+from extractor.normalize.matching import read_again
 from extractor.normalize.text import is_dash, split_bullets, split_departments
 from extractor.structure.layout import ActivityRecord
 from extractor.vocabulary import CITY_ROLES, COUNCIL_ROLES, Role
@@ -29,12 +29,6 @@ class _CityEntry:
         )
 
 
-# An item read from a scan that differs from one held by no more than one character in this
-# many (and at least one), its figures the same, is that item read again (see `extend`).
-CHARACTERS_PER_EDIT = 15
-FIGURES = re.compile(r"\d+")
-
-
 def extend(target: list[str], items: Iterable[str], scanned: bool = False) -> None:
     """Add each item to the list unless the list holds it: the same row printed twice
     (h24's 2.4.2) gives its items twice. `scanned`: the items were read from a scan, where
@@ -44,19 +38,6 @@ def extend(target: list[str], items: Iterable[str], scanned: bool = False) -> No
         if item in target or (scanned and any(read_again(item, held) for held in target)):
             continue
         target.append(item)
-
-
-def read_again(item: str, held: str) -> bool:
-    """Whether an item read from a scan is one held read again: the same figures, and no
-    more than one character in CHARACTERS_PER_EDIT (at least one) read otherwise; two
-    items of a packet differing so little in words are not printed in one activity
-    (計画策定の支援 and 計画実施の支援 differ by two in fourteen)."""
-    from rapidfuzz.distance import Levenshtein
-
-    reach = max(1, min(len(item), len(held)) // CHARACTERS_PER_EDIT)
-    if FIGURES.findall(item) != FIGURES.findall(held):
-        return False
-    return Levenshtein.distance(item, held, score_cutoff=reach) <= reach
 
 
 def city_work(record: ActivityRecord) -> list[CityWork]:

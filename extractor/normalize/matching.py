@@ -20,6 +20,12 @@ MATCH_NOISE = re.compile(
 )
 
 
+# A text read from a scan that differs from one held by no more than one character in this
+# many (and at least one), its figures the same, is that text read again (`read_again`).
+CHARACTERS_PER_EDIT = 15
+FIGURES = re.compile(r"\d+")
+
+
 def match_key(text: str) -> str:
     """Given a name, return a comparison key: NFKC, no whitespace, status mark removed."""
     name, _ = parse_name(text)
@@ -142,3 +148,17 @@ def holds(a: str, b: str, minimum: int) -> bool:
     `minimum` long: the pairwise form of `contained`."""
     shorter, longer = (a, b) if len(a) < len(b) else (b, a)
     return len(shorter) < len(longer) and len(shorter) >= minimum and shorter in longer
+
+
+def read_again(item: str, held: str) -> bool:
+    """Whether a text read from a scan is one held read again (a row printed twice: each
+    copy is read with its own misreadings, 設置 and 殺置): the same figures, and no more
+    than one character in CHARACTERS_PER_EDIT (at least one) read otherwise. Two items of
+    one activity, or two activities' names, differ by more (計画策定の支援 and
+    計画実施の支援 by two in fourteen)."""
+    from rapidfuzz.distance import Levenshtein
+
+    reach = max(1, min(len(item), len(held)) // CHARACTERS_PER_EDIT)
+    if FIGURES.findall(item) != FIGURES.findall(held):
+        return False
+    return Levenshtein.distance(item, held, score_cutoff=reach) <= reach

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractor.models import ExtractionWarning
-from extractor.normalize.matching import match_key
+from extractor.normalize.matching import match_key, read_again
 from extractor.normalize.text import clean
 from extractor.problems import WarningCode
 from extractor.sources import SourceRow
@@ -77,6 +77,15 @@ class Grouped:
     warning: ExtractionWarning | None = None
 
 
+def _same_name(first: Cell, name: Cell) -> bool:
+    """Whether a row's name repeats the name of the record before: the same name, or, both
+    read from a scan, the same name read again with another misreading (`read_again`)."""
+    if match_key(first.text) == match_key(name.text):
+        return True
+    scanned = first.read is not None and name.read is not None
+    return scanned and read_again(match_key(name.text), match_key(first.text))
+
+
 def group_row(record: ActivityRecord | None, table: TableLayout, row: MappedRow) -> Grouped:
     """Given the record being read (None at a table's start), its table and the next row,
     return the record the row belongs to: a named row starts one (or repeats the name of
@@ -95,9 +104,7 @@ def group_row(record: ActivityRecord | None, table: TableLayout, row: MappedRow)
             WarningCode.CONTINUATION_WITHOUT_ACTIVITY, line=row.line, page=row.page
         )
         return Grouped(ActivityRecord(table=table, parts=[[row]]), new=True, warning=warning)
-    repeated = record is not None and record.name_cells
-    if repeated and match_key(record.name_cells[0].text) == match_key(name.text):  # type: ignore[union-attr]
-        assert record is not None
+    if record is not None and record.name_cells and _same_name(record.name_cells[0], name):
         record.parts.append([row])
         record.name_cells.append(name)
         warning = ExtractionWarning.of(
