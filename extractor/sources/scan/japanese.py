@@ -320,7 +320,7 @@ def likelier_doubts(
     surely, whatever voicing it also offered, is no doubt: it is as the year before's
     words leave it, and it counts as read without doubt where the packet's words are
     weighed (グループワーク read surely settles グルーブ read unsure)."""
-    from extractor.sources.scan.lexicon import CONTEXT, Doubt
+    from extractor.sources.scan.lexicon import CONTEXT, Doubt, respaced
 
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
@@ -363,8 +363,7 @@ def likelier_doubts(
             before = "".join(chars[max(0, k - CONTEXT) : k])
             after = "".join(chars[k + 1 : k + 1 + CONTEXT])
             doubts.append(Doubt(before, chars[k], after, tuple(dict.fromkeys(others))))
-    changed = iter(chars)
-    return "".join(c if c == " " else next(changed) for c in text), tuple(doubts)
+    return respaced(text, chars), tuple(doubts)
 
 
 def _dash_or_one(match: re.Match[str]) -> str:

@@ -128,6 +128,13 @@ class Lexicon:
         return out
 
 
+def respaced(text: str, chars: Sequence[str]) -> str:
+    """Given a text and its characters but spaces, some of them changed, return the text
+    with them, its spaces where they stood."""
+    changed = iter(chars)
+    return "".join(c if c == " " else next(changed) for c in text)
+
+
 @dataclass(frozen=True)
 class Doubt:
     """A character the recognizer was unsure of that nothing settled where it was read:
@@ -149,12 +156,11 @@ def settle_doubts(
     them, return the texts changed where a doubt takes the reading that clearly more of
     the packet's runs of characters show than the one read (`Lexicon.choose`) and that
     `allowed` (given the text's characters, the doubt's place and the reading) lets
-    stand. A run
-    counts only where a character read without doubt stands in the doubt's place: not
-    the doubt's own, nor another doubt's (two copies of a sentence, each read unsure at
-    the same character, do not put each other's reading in). A doubt is placed by the
-    characters around it, spaces aside; one they do not place exactly once in its text
-    is left as read."""
+    stand. A run counts only where a character read without doubt stands in the doubt's
+    place: not the doubt's own, nor another doubt's (two copies of a sentence, each read
+    unsure at the same character, do not put each other's reading in). A doubt is placed
+    by the characters around it, spaces aside; one they do not place exactly once in its
+    text is left as read."""
     compact = {key: text.replace(" ", "") for key, text in texts.items()}
     placed: dict[Key, list[tuple[int, Doubt]]] = {}
     doubted: Counter[tuple[str, int]] = Counter()
@@ -176,9 +182,8 @@ def settle_doubts(
             chosen = lexicon.choose(chars, k, list(doubt.options), doubted)
             if chosen is not None and (allowed is None or allowed(chars, k, chosen)):
                 chars[k] = chosen
-        if chars != list(compact[key]):
-            settled = iter(chars)
-            changed[key] = "".join(c if c == " " else next(settled) for c in texts[key])
+        if "".join(chars) != compact[key]:
+            changed[key] = respaced(texts[key], chars)
     return changed
 
 
@@ -196,4 +201,4 @@ def dataset_texts(value: object) -> Iterable[str]:
             yield from dataset_texts(item)
 
 
-__all__ = ["Doubt", "Lexicon", "dataset_texts", "settle_doubts"]
+__all__ = ["Doubt", "Lexicon", "dataset_texts", "respaced", "settle_doubts"]

@@ -21,11 +21,10 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
     assert all(isinstance(page, ScanPage) for page in pages)
     texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
     doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
-    changed = settle_doubts(texts, doubts, reads_as_well)
-    return [
-        _with_texts(page, {box: t for (n, box), t in changed.items() if n == page.number})
-        for page in pages
-    ]
+    by_page: dict[int, dict[Box, str]] = {}
+    for (number, box), text in settle_doubts(texts, doubts, reads_as_well).items():
+        by_page.setdefault(number, {})[box] = text
+    return [_with_texts(page, by_page.get(page.number, {})) for page in pages]
 
 
 def _with_texts(page: ScanPage, texts: dict[Box, str]) -> ScanPage:
