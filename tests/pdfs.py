@@ -16,7 +16,9 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 FONT = "HeiseiKakuGo-W5"
+MINCHO = "HeiseiMin-W3"  # a face whose digits are narrow and whose space is narrower
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+pdfmetrics.registerFont(UnicodeCIDFont(MINCHO))
 # The CID font's Unicode round trip turns ~ into ˜ and — into a combining mark; packets
 # printed with it write these instead.
 CID_SAFE = str.maketrans({"~": "〜", "—": "―", "～": "〜", "－": "―"})
@@ -46,11 +48,11 @@ class Table:
     header_rows: int = 2
 
 
-def _wrap(text: str, width: float, size: float) -> list[str]:
+def _wrap(text: str, width: float, size: float, font: str = FONT) -> list[str]:
     lines: list[str] = []
     current = ""
     for char in text:
-        if current and pdfmetrics.stringWidth(current + char, FONT, size) > width:
+        if current and pdfmetrics.stringWidth(current + char, font, size) > width:
             lines.append(current)
             current = ""
         current += char
@@ -60,7 +62,10 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 
 
 class _Printer:
-    def __init__(self, path: Path, widths: Sequence[float], size: float, repeat_header: bool):
+    def __init__(
+        self, path: Path, widths: Sequence[float], size: float, repeat_header: bool, font: str
+    ):
+        self.font = font
         self.page_width, self.page_height = landscape(A3)
         self.canvas = canvas.Canvas(str(path), pagesize=(self.page_width, self.page_height))
         self.widths = widths
@@ -80,7 +85,7 @@ class _Printer:
     def text(self, block: Text) -> None:
         if self.y + block.size * 1.6 > self.page_height - self.margin:
             self.new_page()
-        self.canvas.setFont(FONT, block.size)
+        self.canvas.setFont(self.font, block.size)
         self.canvas.drawString(self.margin, self.page_height - self.y - block.size, block.text)
         self.y += block.size * 1.6
 
@@ -92,12 +97,16 @@ class _Printer:
         for r, row in enumerate(grid):
             for c, span in enumerate(row):
                 if span is not None and span.rows == 1:
-                    lines = _wrap(span.text, self._span_width(c, span) - 2 * self.pad, self.size)
+                    lines = _wrap(
+                        span.text, self._span_width(c, span) - 2 * self.pad, self.size, self.font
+                    )
                     heights[r] = max(heights[r], len(lines) * self.leading + 2 * self.pad)
         for r, row in enumerate(grid):
             for c, span in enumerate(row):
                 if span is not None and span.rows > 1:
-                    lines = _wrap(span.text, self._span_width(c, span) - 2 * self.pad, self.size)
+                    lines = _wrap(
+                        span.text, self._span_width(c, span) - 2 * self.pad, self.size, self.font
+                    )
                     need = len(lines) * self.leading + 2 * self.pad
                     have = sum(heights[r : r + span.rows])
                     if need > have:
@@ -132,8 +141,10 @@ class _Printer:
                     h = sum(heights[r : r + span.rows])
                     y0 = self.page_height - top - h
                     self.canvas.rect(x, y0, w, h, stroke=1, fill=0)
-                    self.canvas.setFont(FONT, self.size)
-                    for i, line in enumerate(_wrap(span.text, w - 2 * self.pad, self.size)):
+                    self.canvas.setFont(self.font, self.size)
+                    for i, line in enumerate(
+                        _wrap(span.text, w - 2 * self.pad, self.size, self.font)
+                    ):
                         baseline = self.page_height - top - self.pad - (i + 1) * self.leading + 1
                         self.canvas.drawString(x + self.pad, baseline, line)
                 x += width
@@ -169,9 +180,10 @@ def print_pdf(
     *,
     size: float = 6,
     repeat_header: bool = True,
+    font: str = FONT,
 ) -> int:
-    """Print blocks to a PDF at `path`; return the number of pages."""
-    printer = _Printer(path, widths, size, repeat_header)
+    """Print blocks to a PDF at `path` in `font`; return the number of pages."""
+    printer = _Printer(path, widths, size, repeat_header, font)
     for block in blocks:
         if isinstance(block, Text):
             printer.text(block)

@@ -40,6 +40,7 @@ from extractor.sources.document import (
     table_items,
     worker_error,
 )
+from extractor.sources.scan.figures import Pitches
 
 if TYPE_CHECKING:
     from extractor.sources.scan.grid import Layout, Table
@@ -137,6 +138,7 @@ def _settled(
     width: int,
     reread: Callable[[Rect], Reading] | None = None,
     ends_sentence: bool = True,
+    pitches: Pitches | None = None,
 ) -> Reading:
     """Given a piece's reading, return it as the image settles it: each ：, . or 。 (or a
     comma not in a figure) that is a single dot in the middle of the line there read as ・
@@ -148,12 +150,14 @@ def _settled(
     size the reading left out is read again, and put in where it reads as a mark (○, ◇,
     ※; see `_mark_alone`), in place of the small marks found inside it. `ends_sentence`:
     whether the piece ends its line or comes before an item's ・, where a low mark after
-    its last character whose ring the image blurred shut is a 。 (else a 、)."""
+    its last character whose ring the image blurred shut is a 。 (else a 、). Between two
+    digits, how far apart they stand decides: held in `pitches` for the page to settle
+    (a face's space is wide or narrow), or as a face with a wide space if none is given."""
     from extractor.sources.scan.marks import (
         blanks,
         colon_or_bullet,
         dropped_marks,
-        figures_apart,
+        figure_pitches,
         unread_runs,
     )
     from extractor.sources.scan.recognize import Reading
@@ -179,9 +183,15 @@ def _settled(
     # Between two digits their own places decide (the blank beside a 1 is wide).
     pairs = [k for k in range(len(chars) - 1) if chars[k].isdigit() and chars[k + 1].isdigit()]
     places = [boundaries[k] for k in pairs]
-    for k, apart in zip(pairs, figures_apart(ink, piece, places), strict=True):
-        if apart is not None:
-            (spaced.add if apart else spaced.discard)(k)
+    held: dict[int, str] = {}
+    page = pitches or Pitches()
+    for k, pitch in zip(pairs, figure_pitches(ink, piece, places), strict=True):
+        if pitch is not None:
+            spaced.discard(k)
+        if pitch:
+            held[k] = page.hold(pitch)
+    if pitches is None:  # settled here, the piece a page of its own
+        held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
     found = dropped_marks(ink, gray, piece, xs, ends_sentence)
     sureness = reading.sureness
     if reread is not None:
@@ -197,7 +207,8 @@ def _settled(
     for x, mark in sorted(found):
         k = sum(1 for c in xs if c < x)
         marks[k] = marks.get(k, "") + mark
-    text = "".join(marks.get(k, "") + c + (" " if k in spaced else "") for k, c in enumerate(chars))
+    after = {k: " " for k in spaced} | held  # what follows character k
+    text = "".join(marks.get(k, "") + c + after.get(k, "") for k, c in enumerate(chars))
     text += marks.get(len(chars), "")
     return Reading(text.strip(), reading.confidence, reading.places, sureness)
 
@@ -272,6 +283,7 @@ class _PageReader:
         self.known = settings.known_texts
         self.recognizer: Any = None
         self.lexicon: Lexicon | None = None
+        self.pitches = Pitches()  # the page's digits side by side (`figures.Pitches`)
 
     def setup(self) -> None:
         from extractor.sources.scan.lexicon import Lexicon
@@ -293,9 +305,15 @@ class _PageReader:
         reads: dict[Box, Read] = {}
         doubts: dict[Box, tuple[Doubt, ...]] = {}
         items: list[Item] = []
+        self.pitches = Pitches()
         lines_read = [
             self._lines(layout, table, [cells[(t, c)] for c in range(len(table.cells))], dpi)
             for t, table in enumerate(layout.tables)
+        ]
+        # Where digits stand apart is settled once the page's tables are read (its face).
+        lines_read = [
+            [tuple((self.pitches.settle(r, GUESSED_MARK), e) for r, e in cell) for cell in table]
+            for table in lines_read
         ]
         starts = self._item_starts(lines_read)
         found = [
@@ -309,6 +327,7 @@ class _PageReader:
         lines: list[Item] = []
         for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
+            reading = self.pitches.settle(reading, GUESSED_MARK)
             read_as = tidy(reading.text)
             if not read_as.strip():
                 continue
@@ -514,7 +533,9 @@ class _PageReader:
         chosen = replace(reading, text=text)
         left = max(0, x0 - pad)
         width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
-        settled = _settled(chosen, ink, gray, piece, left, width, reread, ends_sentence)
+        settled = _settled(
+            chosen, ink, gray, piece, left, width, reread, ends_sentence, self.pitches
+        )
         return replace(settled, doubts=doubts)
 
 

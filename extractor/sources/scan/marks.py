@@ -28,11 +28,13 @@ REFERENCE_SHARE = 0.8  # marks this close (in heights) are the dots of one ※
 MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
 COMMA_STRETCH = 3.0  # how much longer a 、's ink is along its slant than across
 COMMA_SLANT = 20  # how far (degrees) a 、's slant may be from the diagonal
-# Figures side by side, in their height: the middles of two digits of one number stand at
-# most 0.9 apart (measured 0.83-0.9), of two digits a space apart at least 1.07; a digit's
-# ink is about 0.7 wide, and a blot wider than two thirds of two is digits run together.
-FIGURES_APART = 0.97
-DIGIT_WIDTH = 0.7
+# Digits side by side. A digit's ink (a 1's aside) is SINGLE_DIGIT wide in its height
+# (0.54-0.62 measured in Gothic and Mincho faces; a 1 narrower, two digits run together
+# wider), DIGIT_WIDTH when the piece shows none; a blot RUN_TOGETHER digits wide or more
+# holds more than one.
+SINGLE_DIGIT = (0.45, 0.85)
+DIGIT_WIDTH = 0.6
+RUN_TOGETHER = 1.5
 # Ink of a character's size that the reading has no character for: a run of ink columns
 # (parts less than STROKE_GAP apart joined) between these widths, its middle at least
 # UNREAD_APART from every character read (all in line heights). A recognizer drops a ○ or
@@ -290,12 +292,12 @@ def _room_for_a_mark(x: float, xs: list[float], height: int) -> bool:
     return apart and after[0] - before[-1] >= ROOM * height
 
 
-def figures_apart(ink: Any, piece: Rect, between: list[float]) -> list[bool | None]:
+def figure_pitches(ink: Any, piece: Rect, between: list[float]) -> list[float | None]:
     """Given the text ink, a line's piece and places (x) between two digits read there,
-    return for each whether a space stands there: whether the middles of the digits on
-    either side stand as far apart as digits a space apart do (FIGURES_APART), whatever the
-    blank between their ink (a 1 is narrow, a 4 reaches out, blur fills a gap); False
-    inside a blot of digits run together; None when the image shows no digit on a side."""
+    return for each how far apart the middles of the digits on either side stand, in the
+    digits' height: whatever the blank between their ink (a 1 is narrow, a 4 reaches out,
+    blur fills a gap). 0 inside a blot of digits run together; None when the image shows
+    no digit on a side. Whether that is a space depends on the face (`figures.Pitches`)."""
     if not between:
         return []
     x0, top, x1, bottom = piece
@@ -311,25 +313,37 @@ def figures_apart(ink: Any, piece: Rect, between: list[float]) -> list[bool | No
         else:
             inks.append([left, right, up, down])
     # A figure's ink spans most of its line; a comma or a speck does not.
-    blots = [[a, b, d - u] for a, b, u, d in inks if d - u >= 0.5 * (bottom - top)]
-    if not blots:
+    blots = [(a, b, d - u) for a, b, u, d in inks if d - u >= 0.5 * (bottom - top)]
+    places = [x - x0 for x in between]
+    # The digits beside the places: their height and (those one digit wide) their width.
+    digits = {
+        blot
+        for x in places
+        for blot in (
+            *[b for b in blots if (b[0] + b[1]) / 2 < x][-1:],
+            *[b for b in blots if (b[0] + b[1]) / 2 >= x][:1],
+            *[b for b in blots if b[0] < x < b[1]],
+        )
+    }
+    if not digits:
         return [None for _ in between]
-    height = float(np.median([blot[2] for blot in blots]))
-    half = DIGIT_WIDTH * height / 2
-    found: list[bool | None] = []
-    for x in (x - x0 for x in between):
+    height = float(np.median([blot[2] for blot in digits]))
+    low, high = SINGLE_DIGIT[0] * height, SINGLE_DIGIT[1] * height
+    widths = [b - a for a, b, _ in digits if low <= b - a <= high]
+    width = float(np.median(widths)) if widths else DIGIT_WIDTH * height
+    found: list[float | None] = []
+    for x in places:
         before = [b for b in blots if (b[0] + b[1]) / 2 < x]
         after = [b for b in blots if (b[0] + b[1]) / 2 >= x]
-        inside = [b for b in blots if b[0] < x < b[1] and b[1] - b[0] > 3 * half]
-        if inside:
-            found.append(False)
+        if any(b[0] < x < b[1] and b[1] - b[0] >= RUN_TOGETHER * width for b in blots):
+            found.append(0.0)
         elif not before or not after:
             found.append(None)
         else:
             # The digit next to the place: a blot's own middle, or its last (first) digit's.
-            last = max((before[-1][0] + before[-1][1]) / 2, before[-1][1] - half)
-            first = min((after[0][0] + after[0][1]) / 2, after[0][0] + half)
-            found.append(first - last >= FIGURES_APART * height)
+            last = max((before[-1][0] + before[-1][1]) / 2, before[-1][1] - width / 2)
+            first = min((after[0][0] + after[0][1]) / 2, after[0][0] + width / 2)
+            found.append((first - last) / height)
     return found
 
 
