@@ -713,28 +713,28 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     assert join_lines([("604 628 66", False), ("2", True)], tight=True) == "604 628 662"
 
 
-def test_a_figures_wrap_is_read_as_the_pages_other_figures_agree() -> None:
-    from extractor.sources.scan import Cells
-    from extractor.sources.scan.figures import figures_as_elsewhere
+def test_a_figures_wrap_is_read_as_the_packets_other_figures_agree() -> None:
+    from extractor.sources.scan.figures import agreed_wraps
 
-    read: Cells = {
-        (3, 13): ("604 628 66 2", 0.9, 2, ()),
-        (4, 13): ("1050 1050 1421", 0.9, 2, ()),
-        (5, 13): ("1 2 4", 0.9, 1, ()),
-        (6, 2): ("平成23年8月4日", 0.9, 1, ()),  # a date is no cell of figures
+    texts = {
+        (1, 3): "604 628 66 2",
+        (1, 4): "1050 1050 1421",
+        (2, 5): "1 2 4",  # on another page
+        (2, 6): "平成23年8月4日",  # a date is no cell of figures
     }
-    wrapped = {(3, 13): "604 628 662", (4, 13): "1050 10501421"}
-    figures_as_elsewhere([(read, wrapped)])
-    assert read[(3, 13)][0] == "604 628 662"  # three figures, as the others hold
-    assert read[(4, 13)][0] == "1050 1050 1421"
-    # A wrap the page gives no count for stays a space (four figures: unplaced, warned).
-    alone: Cells = {(4, 11): ("防犯灯新設設置数9529 10079 1 52", 0.9, 2, ())}
-    figures_as_elsewhere([(alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
-    assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 1 52"
-    # ... but another table of the page does: three figures a cell (2.5.3 of the next year)
-    others: Cells = {(2, 13): ("1050 1050 1421", 0.9, 1, ()), (3, 13): ("1 2 4", 0.9, 1, ())}
-    figures_as_elsewhere([(others, {}), (alone, {(4, 11): "防犯灯新設設置数9529 10079 152"})])
-    assert alone[(4, 11)][0] == "防犯灯新設設置数9529 10079 152"
+    wrapped = {(1, 3): "604 628 662", (1, 4): "1050 10501421"}
+    # Three figures, as the others hold; the unbroken 1050 10501421 would give two.
+    assert agreed_wraps(texts, wrapped) == {(1, 3): "604 628 662"}
+    # A wrap the packet gives no count for stays a space (four figures: unplaced, warned).
+    alone = {(4, 11): "防犯灯新設設置数9529 10079 1 52"}
+    unbroken = {(4, 11): "防犯灯新設設置数9529 10079 152"}
+    assert agreed_wraps(alone, unbroken) == {}
+    # ... but cells elsewhere in the packet do: three figures a cell (2.5.3 of the next year)
+    others = {(2, 13): "1050 1050 1421", (3, 13): "1 2 4"} | alone
+    assert agreed_wraps(others, unbroken) == unbroken
+    # Where the packet's cells hold four figures, the wrap's space stands.
+    fours = {(2, 13): "1 2 3 4", (3, 13): "5 6 7 8"} | alone
+    assert agreed_wraps(fours, unbroken) == {}
 
 
 def _blocks_and_a_dot(dot_top: int) -> tuple[np.ndarray, np.ndarray]:
@@ -950,6 +950,13 @@ def test_where_digits_stand_apart_is_settled_by_the_pages_own_digits() -> None:
     excel = page_of(0.6)
     line = Reading(f"9{excel.hold(0.75)}529{excel.hold(1.333)}10079", 0.99)
     assert excel.settle(line, 0.7) == Reading("9529 10079", 0.7)
+    # A 1 may stand off the middle of its room: 1.31 times the page's own beside a 1 is a
+    # space, but close to call (1 0079 in a Gothic face: one number).
+    gothic_one = page_of(0.84)
+    split = Reading(f"9529 1{gothic_one.hold(1.1, beside_one=True)}0079", 0.99)
+    assert gothic_one.settle(split, 0.7) == Reading("9529 1 0079", 0.7)
+    sure = Reading(f"9529 5{gothic_one.hold(1.1)}0079", 0.99)
+    assert gothic_one.settle(sure, 0.7) == Reading("9529 5 0079", 0.99)
     # A page of too few pairs to tell its face is measured as a typical one (0.7), and
     # unsure of any pair between the faces measured.
     few = page_of(0.7, 3)

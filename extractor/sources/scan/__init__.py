@@ -102,6 +102,9 @@ class ScanPage:
     angle: float
     scanned: float | None = None
     doubts: dict[Box, tuple[Doubt, ...]] = field(default_factory=dict)  # see `Reading`
+    # A cell of figures that wrapped between two digits: its text with the number unbroken
+    # there, for the packet's cells of figures to settle (`figures.agreed_wraps`).
+    wraps: dict[Box, str] = field(default_factory=dict)
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -186,10 +189,12 @@ def _settled(
     held: dict[int, str] = {}
     page = pitches or Pitches()
     for k, pitch in zip(pairs, figure_pitches(ink, piece, places), strict=True):
-        if pitch is not None:
-            spaced.discard(k)
-        if pitch:
-            held[k] = page.hold(pitch)
+        place = page.hold(pitch, "1" in chars[k : k + 2]) if pitch else ""
+        if pitch is None or (pitch and not place):
+            continue  # no digit's ink on a side, or a page past holding: the blank decides
+        spaced.discard(k)
+        if place:
+            held[k] = place
     if pitches is None:  # settled here, the piece a page of its own
         held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
     found = dropped_marks(ink, gray, piece, xs, ends_sentence)
@@ -296,7 +301,6 @@ class _PageReader:
         """Task 0 returns the page count; task n reads page n."""
         if number == 0:
             return self.pages.count()
-        from extractor.sources.scan.figures import figures_as_elsewhere
         from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.orient import upright_layout
 
@@ -320,9 +324,9 @@ class _PageReader:
             self._cells(table, read, starts)
             for table, read in zip(layout.tables, lines_read, strict=True)
         ]
-        figures_as_elsewhere(found)  # the page's cells of figures, in all its tables
-        for table, (read, _wrapped) in zip(layout.tables, found, strict=True):
-            items.extend(self._table(table, read, number, dpi, reads, doubts))
+        wraps: dict[Box, str] = {}
+        for table, (read, wrapped) in zip(layout.tables, found, strict=True):
+            items.extend(self._table(table, read, number, dpi, reads, doubts, wrapped, wraps))
         scale = POINTS / dpi
         lines: list[Item] = []
         for pieces in outside:
@@ -345,7 +349,7 @@ class _PageReader:
             for x0, top, x1, bottom in (table.rect for table in layout.tables)
         ]
         ordered = page_order(items, lines, tables)
-        return ScanPage(number, ordered, reads, layout.angle, scanned, doubts)
+        return ScanPage(number, ordered, reads, layout.angle, scanned, doubts, wraps)
 
     def _lines(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
@@ -418,9 +422,12 @@ class _PageReader:
         dpi: float,
         reads: dict[Box, Read],
         doubts: dict[Box, tuple[Doubt, ...]],
+        wrapped: Wraps,
+        wraps: dict[Box, str],
     ) -> list[Item]:
         """Given one of a page's tables and what its cells read, return the table's rows;
-        each cell's reading goes into `reads` by its box, and its doubts into `doubts`."""
+        each cell's reading goes into `reads` by its box, its doubts into `doubts`, and its
+        text with the number unbroken where figures wrapped (`wrapped`) into `wraps`."""
         from extractor.sources.scan.japanese import printed_status
 
         scale = POINTS / dpi
@@ -447,6 +454,8 @@ class _PageReader:
             reads[box] = Read(used or text, lowest, count, text if used else None)
             if found and not used:
                 doubts[box] = found
+            if position in wrapped and not used:
+                wraps[box] = wrapped[position]
         grid = [
             (
                 table.ys[i] * scale,

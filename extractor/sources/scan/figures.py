@@ -1,18 +1,20 @@
-"""A scanned page's figures printed apart (604 628 662): where two digits read side by side
-are a space apart, as the page's face spaces them; and a number that wrapped between two
-of its digits in a cell of such figures, read as the page's other such cells agree."""
+"""A scan's figures printed apart (604 628 662): where two digits read side by side are a
+space apart, as the page's face spaces them; and a number that wrapped between two of its
+digits in a cell of such figures, read as the packet's other such cells agree."""
 
 from __future__ import annotations
 
 import re
 import statistics
 from collections import Counter
+from collections.abc import Hashable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from extractor.sources.scan import Cells, Wraps
     from extractor.sources.scan.recognize import Reading
+
+K = TypeVar("K", bound=Hashable)
 
 TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
 ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
@@ -31,6 +33,9 @@ SPACED = 1.24
 UNSURE = (1.18, 1.3)
 # A page with fewer than LEAST_PAIRS pairs takes TYPICAL as its median, and is unsure of
 # pairs UNSURE_TYPICAL times it apart (from the nearest face's within to the farthest's across).
+# A 1 may stand off the middle of its room (1 0079 measured 1.31 times a Gothic face's
+# within a number): beside one, a pair is unsure up to ONE_OFF further.
+ONE_OFF = 0.15
 NEAR = 0.06  # ... and of pairs this near (in shares) to where the line's figures part
 LEAST_PAIRS = 8
 TYPICAL = 0.7
@@ -44,12 +49,16 @@ class Pitches:
 
     def __init__(self) -> None:
         self.pitches: list[float] = []
+        self.beside_one: set[int] = set()
 
-    def hold(self, pitch: float) -> str:
-        """Given how far apart two digits stand, return the character that holds their place
-        ("" past the plane's end: the blank between them decides, as for any characters)."""
+    def hold(self, pitch: float, beside_one: bool = False) -> str:
+        """Given how far apart two digits stand (one of them a 1: `beside_one`), return the
+        character that holds their place ("" past the plane's end: the blank between them
+        decides, as for any characters)."""
         if len(self.pitches) >= HOLDS:
             return ""
+        if beside_one:
+            self.beside_one.add(len(self.pitches))
         self.pitches.append(pitch)
         return chr(HELD + len(self.pitches) - 1)
 
@@ -68,14 +77,12 @@ class Pitches:
         if not any(HELD <= ord(c) < HELD + len(self.pitches) for c in reading.text):
             return reading
         within, (low, high) = self.scale()
-        shares = {
-            c: self.pitches[ord(c) - HELD] / within
-            for c in reading.text
-            if HELD <= ord(c) < HELD + len(self.pitches)
-        }
+        held = [c for c in reading.text if HELD <= ord(c) < HELD + len(self.pitches)]
+        shares = {c: self.pitches[ord(c) - HELD] / within for c in held}
+        ones = {c for c in held if ord(c) - HELD in self.beside_one}
         # Figures the line shows surely apart show the face's space: another pair is one
         # only as far apart as halfway to them (9 529 at 200 dpi: 1.24 beside 2.1).
-        apart = [share for share in shares.values() if share >= high]
+        apart = [s for c, s in shares.items() if s >= (high + ONE_OFF if c in ones else high)]
         spaced = max(SPACED, (1 + min(apart)) / 2) if apart else SPACED
         text: list[str] = []
         close = False
@@ -85,7 +92,8 @@ class Pitches:
                 text.append(character)
                 continue
             text.append(" " if share >= spaced else "")
-            close = close or low <= share < high or abs(share - spaced) < NEAR
+            reach = high + ONE_OFF if character in ones else high
+            close = close or low <= share < reach or abs(share - spaced) < NEAR
         confidence = min(reading.confidence, unsure) if close else reading.confidence
         return replace(reading, text="".join(text), confidence=confidence)
 
@@ -97,29 +105,30 @@ def _figures(text: str) -> int | None:
     return count if count > 1 else None
 
 
-def figures_as_elsewhere(tables: list[tuple[Cells, Wraps]]) -> None:
-    """Given a page's tables, each as its cells as read and, for those whose figures wrapped
-    between two digits after figures printed apart, the text read with the number unbroken
-    there, take that text where the page's cells of figures printed apart then agree on
-    how many figures a cell holds and do not otherwise (604 628 66 / 2 beside 1050 1050 /
-    1421 and 1 2 4: three each, so 604 628 662). Without such agreement the wrap stays a
-    space: too many figures leave the target unplaced and warned, never a wrong number."""
+def agreed_wraps(texts: Mapping[K, str], wrapped: Mapping[K, str]) -> dict[K, str]:
+    """Given the texts of a packet's cells and, for those of figures that wrapped between
+    two digits after figures printed apart, the text read with the number unbroken there,
+    return the unbroken texts to take: where the packet's cells of figures printed apart
+    agree on how many figures a cell holds and the unbroken text gives that many and the
+    other not (604 628 66 / 2 beside 1050 1050 / 1421 and 1 2 4: three each, so
+    604 628 662). Without such agreement a wrap stays a space: too many figures leave the
+    target unplaced and warned, never a wrong number."""
     counts: Counter[int] = Counter()
-    for read, wrapped in tables:
-        for position, (text, *_rest) in read.items():
-            if position in wrapped:
-                reach = {_figures(text), _figures(wrapped[position])}
-                counts.update(n for n in reach if n)
-            elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
-                counts[n] += 1
+    for key, text in texts.items():
+        if key in wrapped:
+            reach = {_figures(text), _figures(wrapped[key])}
+            counts.update(n for n in reach if n)
+        elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
+            counts[n] += 1
     common = counts.most_common(2)
     if not common or (len(common) > 1 and common[1][1] == common[0][1]):
-        return
-    for read, wrapped in tables:
-        for position, tight in wrapped.items():
-            text, lowest, lines, doubts = read[position]
-            if _figures(tight) == common[0][0] != _figures(text):
-                read[position] = (tight, lowest, lines, doubts)
+        return {}
+    many = common[0][0]
+    return {
+        key: tight
+        for key, tight in wrapped.items()
+        if key in texts and _figures(tight) == many != _figures(texts[key])
+    }
 
 
-__all__ = ["Pitches", "figures_as_elsewhere"]
+__all__ = ["Pitches", "agreed_wraps"]

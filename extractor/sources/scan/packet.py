@@ -1,6 +1,7 @@
-"""What a scan's pages gave, settled by the whole packet once every page is read: the
-characters the recognizer was unsure of that no page could settle, by the packet's own
-words (`lexicon.settle_doubts`)."""
+"""What a scan's pages gave, settled by the whole packet once every page is read: figures
+that wrapped between two digits, as the packet's cells of figures agree
+(`figures.agreed_wraps`), and the characters the recognizer was unsure of that no page
+could settle, by the packet's own words (`lexicon.settle_doubts`)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,22 @@ from extractor.sources.scan import GUESSED_MARK, ScanPage
 
 
 def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
-    """Given what each page of a scan gave, return it with the characters nothing settled
-    on their pages settled by the words of the whole packet (`lexicon.settle_doubts`),
-    where the dictionary does not find the choice makes more words (`reads_as_well`)."""
+    """Given what each page of a scan gave, return it with its figures that wrapped between
+    two digits read as the packet's cells of figures agree (`agreed_wraps`), and the
+    characters nothing settled on their pages settled by the words of the whole packet
+    (`lexicon.settle_doubts`), where the dictionary does not find the choice makes more
+    words (`reads_as_well`)."""
+    from extractor.sources.scan.figures import agreed_wraps
     from extractor.sources.scan.japanese import reads_as_well
     from extractor.sources.scan.lexicon import settle_doubts
 
     assert all(isinstance(page, ScanPage) for page in pages)
+    texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
+    wraps = {(page.number, box): tight for page in pages for box, tight in page.wraps.items()}
+    joined: dict[int, dict[Box, str]] = {}
+    for (number, box), text in agreed_wraps(texts, wraps).items():
+        joined.setdefault(number, {})[box] = text
+    pages = [_with_texts(page, joined.get(page.number, {}), unsure=False) for page in pages]
     texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
     doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
     by_page: dict[int, dict[Box, str]] = {}
@@ -27,18 +37,20 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
     return [_with_texts(page, by_page.get(page.number, {})) for page in pages]
 
 
-def _with_texts(page: ScanPage, texts: dict[Box, str]) -> ScanPage:
+def _with_texts(page: ScanPage, texts: dict[Box, str], unsure: bool = True) -> ScanPage:
     """Given a page as read and new texts for some of its cells and lines, by box, return
-    the page with them, each such cell no surer than a guess (GUESSED_MARK: warned)."""
+    the page with them, each such cell no surer than a guess (GUESSED_MARK: warned) if
+    `unsure`."""
     if not texts:
         return page
+    least = GUESSED_MARK if unsure else 1.0
 
     def text(cell: str, box: Box | None) -> str:
         was = page.reads.get(box) if box else None
         return texts.get(box, cell) if box and was and was.text == cell else cell
 
     reads = {
-        box: replace(read, text=texts[box], confidence=min(read.confidence, GUESSED_MARK))
+        box: replace(read, text=texts[box], confidence=min(read.confidence, least))
         if box in texts
         else read
         for box, read in page.reads.items()
