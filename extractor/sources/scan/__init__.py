@@ -155,7 +155,8 @@ def _settled(
     whether the piece ends its line or comes before an item's ・, where a low mark after
     its last character whose ring the image blurred shut is a 。 (else a 、). Between two
     digits, how far apart they stand decides: held in `pitches` for the page to settle
-    (a face's space is wide or narrow), or as a face with a wide space if none is given."""
+    (a face's space is wide or narrow), or settled against the piece's own pairs if none
+    is given."""
     from extractor.sources.scan.marks import (
         blanks,
         colon_or_bullet,

@@ -31,12 +31,12 @@ HOLDS = 0xFFFE
 # UNSURE times, the cell is unsure, so warned.
 SPACED = 1.24
 UNSURE = (1.18, 1.3)
-# A page with fewer than LEAST_PAIRS pairs takes TYPICAL as its median, and is unsure of
-# pairs UNSURE_TYPICAL times it apart (from the nearest face's within to the farthest's across).
 # A 1 may stand off the middle of its room (1 0079 measured 1.31 times a Gothic face's
 # within a number): beside one, a pair is unsure up to ONE_OFF further.
 ONE_OFF = 0.15
 NEAR = 0.06  # ... and of pairs this near (in shares) to where the line's figures part
+# A page with fewer than LEAST_PAIRS pairs takes TYPICAL as its median, and is unsure of
+# pairs UNSURE_TYPICAL times it apart (from the nearest face's within to the farthest's across).
 LEAST_PAIRS = 8
 TYPICAL = 0.7
 UNSURE_TYPICAL = (1.05, 1.6)
