@@ -816,8 +816,28 @@ def _line_with_a_gap(low_dot: bool = False) -> tuple[np.ndarray, np.ndarray]:
     return ink, 255 - ink
 
 
+def test_a_figure_the_reading_left_out_leaves_its_line_unsure() -> None:
+    from extractor.sources.scan import GUESSED_MARK, _settled
+    from extractor.sources.scan.recognize import Reading
+
+    # 1回 on a blurred scan, read 回 alone: the 1's ink, 4 pixels wide and the line's
+    # height, stands apart from the 回 the reading placed (measured at 19-20 pixels high).
+    ink = np.zeros((20, 30), np.uint8)
+    ink[1:19, 0:4] = 255  # the 1
+    ink[1:19, 10:29] = 255  # the 回
+    reading = Reading("回", 0.999, (14 / 30,), (0.999,))
+    settled = _settled(reading, ink, 255 - ink, (0, 0, 30, 20), 0, 30, lambda part: Reading("", 0))
+    assert settled.text == "回" and min(settled.sureness) == GUESSED_MARK
+    # A comma's or a speck's ink there is no figure: the line stays as sure as it was.
+    speck = ink.copy()
+    speck[:, 0:4] = 0
+    speck[14:19, 0:4] = 255
+    kept = _settled(reading, speck, 255 - speck, (0, 0, 30, 20), 0, 30, lambda part: Reading("", 0))
+    assert min(kept.sureness) == 0.999
+
+
 def test_a_mark_the_reading_left_out_is_read_again_alone() -> None:
-    from extractor.sources.scan import _settled
+    from extractor.sources.scan import GUESSED_MARK, _settled
     from extractor.sources.scan.recognize import Reading
 
     places = (8 / 110, 28 / 110, 76 / 110, 96 / 110)
@@ -840,6 +860,10 @@ def test_a_mark_the_reading_left_out_is_read_again_alone() -> None:
     assert asked[0][0] <= 45 and asked[0][2] >= 59  # the ring's ink, read alone
     assert settled("キラきら", ink, gray, Reading("◇", 0.35)) == "キラ◇きら"
     assert settled("った仁保", ink, gray, Reading("国", 0.9)) == "った仁保"  # no mark: out
+    left_out = Reading("った仁保", 0.99, places, (0.99,) * 4)
+    box = (0, 0, 110, 20)
+    out = _settled(left_out, ink, gray, box, 0, 110, reread_as("国", 0.9))
+    assert min(out.sureness) == GUESSED_MARK  # ... and its line unsure, so warned
     assert settled("1234", ink, gray, Reading("O", 0.96)) == "1234"  # an O among figures
     assert settled("った仁保", ink, gray, Reading("O", 0.4)) == "った仁保"  # unsure: out
     # A low dot beside ink of a character's size: a 、 alone, a ※ read whole.

@@ -161,8 +161,8 @@ def _settled(
         blanks,
         colon_or_bullet,
         dropped_marks,
-        figure_pitches,
         unread_runs,
+        unread_stroke,
     )
     from extractor.sources.scan.recognize import Reading
 
@@ -184,7 +184,48 @@ def _settled(
         figure = chars[k].isdigit() or chars[k + 1].isdigit()
         if (wide or figure) and not {chars[k], chars[k + 1]} & SET_OFF:
             spaced.add(k)
-    # Between two digits their own places decide (the blank beside a 1 is wide).
+    held = _digits_apart(chars, boundaries, ink, piece, spaced, pitches)
+    found = dropped_marks(ink, gray, piece, xs, ends_sentence)
+    sureness = reading.sureness
+    if reread is not None:
+        for start, end in unread_runs(ink, piece, xs, chars):
+            k = sum(1 for c in xs if c < start)
+            again = reread((start, piece[1], end, piece[3]))
+            mark = _mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
+            if mark is not None:
+                found = [(x, m) for x, m in found if not start <= x <= end]
+                found.append(((start + end) / 2, mark))
+                sureness = (*sureness, again.confidence)
+            else:  # a character left out that reads as no mark: it stays out, unsure
+                sureness = (*sureness, GUESSED_MARK)
+        if unread_stroke(ink, piece, xs):
+            sureness = (*sureness, GUESSED_MARK)  # a 1 left out, perhaps: unsure, warned
+    marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
+    for x, mark in sorted(found):
+        k = sum(1 for c in xs if c < x)
+        marks[k] = marks.get(k, "") + mark
+    after = {k: " " for k in spaced} | held  # what follows character k
+    text = "".join(marks.get(k, "") + c + after.get(k, "") for k, c in enumerate(chars))
+    text += marks.get(len(chars), "")
+    return Reading(text.strip(), reading.confidence, reading.places, sureness)
+
+
+def _digits_apart(
+    chars: list[str],
+    boundaries: list[float],
+    ink: Any,
+    piece: Rect,
+    spaced: set[int],
+    pitches: Pitches | None,
+) -> dict[int, str]:
+    """Given a piece's characters, the places between them and those a space follows
+    (`spaced`, changed here), return what follows each digit that another follows: the
+    place held in `pitches` for the page to settle, or, without it, a space or none as the
+    piece's own pairs settle it. Their own places decide, not the blank between their ink
+    (the blank beside a 1 is wide); a pair the image shows no digit of is left as it is."""
+    from extractor.sources.scan.marks import figure_pitches
+    from extractor.sources.scan.recognize import Reading
+
     pairs = [k for k in range(len(chars) - 1) if chars[k].isdigit() and chars[k + 1].isdigit()]
     places = [boundaries[k] for k in pairs]
     held: dict[int, str] = {}
@@ -198,25 +239,7 @@ def _settled(
             held[k] = place
     if pitches is None:  # settled here, the piece a page of its own
         held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
-    found = dropped_marks(ink, gray, piece, xs, ends_sentence)
-    sureness = reading.sureness
-    if reread is not None:
-        for start, end in unread_runs(ink, piece, xs, chars):
-            k = sum(1 for c in xs if c < start)
-            again = reread((start, piece[1], end, piece[3]))
-            mark = _mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
-            if mark is not None:
-                found = [(x, m) for x, m in found if not start <= x <= end]
-                found.append(((start + end) / 2, mark))
-                sureness = (*sureness, again.confidence)
-    marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
-    for x, mark in sorted(found):
-        k = sum(1 for c in xs if c < x)
-        marks[k] = marks.get(k, "") + mark
-    after = {k: " " for k in spaced} | held  # what follows character k
-    text = "".join(marks.get(k, "") + c + after.get(k, "") for k, c in enumerate(chars))
-    text += marks.get(len(chars), "")
-    return Reading(text.strip(), reading.confidence, reading.places, sureness)
+    return held
 
 
 def _mark_alone(reading: Reading, beside: list[str]) -> str | None:

@@ -43,6 +43,10 @@ STROKE_GAP = 0.12
 CHARACTER_WIDTHS = (0.5, 1.3)
 UNREAD_APART = 0.6
 NARROW_ROOM = 0.3
+# ... and ink narrower than that but as tall as a figure (a 1 the recognizer left out of
+# 1回 on a blurred scan: 0.2 of its line wide, all of it high) cannot be read alone: its
+# line is unsure.
+STROKE_TALL = 0.7
 
 
 def ink_runs(counts: Any, gap: int, least: float = 1) -> list[tuple[int, int]]:
@@ -264,6 +268,26 @@ def unread_runs(ink: Any, piece: Rect, xs: list[float], chars: list[str]) -> lis
             if left >= b:
                 break
     return found
+
+
+def unread_stroke(ink: Any, piece: Rect, xs: list[float]) -> bool:
+    """Given the text ink, a line's piece and where each character read in it sits, whether
+    the line holds a stroke no character read accounts for: ink standing alone (blank on
+    both sides, at the line's middle rows), narrower than a character but STROKE_TALL of
+    the line's height high, its middle UNREAD_APART from every character read."""
+    x0, top, x1, bottom = piece
+    height = bottom - top
+    if not xs or height <= 0:
+        return False
+    line = ink[top:bottom, x0:x1]
+    narrowest = CHARACTER_WIDTHS[0] * height
+    for a, b in ink_runs(middle_columns(line), gap=int(STROKE_GAP * height)):
+        rows = np.flatnonzero((line[:, a:b] > 0).sum(1))
+        tall = len(rows) > 0 and rows[-1] - rows[0] + 1 >= STROKE_TALL * height
+        apart = min(abs(x0 + (a + b) / 2 - x) for x in xs) >= UNREAD_APART * height
+        if b - a < narrowest and tall and apart:
+            return True
+    return False
 
 
 def _reference_marks(found: list[tuple[float, str]], height: int) -> list[tuple[float, str]]:
