@@ -74,10 +74,10 @@ class Pitches:
     def settle(self, reading: Reading, unsure: float) -> Reading:
         """Given a line read on the page, return it with each held place a space or none, no
         surer than `unsure` where one was close to call."""
-        if not any(HELD <= ord(c) < HELD + len(self.pitches) for c in reading.text):
+        held = [c for c in reading.text if HELD <= ord(c) < HELD + len(self.pitches)]
+        if not held:
             return reading
         within, (low, high) = self.scale()
-        held = [c for c in reading.text if HELD <= ord(c) < HELD + len(self.pitches)]
         shares = {c: self.pitches[ord(c) - HELD] / within for c in held}
         ones = {c for c in held if ord(c) - HELD in self.beside_one}
         # Figures the line shows surely apart show the face's space: another pair is one

@@ -25,16 +25,21 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
     assert all(isinstance(page, ScanPage) for page in pages)
     texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
     wraps = {(page.number, box): tight for page in pages for box, tight in page.wraps.items()}
-    joined: dict[int, dict[Box, str]] = {}
-    for (number, box), text in agreed_wraps(texts, wraps).items():
-        joined.setdefault(number, {})[box] = text
-    pages = [_with_texts(page, joined.get(page.number, {}), unsure=False) for page in pages]
-    texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
+    joined = agreed_wraps(texts, wraps)
+    texts.update(joined)
+    by_page = _by_page(joined)
+    pages = [_with_texts(page, by_page.get(page.number, {}), unsure=False) for page in pages]
     doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
-    by_page: dict[int, dict[Box, str]] = {}
-    for (number, box), text in settle_doubts(texts, doubts, reads_as_well).items():
-        by_page.setdefault(number, {})[box] = text
+    by_page = _by_page(settle_doubts(texts, doubts, reads_as_well))
     return [_with_texts(page, by_page.get(page.number, {})) for page in pages]
+
+
+def _by_page(texts: dict[tuple[int, Box], str]) -> dict[int, dict[Box, str]]:
+    """Given texts by page number and box, return them by page, each by box."""
+    found: dict[int, dict[Box, str]] = {}
+    for (number, box), text in texts.items():
+        found.setdefault(number, {})[box] = text
+    return found
 
 
 def _with_texts(page: ScanPage, texts: dict[Box, str], unsure: bool = True) -> ScanPage:
