@@ -52,6 +52,7 @@ class WarningCode(StrEnum):
     TARGET_UNIT_MISSING = "target_unit_missing"
     TARGET_UNIT_MISMATCH = "target_unit_mismatch"
     TARGET_VALUES_MISSING = "target_values_missing"
+    TARGET_FIGURE_MISSING = "target_figure_missing"
     TARGET_LABEL_IN_VALUE_CELL = "target_label_in_value_cell"
     WEEKDAY_MISMATCH = "weekday_mismatch"
     DATE_YEAR_UNKNOWN = "date_year_unknown"
@@ -275,6 +276,13 @@ SPECS: dict[WarningCode, Spec] = {
         N_("target {label} has a label but no figures"),
         N_("Check the target: it names what is counted but gives no figures."),
         quoted=("label",),
+    ),
+    C.TARGET_FIGURE_MISSING: Spec(
+        N_("the {slot} cell {raw} gives a unit but no figure; value left empty"),
+        N_("Check the figure: its cell gives only a unit, so the number is missing from the "
+           "packet or was not read (a scan may lose a narrow 1)."),
+        quoted=("raw",),
+        terms=("slot",),
     ),
     C.TARGET_LABEL_IN_VALUE_CELL: Spec(
         N_("{cell} carries its own label next to the qualitative target {text}; label taken "

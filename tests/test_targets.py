@@ -131,6 +131,44 @@ def test_label_without_figures_is_reported() -> None:
     assert codes == ["target_values_missing"]
 
 
+def test_a_unit_without_its_figure_keeps_its_slot_and_is_reported() -> None:
+    # h24 line 111 (アンケート実施回数/年, target 1回, actual 1回) as a blurred scan read it:
+    # the 1 of each cell lost, 回 left standing alone.
+    (target,), codes = targets(
+        (0, "plan", "アンケート実施回数/年"), (0, "target", "回"), (0, "actual", "1回")
+    )
+    assert target.label == "アンケート実施回数/年"
+    assert figures(target) == (None, None, 1)
+    assert (target.target.raw, target.target.unit) == ("回", None)
+    assert target.actual.raw == "1回"
+    assert codes == ["target_figure_missing"]
+
+
+@pytest.mark.parametrize("text", ["回", "人", "約 回", "回以上", "か所", "%"])
+def test_a_known_unit_alone_is_a_unit_without_its_figure(text: str) -> None:
+    assert read_cell(text, SETTINGS).kind == "unit"
+
+
+@pytest.mark.parametrize("text", ["実施", "回数", "随時実施", "人材育成"])
+def test_words_are_not_a_unit_alone(text: str) -> None:
+    assert read_cell(text, SETTINGS).kind in ("text", "label")
+
+
+def test_a_unit_alone_after_a_text_target_stays_with_it() -> None:
+    # The label lost its / (回数年 reads as text), and each figure lost its 1: one target,
+    # not a text target followed by two targets of text 回.
+    built, codes = targets(
+        (0, "plan", "アンケート実施回数年"), (0, "target", "回"), (0, "actual", "回")
+    )
+    assert len(built) == 1
+    assert (built[0].text, built[0].target.raw, built[0].actual.raw) == (
+        "アンケート実施回数年",
+        "回",
+        "回",
+    )
+    assert codes == ["target_figure_missing", "target_figure_missing"]
+
+
 def test_cells_past_the_actual_column_are_realigned() -> None:
     # h24 line 153: label, then 1回 1回 1回 in the 25, 実績 and a trailing column.
     (target,), codes = targets(

@@ -1,6 +1,7 @@
 """What one cell of the 計画目標 / 実績 area holds: a dash, figures (each with its unit and
-the word it is written with: 約20回, 年2回, 20回以上), a label with figures, a label alone,
-or a target in words."""
+the word it is written with: 約20回, 年2回, 20回以上), a unit without its figure (回: the
+figure is missing, or a scan lost it), a label with figures, a label alone, or a target in
+words."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from extractor.models import Number
 from extractor.normalize.text import DASHES, clean, is_dash, nfkc_with_offsets, remove_wrap_spaces
 from extractor.settings import ExtractSettings
 
-ReadingKind = Literal["dash", "values", "label_values", "label", "text"]
+ReadingKind = Literal["dash", "values", "unit", "label_values", "label", "text"]
 # Words a figure may be written with (約20回, 年2回, 20回以上): kept as its qualifier.
 PREFIXES = ("約", "概ね", "おおむね", "毎年", "毎月", "年間", "年", "月", "週")
 SUFFIXES = ("程度", "前後", "以上", "以下", "未満", "超")
@@ -59,6 +60,7 @@ class Reading:
 class _Patterns:
     value: re.Pattern[str]
     values_only: re.Pattern[str]
+    unit_only: re.Pattern[str]
     labelled: re.Pattern[str]
 
 
@@ -75,6 +77,10 @@ def _patterns(units: tuple[str, ...]) -> _Patterns:
     return _Patterns(
         value=re.compile(value),
         values_only=re.compile(rf"^\s*{figures}$"),
+        # Only a unit the settings know: a word of a text target is no unit (実施).
+        unit_only=re.compile(
+            rf"^\s*(?:(?:{_PREFIX})\s*)?(?:{unit_alternatives})\s*(?:{_SUFFIX})?\s*$"
+        ),
         labelled=re.compile(rf"^(?P<label>.*?\D)\s*(?P<values>{figures})$"),
     )
 
@@ -140,6 +146,8 @@ def read_cell(text: str, settings: ExtractSettings) -> Reading:
         return Reading(
             "values", _values(cleaned, normalized, offsets, patterns.value), text=cleaned
         )
+    if patterns.unit_only.match(normalized):
+        return Reading("unit", text=cleaned)
     label_match = patterns.labelled.match(normalized)
     if label_match:
         label = remove_wrap_spaces(label_match.group("label"))

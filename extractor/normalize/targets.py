@@ -37,6 +37,7 @@ from extractor.settings import ExtractSettings
 from extractor.vocabulary import CellSlot, Slot
 
 SLOTS: tuple[Slot, ...] = ("plan", "target", "actual")
+FIGURE_KINDS = ("dash", "values", "unit")  # what a cell of one slot holds (`read_cell`)
 
 
 @dataclass(frozen=True)
@@ -184,6 +185,9 @@ class _TargetReader:
         other_year = cell.year is not None and cell.year != self.years.actual
         if reading.kind == "dash":
             self.assign(slot, reading.text, None, cell.line, cell.year)
+        elif reading.kind == "unit":
+            self.warn(WarningCode.TARGET_FIGURE_MISSING, cell.line, slot=slot, raw=reading.text)
+            self.assign(slot, reading.text, None, cell.line, cell.year)
         elif reading.kind in ("values", "label_values"):
             if len(reading.values) == 1:
                 self.assign(slot, reading.values[0].raw, reading.values[0], cell.line, cell.year)
@@ -290,7 +294,7 @@ def _realign(row: list[tuple[TargetCell, Reading]]) -> list[CellSlot] | None:
     figures = [
         index
         for index, (_, reading) in enumerate(row)
-        if reading.kind == "dash" or (reading.kind == "values" and len(reading.values) == 1)
+        if reading.kind in FIGURE_KINDS and len(reading.values) <= 1
     ]
     if len(figures) > len(SLOTS):
         return None
@@ -301,9 +305,7 @@ def _realign(row: list[tuple[TargetCell, Reading]]) -> list[CellSlot] | None:
 
 
 def _figure_cells(row: list[tuple[TargetCell, Reading]]) -> str:
-    return " / ".join(
-        repr(cell.text) for cell, reading in row if reading.kind in ("dash", "values")
-    )
+    return " / ".join(repr(cell.text) for cell, reading in row if reading.kind in FIGURE_KINDS)
 
 
 def build_targets(
@@ -327,7 +329,7 @@ def build_targets(
                     WarningCode.TARGET_AMBIGUOUS,
                     first.line,
                     cells=" / ".join(repr(cell.text) for cell, _ in row),
-                    count=sum(1 for _, r in row if r.kind in ("dash", "values")),
+                    count=sum(1 for _, r in row if r.kind in FIGURE_KINDS),
                 )
                 for cell, _ in row:
                     reader.draft().touch(cell)
@@ -336,7 +338,7 @@ def build_targets(
             reader.warn(
                 WarningCode.TARGET_CELLS_REALIGNED,
                 first.line,
-                count=sum(1 for _, r in row if r.kind in ("dash", "values")),
+                count=sum(1 for _, r in row if r.kind in FIGURE_KINDS),
                 cells=_figure_cells(row),
             )
             slots = realigned
