@@ -29,6 +29,7 @@ from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, 
 from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
 from extractor.sources.scan.items import join_lines
 from extractor.sources.scan.japanese import (
+    label_slash,
     likelier,
     printed_header,
     printed_heading,
@@ -694,6 +695,14 @@ def test_printed_wording_is_put_back() -> None:
     assert printed_status("推進(跳続活勤》") == "推進（継続活動）"  # a bracket misread too
     assert printed_status("推進(新 規活動") == "推進（新規活動）"  # a blank inside, one lost
     assert printed_status("推進(継続活動)") is None  # half-width brackets read as printed
+    # A label's thin / lost on a Mincho scan, or a speck of it read as a mark.
+    assert label_slash("アンケート実施回数年") == "アンケート実施回数/年"
+    assert label_slash("サービス利用者数人") == "サービス利用者数/人"
+    assert label_slash("アンケート実施回数。年") == "アンケート実施回数/年"
+    assert label_slash("交流会 開催回数年") == "交流会 開催回数/年"
+    assert label_slash("開催回数/年") is None  # read whole
+    assert label_slash("今後数年") is None  # too short to be a label: 数年, some years
+    assert label_slash("研修会を開催した。数年") is None  # a sentence
     assert printed_heading("活 動目標4 災害時の要援護者への対応") == (
         "活動目標4 災害時の要援護者への対応"
     )
@@ -834,6 +843,47 @@ def test_a_figure_the_reading_left_out_leaves_its_line_unsure() -> None:
     speck[14:19, 0:4] = 255
     kept = _settled(reading, speck, 255 - speck, (0, 0, 30, 20), 0, 30, lambda part: Reading("", 0))
     assert min(kept.sureness) == 0.999
+
+
+def test_a_dot_beside_figures_alone_is_no_mark() -> None:
+    from extractor.sources.scan import GUESSED_MARK, _settled
+    from extractor.sources.scan.recognize import Reading
+
+    # 12 with a low dot after it: at a line's end after words it would be a 。 (a ring
+    # blurred shut), but no cell of figures ends a sentence (1050 1050 1421。 on the
+    # Mincho scan of the next year); the line stays as sure as it was.
+    ink = np.zeros((20, 40), np.uint8)
+    ink[2:18, 2:10] = 255  # 1
+    ink[2:18, 14:22] = 255  # 2
+    ink[15:18, 32:35] = 255  # the dot, 16 pixels after the 2's middle
+    reading = Reading("12", 0.99, (6 / 40, 18 / 40), (0.99, 0.99))
+    settled = _settled(reading, ink, 255 - ink, (0, 0, 40, 20), 0, 40)
+    assert settled.text == "12" and min(settled.sureness) == 0.99
+    words = Reading("実施", 0.99, (6 / 40, 18 / 40), (0.99, 0.99))
+    assert _settled(words, ink, 255 - ink, (0, 0, 40, 20), 0, 40).text == "実施。"
+    # A digit alone may be a kana misread at a sentence's end (る。 read 6。): kept.
+    alone = ink.copy()
+    alone[:, 12:24] = 0
+    digit = Reading("6", 0.99, (6 / 40,), (0.99,))
+    assert _settled(digit, alone, 255 - alone, (0, 0, 40, 20), 0, 40).text == "6。"
+    # A low dot between two figures may be a decimal point lost: not put in, but unsure.
+    ink = np.zeros((20, 50), np.uint8)
+    ink[2:18, 2:10] = 255
+    ink[2:18, 40:48] = 255
+    ink[15:18, 23:26] = 255
+    reading = Reading("12", 0.99, (6 / 50, 44 / 50), (0.99, 0.99))
+    settled = _settled(reading, ink, 255 - ink, (0, 0, 50, 20), 0, 50)
+    assert "、" not in settled.text and "。" not in settled.text
+    assert min(settled.sureness) == GUESSED_MARK
+
+
+def test_a_last_bullet_with_nothing_after_it_is_taken_out() -> None:
+    from extractor.sources.scan.japanese import without_last_bullet
+
+    assert without_last_bullet("毎月定例会開催地区数・") == "毎月定例会開催地区数"
+    assert without_last_bullet("・研修会の開催 ・") == "・研修会の開催"
+    assert without_last_bullet("・") is None  # a bullet alone is all the cell holds
+    assert without_last_bullet("民生委員・児童委員") is None
 
 
 def test_a_mark_the_reading_left_out_is_read_again_alone() -> None:

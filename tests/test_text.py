@@ -96,7 +96,15 @@ def test_dash_means_none(dash: str) -> None:
     assert split_departments(dash) == []
 
 
+@pytest.mark.parametrize("dashes", ["— —", "― ― ―", " — — "])
+def test_dashes_set_apart_mean_none(dashes: str) -> None:
+    # One for each figure, or one long dash a scan broke in two (h24's 1.5.3 in Mincho).
+    assert is_dash(dashes)
+
+
 def test_not_dashes() -> None:
+    assert not is_dash("— 3")
+    assert not is_dash("—・—")
     assert not is_dash("—あり")
     assert not is_dash("")
 

@@ -12,7 +12,7 @@ WHITESPACE_RUN = re.compile(r"\s+")
 # A dash alone in a cell means "none / not applicable". U+0336 is how pdfminer reads a dash
 # printed in a non-embedded Japanese CID font.
 DASHES = "—―－‐−\\-ー─\u0336"  # for a character class
-DASH_ONLY = re.compile(rf"^\s*[{DASHES}]+\s*$")
+DASH_ONLY = re.compile(rf"^\s*[{DASHES}]+(?:\s+[{DASHES}]+)*\s*$")  # — or — —
 # A bullet is a ・ at the start of a cell or after whitespace; 高齢・障害福祉課 has no bullet.
 BULLET_SPLIT = re.compile(r"(?:^|\s+)・\s*")
 # (継続活動) / (新規活動), full- or half-width brackets, optional space before and inside.
@@ -57,7 +57,8 @@ def clean(text: str) -> str:
 
 
 def is_dash(text: str) -> bool:
-    """Given cell text, return whether it is only a dash (none / not applicable)."""
+    """Given cell text, return whether it is only a dash (none / not applicable), or
+    dashes set apart (— —: one for each figure, or a long dash a scan broke)."""
     return bool(DASH_ONLY.match(text))
 
 

@@ -157,6 +157,7 @@ def _settled(
     digits, how far apart they stand decides: held in `pitches` for the page to settle
     (a face's space is wide or narrow), or settled against the piece's own pairs if none
     is given."""
+    from extractor.sources.scan.figures import dots_beside_figures
     from extractor.sources.scan.marks import (
         blanks,
         colon_or_bullet,
@@ -187,6 +188,9 @@ def _settled(
     held = _digits_apart(chars, boundaries, ink, piece, spaced, pitches)
     found = dropped_marks(ink, gray, piece, xs, ends_sentence)
     sureness = reading.sureness
+    found, lost_point = dots_beside_figures(chars, xs, found)
+    if lost_point:
+        sureness = (*sureness, GUESSED_MARK)
     if reread is not None:
         for start, end in unread_runs(ink, piece, xs, chars):
             k = sum(1 for c in xs if c < start)
@@ -451,8 +455,11 @@ class _PageReader:
     ) -> list[Item]:
         """Given one of a page's tables and what its cells read, return the table's rows;
         each cell's reading goes into `reads` by its box, its doubts into `doubts`, and its
-        text with the number unbroken where figures wrapped (`wrapped`) into `wraps`."""
-        from extractor.sources.scan.japanese import printed_status
+        text with the number unbroken where figures wrapped (`wrapped`) into `wraps`. A
+        cell's printed wording is put back where it was misread (a header, a status mark),
+        and, unsure, the marks a scan loses or makes mended (`japanese.mended_marks`);
+        what was read is kept (`Read.read_as`)."""
+        from extractor.sources.scan.japanese import mended_marks, printed_status
 
         scale = POINTS / dpi
         owner: dict[tuple[int, int], tuple[int, int]] = {}
@@ -473,6 +480,8 @@ class _PageReader:
         texts: dict[tuple[int, int], str] = {}
         for position, (text, lowest, count, found) in read.items():
             used = printed.get(position) or printed_status(text)
+            if not used and (used := mended_marks(text)):
+                lowest = min(lowest, GUESSED_MARK)  # a mark put back or taken out: unsure
             texts[position] = used or text
             box = Box(number, *origins[position])
             reads[box] = Read(used or text, lowest, count, text if used else None)

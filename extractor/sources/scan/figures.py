@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from extractor.sources.scan.recognize import Reading
 
 K = TypeVar("K", bound=Hashable)
+Marks = list[tuple[float, str]]  # marks a reading left out: (where, mark)
 
 TRAILING_FIGURES = re.compile(r"(?<![\d,])\d[\d,]*(\s+\d[\d,]*)*$")
 ONLY_FIGURES = re.compile(r"\d[\d,]*(\s+\d[\d,]*)+")
@@ -131,4 +132,18 @@ def agreed_wraps(texts: Mapping[K, str], wrapped: Mapping[K, str]) -> dict[K, st
     }
 
 
-__all__ = ["Pitches", "agreed_wraps"]
+def dots_beside_figures(chars: list[str], xs: list[float], found: Marks) -> tuple[Marks, bool]:
+    """Given a piece's characters, where each sits and the marks the image shows that its
+    reading left out, return the marks to put in, and whether a low dot stands between
+    two of them where the piece is figures alone. There a low dot after them is a speck,
+    not a 。 (1050 1050 1421。), and one between two may be a lost decimal point: neither
+    is put in, and the second leaves the piece unsure. A digit alone is no figures (る。
+    misread 6。 ends a sentence)."""
+    if len(chars) < 2 or not all(c.isdigit() for c in chars):
+        return found, False
+    low = [x for x, mark in found if mark in "。、"]
+    between = any(xs[0] < x < xs[-1] for x in low)
+    return [(x, mark) for x, mark in found if mark not in "。、"], between
+
+
+__all__ = ["Pitches", "agreed_wraps", "dots_beside_figures"]

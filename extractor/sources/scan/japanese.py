@@ -504,3 +504,36 @@ def printed_status(text: str) -> str | None:
         if as_read != mark and Levenshtein.distance("".join(status), word) <= 1:
             return text[: match.start()] + mark
     return None
+
+
+# A target's label ends in what it counts and what per or in (開催回数/年, 利用者数/人). A
+# scan may lose the thin / of a Mincho face, leaving 開催回数年 (or a speck of it, read as
+# a mark: 回数。年), and the label then reads as a target in words; no other short cell
+# ends so.
+LOST_SLASH = re.compile(
+    r"^(?P<label>[^\d/／。、]{3,20}数)\s*[。、・.,]?\s*(?P<per>年|月|週|人|回|件)$"
+)
+
+
+def label_slash(text: str) -> str | None:
+    """Given a cell as read, return it with the / put back that a target's label lost
+    before what it counts per (開催回数年 → 開催回数/年), or None when it ends in no such
+    label."""
+    match = LOST_SLASH.match(text.strip())
+    return f"{match['label']}/{match['per']}" if match else None
+
+
+def without_last_bullet(text: str) -> str | None:
+    """Given a cell as read, return it without a ・ it ends in (a bullet begins an item,
+    and nothing follows this one: a speck of the scan), or None when it ends in none."""
+    stripped = text.rstrip()
+    if len(stripped) > 1 and stripped.endswith("・"):
+        return stripped[:-1].rstrip()
+    return None
+
+
+def mended_marks(text: str) -> str | None:
+    """Given a cell as read, return it with the marks a scan loses or makes mended: a
+    label's lost / put back (`label_slash`), a last ・ with nothing after it taken out
+    (`without_last_bullet`); None when it needs neither."""
+    return label_slash(text) or without_last_bullet(text)
