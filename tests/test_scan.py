@@ -134,6 +134,26 @@ def test_figures_printed_apart_in_a_face_with_a_narrow_space(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+def test_a_packet_printed_by_libreoffice(tmp_path: Path) -> None:
+    """基本目標2 (2.1.1 to 2.5.3) of h24 as a ruled workbook printed by LibreOffice in
+    IPAGothic (tests/fixtures/make_libreoffice_pdf.py), scanned clean at 300 dpi: every
+    target reads as the printing's text layer gives it. LibreOffice wraps a number whole,
+    so 防犯灯新設設置数 9529 10079 152 breaks at the space after 9529, which was once read as
+    a number wrapped (952910079 152, the target unplaced); the packet's other cells of
+    three figures (604 628 662, 1050 1050 1421, 1 2 4, 5 5 5) settle it."""
+    pdf = ROOT / "tests" / "fixtures" / "h24-libreoffice.pdf"
+    truth = extract(pdf)
+    (lamps,) = [a.targets[0] for a in truth.activities if a.id == "2.5.3"]
+    assert (lamps.plan.value, lamps.target.value, lamps.actual.readings) == (
+        9529,
+        10079,
+        ["152", "—"],
+    )
+    read = extract(scan_pdf(pdf, tmp_path / "scan.pdf", CLEAN))
+    assert figures(read) == figures(truth)
+
+
+@pytest.mark.slow
 def test_the_next_years_packet_in_another_font(tmp_path: Path) -> None:
     """基本目標1 of the next year's packet (every actual one more), printed in reportlab's
     Gothic font with its own column widths and scanned clean at 300 dpi: 324 of its 326
@@ -720,6 +740,10 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     assert join_lines([("10,2", False), ("11人", True)]) == "10,211人"  # a number wrapped
     assert join_lines([("1050 1050", False), ("1421", True)]) == "1050 1050 1421"  # figures apart
     assert join_lines([("604 628 66", False), ("2", True)], tight=True) == "604 628 662"
+    # ... or as a printer that wraps a number whole breaks it: at a space.
+    lines = [("設置数 9529", False), ("10079 152", True)]
+    assert join_lines(lines) == "設置数 952910079 152"
+    assert join_lines(lines, loose=True) == "設置数 9529 10079 152"
 
 
 def test_a_figures_wrap_is_read_as_the_packets_other_figures_agree() -> None:
@@ -731,16 +755,22 @@ def test_a_figures_wrap_is_read_as_the_packets_other_figures_agree() -> None:
         (2, 5): "1 2 4",  # on another page
         (2, 6): "平成23年8月4日",  # a date is no cell of figures
     }
-    wrapped = {(1, 3): "604 628 662", (1, 4): "1050 10501421"}
+    wrapped = {(1, 3): ("604 628 662",), (1, 4): ("1050 10501421",)}
     # Three figures, as the others hold; the unbroken 1050 10501421 would give two.
     assert agreed_wraps(texts, wrapped) == {(1, 3): "604 628 662"}
     # A wrap the packet gives no count for stays a space (four figures: unplaced, warned).
     alone = {(4, 11): "防犯灯新設設置数9529 10079 1 52"}
-    unbroken = {(4, 11): "防犯灯新設設置数9529 10079 152"}
+    unbroken = {(4, 11): ("防犯灯新設設置数9529 10079 152",)}
     assert agreed_wraps(alone, unbroken) == {}
     # ... but cells elsewhere in the packet do: three figures a cell (2.5.3 of the next year)
     others = {(2, 13): "1050 1050 1421", (3, 13): "1 2 4"} | alone
-    assert agreed_wraps(others, unbroken) == unbroken
+    assert agreed_wraps(others, unbroken) == {(4, 11): "防犯灯新設設置数9529 10079 152"}
+    # A printer that wraps a number whole (LibreOffice) broke 設置数 9529 / 10079 152 at a
+    # space; read as a number wrapped, it gives two figures, and the packet's three win.
+    whole = {(4, 11): "防犯灯新設設置数 952910079 152"}
+    apart = {(4, 11): ("防犯灯新設設置数 9529 10079 152",)}
+    assert agreed_wraps(whole, apart) == {}
+    assert agreed_wraps(others | whole, apart) == {(4, 11): "防犯灯新設設置数 9529 10079 152"}
     # Where the packet's cells hold four figures, the wrap's space stands.
     fours = {(2, 13): "1 2 3 4", (3, 13): "5 6 7 8"} | alone
     assert agreed_wraps(fours, unbroken) == {}

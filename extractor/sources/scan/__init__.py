@@ -80,7 +80,7 @@ OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 # the characters nothing settled (`Reading.doubts`); and the text of a cell of figures
 # read with the number unbroken where it wrapped.
 Cells = dict[tuple[int, int], tuple[str, float, int, tuple["Doubt", ...]]]
-Wraps = dict[tuple[int, int], str]
+Wraps = dict[tuple[int, int], tuple[str, ...]]
 # A cell's lines as read, each with whether it ends short of the cell's right edge.
 CellLines = tuple[tuple["Reading", bool], ...]
 
@@ -102,9 +102,10 @@ class ScanPage:
     angle: float
     scanned: float | None = None
     doubts: dict[Box, tuple[Doubt, ...]] = field(default_factory=dict)  # see `Reading`
-    # A cell of figures that wrapped between two digits: its text with the number unbroken
-    # there, for the packet's cells of figures to settle (`figures.agreed_wraps`).
-    wraps: dict[Box, str] = field(default_factory=dict)
+    # A cell of figures that wrapped between two digits: its other readings there (the
+    # number unbroken, or two figures apart), for the packet's cells of figures to settle
+    # (`figures.agreed_wraps`).
+    wraps: dict[Box, tuple[str, ...]] = field(default_factory=dict)
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -352,7 +353,7 @@ class _PageReader:
             self._cells(table, read, starts)
             for table, read in zip(layout.tables, lines_read, strict=True)
         ]
-        wraps: dict[Box, str] = {}
+        wraps: dict[Box, tuple[str, ...]] = {}
         for table, (read, wrapped) in zip(layout.tables, found, strict=True):
             items.extend(self._table(table, read, number, dpi, reads, doubts, wrapped, wraps))
         scale = POINTS / dpi
@@ -414,7 +415,8 @@ class _PageReader:
     ) -> tuple[Cells, Wraps]:
         """Given one of a page's tables and what each line of each cell reads, return what
         each cell reads (by its first grid position), and, for a cell of figures that
-        wrapped between two digits, its text with the number unbroken there."""
+        wrapped between two digits, its other readings there: the number unbroken, or
+        two figures apart (a printer that wraps a number whole breaks at a space)."""
         from extractor.sources.scan.items import join_lines
         from extractor.sources.scan.japanese import tidy
 
@@ -429,17 +431,20 @@ class _PageReader:
             joined = [(r.text, e) for r, e in cell_lines]
             guesses = item_starts.guesses
             plain = join_lines(joined, item_starts=starts)
-            unbroken = join_lines(joined, tight=True, item_starts=starts)
+            others = [
+                join_lines(joined, tight=True, item_starts=starts),
+                join_lines(joined, item_starts=starts, loose=True),
+            ]
             text = self._cell_text(plain)
             lowest = min(r.confidence for r, _ in cell_lines)
             if item_starts.guesses > guesses:  # an item's start, or a ・ joining, guessed
                 lowest = min(lowest, GUESSED_MARK)
             doubts = tuple(d for r, _ in cell_lines for d in r.doubts)
             read[cell[:2]] = (text, lowest, len(cell_lines), doubts)
-            # The unbroken join is tidied only where it differs (a figures wrap).
-            tight = self._cell_text(unbroken) if unbroken != plain else text
-            if tight != text:
-                wrapped[cell[:2]] = tight
+            # The other joins are tidied only where they differ (a figures wrap).
+            apart = {self._cell_text(other) for other in others if other != plain} - {text}
+            if apart:
+                wrapped[cell[:2]] = tuple(sorted(apart))
         return read, wrapped
 
     def _table(
@@ -451,11 +456,11 @@ class _PageReader:
         reads: dict[Box, Read],
         doubts: dict[Box, tuple[Doubt, ...]],
         wrapped: Wraps,
-        wraps: dict[Box, str],
+        wraps: dict[Box, tuple[str, ...]],
     ) -> list[Item]:
         """Given one of a page's tables and what its cells read, return the table's rows;
         each cell's reading goes into `reads` by its box, its doubts into `doubts`, and its
-        text with the number unbroken where figures wrapped (`wrapped`) into `wraps`. A
+        other readings where figures wrapped (`wrapped`) into `wraps`. A
         cell's printed wording is put back where it was misread (a header, a status mark),
         and, unsure, the marks a scan loses or makes mended (`japanese.mended_marks`);
         what was read is kept (`Read.read_as`)."""

@@ -106,18 +106,19 @@ def _figures(text: str) -> int | None:
     return count if count > 1 else None
 
 
-def agreed_wraps(texts: Mapping[K, str], wrapped: Mapping[K, str]) -> dict[K, str]:
+def agreed_wraps(texts: Mapping[K, str], wrapped: Mapping[K, tuple[str, ...]]) -> dict[K, str]:
     """Given the texts of a packet's cells and, for those of figures that wrapped between
-    two digits after figures printed apart, the text read with the number unbroken there,
-    return the unbroken texts to take: where the packet's cells of figures printed apart
-    agree on how many figures a cell holds and the unbroken text gives that many and the
-    other not (604 628 66 / 2 beside 1050 1050 / 1421 and 1 2 4: three each, so
-    604 628 662). Without such agreement a wrap stays a space: too many figures leave the
+    two digits, the other readings there (the number unbroken; two figures apart), return
+    the readings to take: where the packet's cells of figures printed apart agree on how
+    many figures a cell holds and one other reading gives that many and the text not
+    (604 628 66 / 2 beside 1050 1050 / 1421 and 1 2 4: three each, so 604 628 662; 設置数
+    9529 / 10079 152, read 952910079 152, so 9529 10079 152). Without such agreement a
+    wrap is read as `items.join_lines` reads it: too many figures or too few leave the
     target unplaced and warned, never a wrong number."""
     counts: Counter[int] = Counter()
     for key, text in texts.items():
         if key in wrapped:
-            reach = {_figures(text), _figures(wrapped[key])}
+            reach = {_figures(text), *map(_figures, wrapped[key])}
             counts.update(n for n in reach if n)
         elif ONLY_FIGURES.fullmatch(text) and (n := _figures(text)):
             counts[n] += 1
@@ -125,11 +126,14 @@ def agreed_wraps(texts: Mapping[K, str], wrapped: Mapping[K, str]) -> dict[K, st
     if not common or (len(common) > 1 and common[1][1] == common[0][1]):
         return {}
     many = common[0][0]
-    return {
-        key: tight
-        for key, tight in wrapped.items()
-        if key in texts and _figures(tight) == many != _figures(texts[key])
-    }
+    found: dict[K, str] = {}
+    for key, others in wrapped.items():
+        if key not in texts or _figures(texts[key]) == many:
+            continue
+        agreeing = [other for other in others if _figures(other) == many]
+        if len(agreeing) == 1:
+            found[key] = agreeing[0]
+    return found
 
 
 def dots_beside_figures(chars: list[str], xs: list[float], found: Marks) -> tuple[Marks, bool]:

@@ -24,7 +24,7 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
 
     assert all(isinstance(page, ScanPage) for page in pages)
     texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
-    wraps = {(page.number, box): tight for page in pages for box, tight in page.wraps.items()}
+    wraps = {(page.number, box): other for page in pages for box, other in page.wraps.items()}
     joined = agreed_wraps(texts, wraps)
     texts.update(joined)
     by_page = _by_page(joined)
