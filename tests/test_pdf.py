@@ -138,6 +138,27 @@ def test_table_split_across_pages(tmp_path: Path, repeat_header: bool) -> None:
     assert len(from_pdf.tables) == (len(table_pages) if repeat_header else 1)
 
 
+def test_a_merged_cell_a_page_break_cuts_in_a_libreoffice_printing() -> None:
+    """h24's 基本目標2 as a ruled workbook printed by LibreOffice
+    (tests/fixtures/make_libreoffice_pdf.py): 2.2.1's 活動名 is merged down over rows a page
+    break cuts. On the first page the cell has no bottom ruling, so no cell of the ruled
+    grid held its name, which was lost; on the next page LibreOffice draws the cell's text
+    again, clipped, above the page's top, where it was read as rows outside the table."""
+    dataset = extract(ROOT / "tests" / "fixtures" / "h24-libreoffice.pdf")
+    names = {a.id: a.name for a in dataset.activities}
+    assert names["2.2.1"] == "ふれあい・いきいきサロン支援事業の推進"
+    assert names["2.2.2"] == "地域住民交流事業の推進"
+    (salons,) = [a for a in dataset.activities if a.id == "2.2.1"]
+    assert salons.source.pages == [1, 2]
+    # What is left to say is h24's own: a weekday, a unit, a dash beside a figure.
+    assert sorted(w.code for w in dataset.warnings) == [
+        "target_slot_conflict",
+        "target_unit_missing",
+        "weekday_mismatch",
+    ]
+    assert dataset.coverage.unmapped == 0
+
+
 def merged_cells_packet(path: Path) -> None:
     """One activity whose 活動名 spans two rows (two departments) and whose actual value
     spans both rows, with the target label spanning the 21 and 25 columns."""

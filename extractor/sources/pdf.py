@@ -133,7 +133,8 @@ def _table_rows(
     """Given a pdfplumber table and the page's characters, return one item per table row.
 
     Each character goes to the cell whose area holds its centre; a merged cell owns every
-    grid position it covers, and its text is placed at its first row and column.
+    grid position it covers, and its text is placed at its first row and column. A
+    character no cell holds makes its grid position a cell.
     """
     rows = table.rows
     row_tops = [row.bbox[1] for row in rows]
@@ -152,6 +153,7 @@ def _table_rows(
                     m += 1
                 k += 1
     x0, top, x1, bottom = table.bbox
+    grid = [(row.bbox[1], row.bbox[0], list(row.cells)) for row in rows]
     grouped: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for char in chars:
         x = (char["x0"] + char["x1"]) / 2
@@ -159,11 +161,16 @@ def _table_rows(
         if not (x0 <= x <= x1 and top <= y <= bottom):
             continue
         position = (bisect_right(row_tops, y) - 1, bisect_right(column_lefts, x) - 1)
-        cell = owner.get(position)
-        if cell is not None:
-            grouped.setdefault(cell, []).append(char)
+        if position not in owner:
+            # No cell holds it: a cell a page break left open (its ruling on the next
+            # page). The grid position is its cell, so that its text is not lost.
+            i, j = position
+            right = column_lefts[j + 1] if j + 1 < len(column_lefts) else x1
+            below = row_tops[i + 1] if i + 1 < len(row_tops) else bottom
+            grid[i][2][j] = (column_lefts[j], row_tops[i], right, below)
+            owner[position] = position
+        grouped.setdefault(owner[position], []).append(char)
     texts = {cell: cell_text(found, spaces_are_glyphs) for cell, found in grouped.items()}
-    grid = [(row.bbox[1], row.bbox[0], list(row.cells)) for row in rows]
     return table_items(grid, owner, texts, number)
 
 
@@ -193,6 +200,12 @@ def _page_items(page: Any) -> PageResult:
     """
     number = page.page_number
     try:
+        # Text drawn off the page is not printed: a spreadsheet program draws a merged
+        # cell cut by a page break whole on both pages, clipped (LibreOffice), and its
+        # text then lies above the next page's top.
+        page = page.filter(
+            lambda obj: obj.get("object_type") != "char" or _inside(obj, [page.bbox])
+        )
         chars = page.chars
         tables = page.find_tables()
     except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
