@@ -144,9 +144,18 @@ def test_a_unit_without_its_figure_keeps_its_slot_and_is_reported() -> None:
     assert codes == ["target_figure_missing"]
 
 
-@pytest.mark.parametrize("text", ["回", "人", "約 回", "回以上", "か所", "%"])
+@pytest.mark.parametrize("text", ["回", "人", "約 回", "回以上", "か所", "％", "回 回"])
 def test_a_known_unit_alone_is_a_unit_without_its_figure(text: str) -> None:
     assert read_cell(text, SETTINGS).kind == "unit"
+
+
+def test_three_units_without_their_figures_hold_the_three_slots() -> None:
+    # h24's 3.3.3 (1回 1回 1回 in the actual column) as a blurred scan read it: 回回回.
+    (target,), codes = targets((0, "plan", "研修会開催回数/年"), (0, "actual", "回回回"))
+    assert (target.plan.raw, target.target.raw, target.actual.raw) == ("回", "回", "回")
+    assert figures(target) == (None, None, None)
+    assert codes == ["target_figure_missing"]
+    assert [v.raw for v in read_cell("回 回 ％", SETTINGS).values] == ["回", "回", "％"]
 
 
 @pytest.mark.parametrize("text", ["実施", "回数", "随時実施", "人材育成"])

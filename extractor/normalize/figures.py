@@ -61,6 +61,7 @@ class _Patterns:
     value: re.Pattern[str]
     values_only: re.Pattern[str]
     unit_only: re.Pattern[str]
+    bare_unit: re.Pattern[str]
     labelled: re.Pattern[str]
 
 
@@ -68,6 +69,7 @@ class _Patterns:
 def _patterns(units: tuple[str, ...]) -> _Patterns:
     unit_alternatives = "|".join(re.escape(u) for u in sorted(units, key=len, reverse=True))
     unit = rf"(?:{unit_alternatives}|{GENERIC_UNIT})"
+    bare_unit = rf"(?:(?:{_PREFIX})\s*)?(?:{unit_alternatives})\s*(?:{_SUFFIX})?"
     token = rf"(?:(?:(?:{_PREFIX})\s*)?(?:{NUMBER})\s*{unit}?\s*(?:{_SUFFIX})?|{SLOT_DASH})"
     figures = rf"(?=.*\d)(?:{token}\s*)+"
     value = (
@@ -77,10 +79,10 @@ def _patterns(units: tuple[str, ...]) -> _Patterns:
     return _Patterns(
         value=re.compile(value),
         values_only=re.compile(rf"^\s*{figures}$"),
-        # Only a unit the settings know: a word of a text target is no unit (実施).
-        unit_only=re.compile(
-            rf"^\s*(?:(?:{_PREFIX})\s*)?(?:{unit_alternatives})\s*(?:{_SUFFIX})?\s*$"
-        ),
+        # Only units the settings know, one for each slot at most (回 回 回, or 回回回 as a
+        # scan joins them): a word of a text target is no unit (実施).
+        unit_only=re.compile(rf"^\s*(?:{bare_unit}\s*){{1,3}}$"),
+        bare_unit=re.compile(bare_unit),
         labelled=re.compile(rf"^(?P<label>.*?\D)\s*(?P<values>{figures})$"),
     )
 
@@ -147,7 +149,11 @@ def read_cell(text: str, settings: ExtractSettings) -> Reading:
             "values", _values(cleaned, normalized, offsets, patterns.value), text=cleaned
         )
     if patterns.unit_only.match(normalized):
-        return Reading("unit", text=cleaned)
+        units = tuple(
+            Value(None, None, cleaned[offsets[m.start()] : offsets[m.end() - 1] + 1].strip())
+            for m in patterns.bare_unit.finditer(normalized)
+        )
+        return Reading("unit", units, text=cleaned)
     label_match = patterns.labelled.match(normalized)
     if label_match:
         label = remove_wrap_spaces(label_match.group("label"))

@@ -187,7 +187,11 @@ class _TargetReader:
             self.assign(slot, reading.text, None, cell.line, cell.year)
         elif reading.kind == "unit":
             self.warn(WarningCode.TARGET_FIGURE_MISSING, cell.line, slot=slot, raw=reading.text)
-            self.assign(slot, reading.text, None, cell.line, cell.year)
+            if len(reading.values) == len(SLOTS) and not (slot == "actual" and other_year):
+                for each, unit in zip(SLOTS, reading.values, strict=True):
+                    self.assign(each, unit.raw, None, cell.line)
+            else:
+                self.assign(slot, reading.text, None, cell.line, cell.year)
         elif reading.kind in ("values", "label_values"):
             if len(reading.values) == 1:
                 self.assign(slot, reading.values[0].raw, reading.values[0], cell.line, cell.year)
