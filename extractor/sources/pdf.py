@@ -161,6 +161,8 @@ def _table_rows(
         if not (x0 <= x <= x1 and top <= y <= bottom):
             continue
         position = (bisect_right(row_tops, y) - 1, bisect_right(column_lefts, x) - 1)
+        if min(position) < 0:
+            continue  # before the first row or column: outside the grid
         if position not in owner:
             # No cell holds it: a cell a page break left open (its ruling on the next
             # page). The grid position is its cell, so that its text is not lost.
