@@ -77,8 +77,8 @@ BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 # A table's cells as read, by their first grid position: text, lowest confidence, lines,
-# the characters nothing settled (`Reading.doubts`); and the text of a cell of figures
-# read with the number unbroken where it wrapped.
+# the characters nothing settled (`Reading.doubts`); and the other readings of a cell of
+# figures where it wrapped between two digits (the number unbroken, two figures apart).
 Cells = dict[tuple[int, int], tuple[str, float, int, tuple["Doubt", ...]]]
 Wraps = dict[tuple[int, int], tuple[str, ...]]
 # A cell's lines as read, each with whether it ends short of the cell's right edge.
@@ -149,7 +149,8 @@ def _settled(
     (the recognizer often reads a ・ between words so: 22.23年度 for 22・23年度), and
     a space wherever the image has a blank as wide as a character between two characters
     the reading ran together (figures printed apart: 5 5 5, not 555), and each ・, 。 or 、
-    the image holds apart from the characters read, where the reading left it out. With
+    the image holds apart from the characters read, where the reading left it out (but
+    a low dot beside figures alone, `figures.dots_beside_figures`). With
     `reread` (what the recognizer makes of a part of the piece alone), ink of a character's
     size the reading left out is read again, and put in where it reads as a mark (○, ◇,
     ※; see `_mark_alone`), in place of the small marks found inside it. `ends_sentence`:
