@@ -907,6 +907,31 @@ def test_a_dot_beside_figures_alone_is_no_mark() -> None:
     assert min(settled.sureness) == GUESSED_MARK
 
 
+def test_a_figure_broken_into_specks_is_ink_to_read() -> None:
+    from extractor.sources.scan.lines import unfound_ink
+
+    # A Mincho 7 at 200 dpi, blurred (h24's 2.2.3 actual): a bar of 6 by 2 pixels and a
+    # stem of 2 by 9 below it, in a cell 100 by 35 pixels, lines 17 pixels high.
+    ink = np.zeros((35, 100), np.uint8)
+    ink[14:16, 8:14] = 255
+    ink[18:27, 8:10] = 255
+    assert unfound_ink(ink, (0, 0, 100, 35), 200.0, 17) == (8, 14, 14, 27)
+    # A dash and a speck: no character's height (h25's bad scan, a cell of —).
+    dash = np.zeros((35, 100), np.uint8)
+    dash[15:18, 8:24] = 255
+    dash[20:22, 60:62] = 255
+    assert unfound_ink(dash, (0, 0, 100, 35), 200.0, 17) is None
+    # Ink that reaches the cell's edge: what is left of a ruling.
+    ruling = ink.copy()
+    ruling[3:30, 3:5] = 255
+    assert unfound_ink(ruling, (0, 0, 100, 35), 200.0, 17) is None
+    # Specks alone, however many.
+    specks = np.zeros((35, 100), np.uint8)
+    for x in range(10, 90, 8):
+        specks[10 + x % 13 : 12 + x % 13, x : x + 2] = 255
+    assert unfound_ink(specks, (0, 0, 100, 35), 200.0, 17) is None
+
+
 def test_a_last_bullet_with_nothing_after_it_is_taken_out() -> None:
     from extractor.sources.scan.japanese import without_last_bullet
 

@@ -16,7 +16,6 @@ from the top left of the page as turned upright, as for a printed PDF.
 from __future__ import annotations
 
 import statistics
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -61,12 +60,6 @@ MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
 GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot, a cell whose
 # items the words were asked to tell apart (`items`), and one the packet's own words
 # changed a character of (`lexicon.settle_doubts`): unsure, so warned
-# A character's ink the reading left out, read alone: a mark when read with this confidence
-# (a ◇ read so on a clean scan: 0.35); an O or 〇 a ○ with this (0.83-0.96; a ◇ blurred
-# read as 0, and a kanji left out as anything, with less or as no mark at all).
-MARK_ALONE = 0.3
-SURE_ROUND = 0.5
-ROUND_MARKS = "O〇"
 SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
 TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
@@ -153,7 +146,7 @@ def _settled(
     a low dot beside figures alone, `figures.dots_beside_figures`). With
     `reread` (what the recognizer makes of a part of the piece alone), ink of a character's
     size the reading left out is read again, and put in where it reads as a mark (○, ◇,
-    ※; see `_mark_alone`), in place of the small marks found inside it. `ends_sentence`:
+    ※; see `marks.mark_alone`), in place of the small marks found inside it. `ends_sentence`:
     whether the piece ends its line or comes before an item's ・, where a low mark after
     its last character whose ring the image blurred shut is a 。 (else a 、). Between two
     digits, how far apart they stand decides: held in `pitches` for the page to settle
@@ -164,6 +157,7 @@ def _settled(
         blanks,
         colon_or_bullet,
         dropped_marks,
+        mark_alone,
         unread_runs,
         unread_stroke,
     )
@@ -197,7 +191,7 @@ def _settled(
         for start, end in unread_runs(ink, piece, xs, chars):
             k = sum(1 for c in xs if c < start)
             again = reread((start, piece[1], end, piece[3]))
-            mark = _mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
+            mark = mark_alone(again, chars[k - 1 : k] + chars[k : k + 1])
             if mark is not None:
                 found = [(x, m) for x, m in found if not start <= x <= end]
                 found.append(((start + end) / 2, mark))
@@ -246,22 +240,6 @@ def _digits_apart(
     if pitches is None:  # settled here, the piece a page of its own
         held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
     return held
-
-
-def _mark_alone(reading: Reading, beside: list[str]) -> str | None:
-    """Given what the recognizer made of a character's ink read alone and the characters
-    read on either side of it, return the mark it is, or None when it reads as no mark
-    (a kanji left out reads alone as another, or not at all: it stays out, and its cell
-    unsure). A mark is a symbol (○ ◇ □ → ~) or ※ 「 」, read with MARK_ALONE confidence;
-    an O or 〇 read surely is a ○, but not beside a figure."""
-    text = reading.text.strip()
-    if len(text) != 1 or reading.confidence < MARK_ALONE:
-        return None
-    if text in ROUND_MARKS:
-        figure = any(c.isdigit() for c in beside)
-        return "○" if reading.confidence >= SURE_ROUND and not figure else None
-    symbol = unicodedata.category(text) in ("So", "Sm")
-    return text if symbol or text in "※「」『』" else None
 
 
 def _in_figure(chars: list[str], k: int) -> bool:
@@ -386,11 +364,23 @@ class _PageReader:
     ) -> list[CellLines]:
         """Given a page's layout, one of its tables and each cell's lines, return what each
         line of each cell reads, with whether it ends short of the cell's right edge (more
-        than two of its heights)."""
+        than two of its heights). A cell with no line found whose ink is of a character's
+        size (`lines.unfound_ink`) has it read as one piece, unsure (warned)."""
+        from extractor.sources.scan.lines import unfound_ink
+
+        heights = [line[0][3] - line[0][1] for cell_lines in lines for line in cell_lines]
+        usual = int(statistics.median(heights)) if heights else 0
         found: list[CellLines] = []
         for cell, cell_lines in zip(table.cells, lines, strict=True):
             if not cell_lines:
-                found.append(())
+                piece = unfound_ink(layout.ink, table.cell_rect(cell), dpi, usual)
+                lost = self._read(layout.gray, layout.ink, piece, dpi) if piece else None
+                if lost is None or not lost.text.strip():
+                    found.append(())
+                    continue
+                found.append(
+                    ((replace(lost, confidence=min(lost.confidence, GUESSED_MARK)), False),)
+                )
                 continue
             readings = [self._read_line(layout.gray, layout.ink, line, dpi) for line in cell_lines]
             x1 = table.cell_rect(cell)[2]

@@ -33,6 +33,7 @@ MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
 # space before an item's ・ measured 0.65–0.78 in a Gothic print at 300 dpi (and wider in
 # Mincho), the blank before a ・ between two words 0.35–0.54 (after a ト 0.65).
 ITEM_GAP = 0.6
+UNFOUND_HEIGHT = 0.5  # ink this many line heights high in a cell with no line: a character
 
 
 def _split_tall(ink: Any, band: tuple[int, int], line: int) -> list[tuple[int, int]]:
@@ -210,6 +211,36 @@ def page_lines(
     groups = [group for pieces in outside for group in _side_by_side(pieces)]
     # Outside the tables there are no items: a dot standing apart from any text is a speck.
     return cells, [g for g in groups if not (len(g) == 1 and _lone_dot(layout.outside, g[0]))]
+
+
+def unfound_ink(ink: Any, rect: Rect, dpi: float, line: int) -> Rect | None:
+    """Given the text ink, a cell in which no line of text was found and the page's usual
+    line height, return the box of the cell's ink, specks aside, where it is of a
+    character's height and weight (UNFOUND_HEIGHT of a line high, a line's height in
+    pixels at least) and stands clear of the cell's edges: a thin figure a blurred scan
+    broke into pieces each taken for a speck (a Mincho 7: its bar and its stem); else
+    None. Ink that reaches an edge is what is left of a ruling, or the tails of the text
+    beside the cell."""
+    x0, top, x1, bottom = _inset(rect, max(2, int(dpi / 60)))
+    area = (ink[top:bottom, x0:x1] > 0).astype(np.uint8)
+    if not line or not area.size or int(area.sum()) < line:
+        return None
+    count, _labels, stats, _ = cv2.connectedComponentsWithStats(area)
+    speck = shortest_mark(dpi)
+    boxes = [
+        (left, up, left + wide, up + tall)
+        for left, up, wide, tall, _ in (stats[k] for k in range(1, count))
+        if wide >= speck or tall >= speck
+    ]
+    if not boxes:
+        return None
+    left, up = min(b[0] for b in boxes), min(b[1] for b in boxes)
+    right, down = max(b[2] for b in boxes), max(b[3] for b in boxes)
+    height, width = area.shape
+    clear = left > 0 and up > 0 and right < width and down < height
+    if down - up < UNFOUND_HEIGHT * line or not clear:
+        return None
+    return (x0 + int(left), top + int(up), x0 + int(right), top + int(down))
 
 
 def _lone_dot(ink: Any, piece: Rect) -> bool:

@@ -6,13 +6,17 @@ of the page's resolution.
 
 from __future__ import annotations
 
-from typing import Any
+import unicodedata
+from typing import TYPE_CHECKING, Any
 
 import cv2
 import numpy as np
 
 from extractor.sources.scan.grid import Rect
 from extractor.sources.scan.japanese import WORD_CHARACTER
+
+if TYPE_CHECKING:
+    from extractor.sources.scan.recognize import Reading
 
 MARK_SHARE = 0.4  # the largest mark (・, 。, 、) as a share of its line's height
 LOW_MARK = 0.6  # a mark whose middle is below this share of its line's height sits low
@@ -47,6 +51,12 @@ NARROW_ROOM = 0.3
 # 1回 on a blurred scan: 0.2 of its line wide, all of it high) cannot be read alone: its
 # line is unsure.
 STROKE_TALL = 0.7
+# A character's ink the reading left out, read alone: a mark when read with this confidence
+# (a ◇ read so on a clean scan: 0.35); an O or 〇 a ○ with this (0.83-0.96; a ◇ blurred
+# read as 0, and a kanji left out as anything, with less or as no mark at all).
+MARK_ALONE = 0.3
+SURE_ROUND = 0.5
+ROUND_MARKS = "O〇"
 
 
 def ink_runs(counts: Any, gap: int, least: float = 1) -> list[tuple[int, int]]:
@@ -395,3 +405,19 @@ def blanks(ink: Any, piece: Rect) -> list[tuple[int, int, bool]]:
         for a, b in runs
         if b - a >= 0.45 * height and a > 0 and b < x1 - x0
     ]
+
+
+def mark_alone(reading: Reading, beside: list[str]) -> str | None:
+    """Given what the recognizer made of a character's ink read alone and the characters
+    read on either side of it, return the mark it is, or None when it reads as no mark
+    (a kanji left out reads alone as another, or not at all: it stays out, and its cell
+    unsure). A mark is a symbol (○ ◇ □ → ~) or ※ 「 」, read with MARK_ALONE confidence;
+    an O or 〇 read surely is a ○, but not beside a figure."""
+    text = reading.text.strip()
+    if len(text) != 1 or reading.confidence < MARK_ALONE:
+        return None
+    if text in ROUND_MARKS:
+        figure = any(c.isdigit() for c in beside)
+        return "○" if reading.confidence >= SURE_ROUND and not figure else None
+    symbol = unicodedata.category(text) in ("So", "Sm")
+    return text if symbol or text in "※「」『』" else None
