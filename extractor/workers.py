@@ -11,6 +11,7 @@ bytes of the file being read) without copying or re-reading it.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import multiprocessing
 import os
@@ -29,6 +30,10 @@ Task = TypeVar("Task")
 Result = TypeVar("Result")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 RESERVE = 8 * 1024 * 1024
+# What a native library raises in place of MemoryError when an allocation fails under the
+# cap: OpenCV's "(-4:Insufficient memory)" and "std::bad_alloc", a Rust or C library's
+# "Cannot allocate memory" (sudachipy loading its dictionary).
+NO_MEMORY = ("Insufficient memory", "bad_alloc", "Cannot allocate memory")
 PR_SET_PDEATHSIG = 1  # prctl(2)
 # How long a worker has to stop after SIGTERM, and to be reaped after SIGKILL.
 STOP_SECONDS = 1.0
@@ -132,6 +137,14 @@ def _limit_memory(extra: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether an exception says an allocation failed: an OS error ENOMEM, or a native
+    library's words for it (NO_MEMORY)."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+        return True
+    return any(words in str(exc) for words in NO_MEMORY)
+
+
 def _stop(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
@@ -185,7 +198,11 @@ def _serve(
                 reserve.clear()
                 answer = ("memory", index)
             except Exception as exc:
-                answer = ("error", index, exc, traceback.format_exc())
+                if out_of_memory(exc):
+                    reserve.clear()
+                    answer = ("memory", index)
+                else:
+                    answer = ("error", index, exc, traceback.format_exc())
             try:
                 connection.send(answer)
             except MemoryError:

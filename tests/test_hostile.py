@@ -124,6 +124,50 @@ def test_a_page_reader_over_its_memory_cap_is_stopped(work: Path) -> None:
     assert seconds < SECONDS and peak < MEGABYTES
 
 
+def _fails_as_opencv_does(task: int) -> int:
+    """A task that fails as OpenCV does when an allocation is refused under the cap."""
+    raise RuntimeError(
+        "OpenCV(5.1.0) /io/opencv/modules/core/src/alloc.cpp:73: error: (-4:Insufficient "
+        "memory) Failed to allocate 69612752 bytes in function 'OutOfMemoryError'"
+    )
+
+
+def test_a_native_librarys_refused_allocation_is_the_memory_cap() -> None:
+    """OpenCV, and sudachipy loading its dictionary, raise their own errors, not
+    MemoryError, when the worker's cap refuses an allocation (measured on a scan of h24 at
+    --max-memory 150, 250 and 400: each was once an "internal error ... report it")."""
+    import errno
+
+    from extractor.workers import Pool, TaskOutOfMemory, out_of_memory
+
+    with Pool(_fails_as_opencv_does, 1) as pool, pytest.raises(TaskOutOfMemory):
+        list(pool.map([1]))
+    assert out_of_memory(RuntimeError("std::bad_alloc"))
+    assert out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
+    assert out_of_memory(
+        RuntimeError(
+            '"Error while constructing dictionary": system.dic: '
+            "Cannot allocate memory (os error 12)"
+        )
+    )
+    assert not out_of_memory(ValueError("a page that cannot be read"))
+
+
+@pytest.mark.slow
+def test_a_scan_over_the_memory_cap_is_said_in_one_line(work: Path) -> None:
+    from tests.scans import CLEAN, scan_pdf
+
+    scan_pdf(ROOT / "raw" / "h24.pdf", work / "scan.pdf", CLEAN)
+    code, stderr, seconds, _ = measured("scan.pdf", "--max-memory", "150", "-j", "1", cwd=work)
+    assert code == 1
+    assert one_line(stderr) == (
+        "Error: scan.pdf: page 1 needed more than 150 MB of memory to read; raise "
+        "--max-memory if the file is right"
+    )
+    assert seconds < SECONDS
+    untouched(work)
+
+
 # --- bounded text input ---------------------------------------------------------------------
 
 
