@@ -27,7 +27,7 @@ from extractor.sources.scan import printed_headers
 from extractor.sources.scan.blind import blind_for, first_level, survey
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
 from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
-from extractor.sources.scan.items import join_lines
+from extractor.sources.scan.items import breaks_between_digits, join_lines
 from extractor.sources.scan.japanese import (
     label_slash,
     likelier,
@@ -744,6 +744,8 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     lines = [("設置数 9529", False), ("10079 152", True)]
     assert join_lines(lines) == "設置数 952910079 152"
     assert join_lines(lines, loose=True) == "設置数 9529 10079 152"
+    assert breaks_between_digits(lines)
+    assert not breaks_between_digits([("1050 1050", False), ("", False), ("回", True)])
 
 
 def test_a_figures_wrap_is_read_as_the_packets_other_figures_agree() -> None:

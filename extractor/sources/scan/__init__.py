@@ -408,7 +408,7 @@ class _PageReader:
         each cell reads (by its first grid position), and, for a cell of figures that
         wrapped between two digits, its other readings there: the number unbroken, or
         two figures apart (a printer that wraps a number whole breaks at a space)."""
-        from extractor.sources.scan.items import join_lines
+        from extractor.sources.scan.items import breaks_between_digits, join_lines
         from extractor.sources.scan.japanese import tidy
 
         def starts(before: str, after: str) -> bool:
@@ -422,10 +422,15 @@ class _PageReader:
             joined = [(r.text, e) for r, e in cell_lines]
             guesses = item_starts.guesses
             plain = join_lines(joined, item_starts=starts)
-            others = [
-                join_lines(joined, tight=True, item_starts=starts),
-                join_lines(joined, item_starts=starts, loose=True),
-            ]
+            # Joined otherwise only where a line breaks between two digits (words asked once).
+            others = (
+                [
+                    join_lines(joined, tight=True, item_starts=starts),
+                    join_lines(joined, item_starts=starts, loose=True),
+                ]
+                if breaks_between_digits(joined)
+                else []
+            )
             text = self._cell_text(plain)
             lowest = min(r.confidence for r, _ in cell_lines)
             if item_starts.guesses > guesses:  # an item's start, or a ・ joining, guessed

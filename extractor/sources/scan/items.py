@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from extractor.normalize.matching import tokenizer
@@ -169,6 +170,13 @@ def join_lines(
     return " ".join(text.split())
 
 
+def breaks_between_digits(lines: list[tuple[str, bool]]) -> bool:
+    """Given a cell's lines as read, whether one ends in a digit and the next begins with
+    one: the only place where `join_lines` joins `tight` or `loose` otherwise than plain."""
+    stripped = [line.strip() for line, _ends_short in lines if line.strip()]
+    return any(a[-1].isdigit() and b[0].isdigit() for a, b in pairwise(stripped))
+
+
 def join_pieces(pieces: list[Rect], texts: list[str]) -> str:
     """Given a line's pieces and what each reads, return the line's text: the pieces
     joined by a space (a piece after the first begins with an item's ・, after a blank),
@@ -185,4 +193,11 @@ def join_pieces(pieces: list[Rect], texts: list[str]) -> str:
     return text
 
 
-__all__ = ["ItemStarts", "ends_item", "join_lines", "join_pieces", "joined_pairs"]
+__all__ = [
+    "ItemStarts",
+    "breaks_between_digits",
+    "ends_item",
+    "join_lines",
+    "join_pieces",
+    "joined_pairs",
+]
