@@ -218,6 +218,24 @@ def test_a_cell_over_the_csv_modules_own_limit(work: Path) -> None:
     assert raised.exit_code == 0, raised.stderr
 
 
+def test_target_cells_built_to_stall_the_figure_patterns_are_read_in_bounds(work: Path) -> None:
+    """Thirty figures and a word once took the figure patterns hours (every way of cutting
+    the figures apart was tried); a long cell of figures took time growing with the square
+    of its length. Each such cell is read at once and kept whole as a target in words."""
+    rows = h24_rows()
+    crafted = ["1 " * 30 + "x", "1 " * 9_000 + "x", "約 " * 9_000, "1年年" * 6_000 + "x"]
+    for offset, text in enumerate(crafted):
+        rows[21 + offset][13] = text
+    Path("stall.txt").write_text(join_rows(rows), encoding="utf-8")
+    code, stderr, seconds, peak = measured("stall.txt", "--max-seconds", "60", cwd=work)
+    assert code == 0, stderr
+    assert seconds < SECONDS and peak < MEGABYTES, (seconds, peak)
+    dataset = json.loads((work / "normalized" / "stall.json").read_text(encoding="utf-8"))
+    texts = [t["text"] for a in dataset["activities"] for t in a["targets"] if t["text"]]
+    for text in crafted:
+        assert text.strip() in texts
+
+
 def test_a_utf8_file_with_one_cp932_line_names_that_line(work: Path) -> None:
     lines = h24_text().split("\n")
     encoded = [

@@ -163,6 +163,20 @@ def test_words_are_not_a_unit_alone(text: str) -> None:
     assert read_cell(text, SETTINGS).kind in ("text", "label")
 
 
+@pytest.mark.parametrize("text", ["5人約", "1.5回件", "10%所毎年"])
+def test_figures_followed_by_words_they_do_not_take_are_a_target_in_words(text: str) -> None:
+    # Each figure is read one way only: 5人 and then 約, which is no figure. The patterns
+    # once found a second way (人約 as a unit of their own) and read 5人, leaving 約 out.
+    reading = read_cell(text, SETTINGS)
+    assert (reading.kind, reading.values, reading.text) == ("text", (), text)
+
+
+def test_a_cell_far_longer_than_figures_and_their_label_is_a_target_in_words() -> None:
+    figures = "100回 " * 50  # 299 characters once stripped: past the 200 figures may have
+    assert read_cell(figures.strip(), SETTINGS).kind == "text"
+    assert read_cell(("1回 " * 3).strip(), SETTINGS).kind == "values"
+
+
 def test_a_unit_alone_after_a_text_target_stays_with_it() -> None:
     # The label lost its / (回数年 reads as text), and each figure lost its 1: one target,
     # not a text target followed by two targets of text 回.
