@@ -241,6 +241,50 @@ def test_pages_in_parallel_give_the_same_dataset(h24_pdf: Dataset) -> None:
     assert to_json(parallel) == to_json(h24_pdf)
 
 
+def test_pages_shown_sideways_or_upside_down_are_read_turned(
+    tmp_path: Path, h24_pdf: Dataset
+) -> None:
+    """h24.pdf with its pages turned in a viewer and saved (/Rotate 90, 180, 270): the text
+    of each runs down, up or right to left as shown, and it once read as no packet at all.
+    Each is read turned back, into the dataset of the upright printing."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(ROOT / "raw" / "h24.pdf")
+    for index in range(len(document)):
+        page = document[index]
+        page.set_rotation((page.get_rotation() + 90 * (1 + index % 3)) % 360)
+    turned = tmp_path / "turned.pdf"
+    document.save(turned)
+    document.close()
+    read = extract(turned)
+
+    def without_boxes(dataset: Dataset) -> list[dict[str, Any]]:
+        return [
+            a.model_dump(mode="json", exclude={"source": {"boxes"}}) for a in dataset.activities
+        ]
+
+    assert without_boxes(read) == without_boxes(h24_pdf)
+    assert [(w.code, w.activity) for w in read.warnings] == [
+        (w.code, w.activity) for w in h24_pdf.warnings
+    ]
+
+
+def _chars(*quarters: int) -> list[dict[str, Any]]:
+    turns = {0: (1, 0), 1: (0, 1), 2: (-1, 0), 3: (0, -1)}  # counter-clockwise quarters
+    return [{"matrix": (*turns[q], 0, 0, 0, 0)} for q in quarters]
+
+
+def test_a_page_is_turned_by_the_way_most_of_its_text_runs() -> None:
+    from extractor.sources.pdf import text_turn
+
+    assert text_turn(_chars(0, 0, 0)) == 0
+    assert text_turn(_chars(1, 1, 1, 0)) == 90  # runs up: turned clockwise a quarter
+    assert text_turn(_chars(3, 3, 3, 0)) == 270
+    assert text_turn(_chars(2, 2, 0)) == 180
+    assert text_turn(_chars(1, 1, 0, 0)) == 0  # a cell of rotated text is no turned page
+    assert text_turn([]) == 0
+
+
 # --- bad PDFs ----------------------------------------------------------------------------
 
 

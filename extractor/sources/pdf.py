@@ -10,7 +10,9 @@ reading order across the document. Nothing depends on fonts, coordinates or colu
 from __future__ import annotations
 
 import io
+import math
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,6 +52,10 @@ GAP_AS_SPACE = 0.5
 LINE_TOLERANCE = 0.5
 # Points of slack when deciding whether a merged cell reaches the next row or column.
 EDGE_SLACK = 1.0
+# A page is read turned when more than this share of its characters run one way that is
+# not left to right as the page is shown: a landscape page given /Rotate 90, a page turned
+# in a viewer and saved. A cell or two of text rotated in the workbook do not turn a page.
+TURNED_SHARE = 0.5
 
 
 def _cause_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -194,6 +200,35 @@ class PageResult:
         return self.imaged and not self.tables
 
 
+def text_turn(chars: list[dict[str, Any]]) -> int:
+    """Given a page's characters, return how far the page must be turned clockwise, in
+    degrees (0, 90, 180 or 270), for most of its text to run left to right."""
+    quarters = Counter(
+        round(math.degrees(math.atan2(c["matrix"][1], c["matrix"][0])) / 90) % 4 for c in chars
+    )
+    if not quarters:
+        return 0
+    quarter, count = quarters.most_common(1)[0]
+    return quarter * 90 if quarter and count > TURNED_SHARE * len(chars) else 0
+
+
+def _upright(page: Any) -> Any:
+    """Given a pdfplumber page, return it as read turned so that its text runs left to
+    right (its boxes are then the turned page's), or itself when it does already."""
+    try:
+        turn = text_turn(page.chars)
+    except Exception as exc:  # pdfminer and pdfplumber raise many kinds for a damaged page
+        raise _page_failure(page.page_number, exc) from exc
+    if not turn:
+        return page
+    from pdfplumber.page import Page
+
+    page_obj = page.page_obj
+    page_obj.attrs["Rotate"] = page_obj.rotate = (page.rotation + turn) % 360
+    page.close()
+    return Page(page.pdf, page_obj, page.page_number, page.initial_doctop)
+
+
 def _page_items(page: Any) -> PageResult:
     """Given a pdfplumber page, return its table rows and the lines of text outside tables.
 
@@ -329,7 +364,7 @@ class _PageReader:
         pdf = self._open()
         if page_number == 0:
             return self.count
-        page = pdf.pages[page_number - 1]
+        page = _upright(pdf.pages[page_number - 1])
         try:
             return _page_items(page)
         finally:
