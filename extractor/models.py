@@ -15,7 +15,7 @@ from extractor.i18n import Language, Words
 from extractor.problems import WarningArg, WarningCode, render
 from extractor.vocabulary import Role, Status
 
-SCHEMA_VERSION = "3.1"
+SCHEMA_VERSION = "3.2"
 
 TargetKind = Literal["numeric", "qualitative", "none"]
 DateKind = Literal["date", "range"]
