@@ -163,6 +163,19 @@ def test_usage_errors_exit_2(workdir: Path) -> None:
     assert run("raw/h24.txt", "h24.txt", "-o", "-").exit_code == 2
 
 
+def test_a_file_name_given_to_o_is_a_usage_error_not_a_folder(workdir: Path) -> None:
+    named = run("raw/h24.txt", "-o", "h24.JSON")
+    assert named.exit_code == 2
+    assert named.stderr.endswith(
+        "Error: -o h24.JSON: -o names the folder the datasets go to, and this is a file's "
+        "name; give a folder (-o normalized), or -o - to write the JSON to stdout\n"
+    )
+    assert not (workdir / "h24.JSON").exists()
+    (workdir / "years.json").mkdir()  # a folder that happens to be named so is one
+    assert run("-q", "raw/h24.txt", "-o", "years.json").exit_code == 0
+    assert (workdir / "years.json" / "h24.json").is_file()
+
+
 def test_unwritable_output_folder(workdir: Path) -> None:
     (workdir / "locked").write_text("a file where a folder should be")
     result = run("raw/h24.txt", "-o", "locked/sub")
