@@ -163,12 +163,20 @@ def test_words_are_not_a_unit_alone(text: str) -> None:
     assert read_cell(text, SETTINGS).kind in ("text", "label")
 
 
-@pytest.mark.parametrize("text", ["5人約", "1.5回件", "10%所毎年"])
-def test_figures_followed_by_words_they_do_not_take_are_a_target_in_words(text: str) -> None:
-    # Each figure is read one way only: 5人 and then 約, which is no figure. The patterns
-    # once found a second way (人約 as a unit of their own) and read 5人, leaving 約 out.
+@pytest.mark.parametrize(("text", "number", "unit"), [("3日間", 3, "日"), ("2日体", 2, "日")])
+def test_a_known_unit_followed_by_more_of_a_unit_still_reads(
+    text: str, number: int, unit: str
+) -> None:
+    # 2日体 is 2団体 as a bad scan read it: the figure and 日 are read (and the unit then
+    # differs from the label's, which is warned), as before figures were read one way only.
     reading = read_cell(text, SETTINGS)
-    assert (reading.kind, reading.values, reading.text) == ("text", (), text)
+    assert reading.kind == "values"
+    assert [(v.number, v.unit) for v in reading.values] == [(number, unit)]
+
+
+def test_a_number_is_not_cut_in_two_to_make_figures() -> None:
+    # 1.5 and 3,000 run together: once read as 1.53 and 000, two figures never written.
+    assert read_cell("1.53,000", SETTINGS).kind == "text"
 
 
 def test_a_cell_far_longer_than_figures_and_their_label_is_a_target_in_words() -> None:

@@ -23,7 +23,8 @@ _PREFIX = "|".join(PREFIXES)
 _SUFFIX = "|".join(SUFFIXES)
 # Unit fallback: a short run of kanji/katakana after a number (no hiragana: 3年で統一 is prose),
 # never a qualifier written after it.
-GENERIC_UNIT = rf"(?!(?:{_SUFFIX}))[%‰\u30A0-\u30FF\u4E00-\u9FFF々ヶヵ]{{1,4}}"
+UNIT_CHARACTER = "[%‰\u30a0-\u30ff\u4e00-\u9fff々ヶヵ]"
+GENERIC_UNIT = rf"(?!(?:{_SUFFIX})){UNIT_CHARACTER}{{1,4}}"
 NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 # A dash standing for one slot among figures (`― 3000 1250`): whitespace on both sides.
 SLOT_DASH = rf"(?<!\S)[{DASHES}]+(?!\S)"
@@ -77,8 +78,10 @@ def _patterns(units: tuple[str, ...]) -> _Patterns:
     bare_unit = rf"(?:(?:{_PREFIX})\s*)?(?:{unit_alternatives})\s*(?:{_SUFFIX})?"
     # Each figure is taken whole, as the first way it reads (atomic): were the engine free
     # to cut `1 1 1 … x` or a run of digits into figures every other way, a cell of thirty
-    # figures and a word would take it hours to refuse.
-    token = rf"(?>(?:(?:{_PREFIX})\s*)?(?:{NUMBER})\s*{unit}?\s*(?:{_SUFFIX})?|{SLOT_DASH})"
+    # figures and a word would take it hours to refuse. A known unit is that first way
+    # unless more of a unit's characters follow it (3日間, 2日体 as a scan reads 2団体).
+    whole_unit = rf"(?:(?:{unit_alternatives})(?!{UNIT_CHARACTER})|{GENERIC_UNIT})"
+    token = rf"(?>(?:(?:{_PREFIX})\s*)?(?:{NUMBER})\s*{whole_unit}?\s*(?:{_SUFFIX})?|{SLOT_DASH})"
     figures = rf"(?=.*\d)(?:{token}\s*)+"
     value = (
         rf"(?:(?P<pre>{_PREFIX})\s*)?(?P<num>{NUMBER})\s*(?P<unit>{unit})?\s*"
