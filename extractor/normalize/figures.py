@@ -36,7 +36,7 @@ PER_PERIOD = {"年", "月", "週", "日", "年度"}
 # A digit-free text this long before figures is read as their label (民間助成応募件数団体4件).
 MIN_BARE_LABEL = 4
 # A cell longer than this is a target in words, kept whole. Figures come with a label of a
-# few words (h24's longest: 防犯灯新設設置数 9529 10079 10211, 25 characters), and finding
+# few words (h24's longest: 防犯灯新設設置数 9529 10079 152, 23 characters), and finding
 # where a label ends and its figures begin takes time that grows with the square of a
 # cell's length: 3 ms at this length, 20 s for a crafted cell of 20,000 characters.
 MAX_FIGURES_CELL = 200
