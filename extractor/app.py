@@ -120,15 +120,15 @@ def targets_of(request: RunRequest) -> list[tuple[Path, Path | None]]:
     if stdout and len(request.files) > 1:
         raise UsageError(N_("-o - and --debug-stage take one input file"))
     folder = Path(request.output)
-    if not stdout and folder.suffix.lower() == ".json" and not folder.is_dir():
-        raise UsageError(
-            N_(
-                "-o {path}: -o names the folder the datasets go to, and this is a file's "
-                "name; give a folder (-o normalized), or -o - to write the JSON to stdout"
-            ),
-            path=folder.as_posix(),
-        )
     if not stdout:
+        if folder.suffix.lower() == ".json" and not folder.is_dir():
+            raise UsageError(
+                N_(
+                    "-o {path}: -o names the folder the datasets go to, and this is a file's "
+                    "name; give a folder (-o normalized), or -o - to write the JSON to stdout"
+                ),
+                path=folder.as_posix(),
+            )
         from extractor.output import check_names
 
         check_names(folder)

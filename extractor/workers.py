@@ -138,9 +138,9 @@ def _limit_memory(extra: int | None) -> None:
 
 
 def out_of_memory(exc: BaseException) -> bool:
-    """Whether an exception says an allocation failed: an OS error ENOMEM, or a native
-    library's words for it (NO_MEMORY)."""
-    if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+    """Whether an exception says an allocation failed: MemoryError, an OS error ENOMEM, or
+    a native library's words for it (NO_MEMORY)."""
+    if isinstance(exc, MemoryError) or (isinstance(exc, OSError) and exc.errno == errno.ENOMEM):
         return True
     return any(words in str(exc) for words in NO_MEMORY)
 
@@ -194,9 +194,6 @@ def _serve(
             index, task = message
             try:
                 answer: tuple[Any, ...] = ("ok", index, function(task))
-            except MemoryError:
-                reserve.clear()
-                answer = ("memory", index)
             except Exception as exc:
                 if out_of_memory(exc):
                     reserve.clear()

@@ -142,6 +142,7 @@ def test_a_native_librarys_refused_allocation_is_the_memory_cap() -> None:
 
     with Pool(_fails_as_opencv_does, 1) as pool, pytest.raises(TaskOutOfMemory):
         list(pool.map([1]))
+    assert out_of_memory(MemoryError())
     assert out_of_memory(RuntimeError("std::bad_alloc"))
     assert out_of_memory(OSError(errno.ENOMEM, "Cannot allocate memory"))
     assert out_of_memory(
