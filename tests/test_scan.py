@@ -39,7 +39,12 @@ from extractor.sources.scan.japanese import (
 from extractor.sources.scan.lines import lines_in, page_lines
 from extractor.sources.scan.marks import full_stop_at, is_comma
 from extractor.sources.scan.orient import upright_layout
-from extractor.sources.scan.recognize import Recognizer, japanese
+from extractor.sources.scan.recognize import (
+    STAND_IN_SCORE,
+    Recognizer,
+    _JapaneseDecode,
+    japanese,
+)
 from extractor.years.history import histories
 from extractor.years.order import packet_year
 from extractor.years.targets import target_key
@@ -1145,6 +1150,46 @@ def test_a_character_the_recognizer_may_not_answer_in_is_not_lost_but_read_unsur
     assert len(read.text) == 19 and japanese(read.text[10])
     assert read.sureness[10] < UNSURE_BELOW
     assert read.options[10][-1][0] == "鷗" and read.options[10][-1][1] >= 0.9
+
+
+def test_the_decoder_ranks_each_characters_choices_and_reads_a_ruled_out_kanji_unsure() -> None:
+    class Decode:  # stands in for RapidOCR's CTC decoder: keeps what it is given
+        def __init__(self) -> None:
+            self.character = ["blank", "あ", "い", "实", "実", " "]
+            self.given = np.zeros(0)
+
+        def __call__(self, scores: np.ndarray) -> str:
+            self.given = scores.copy()
+            return "decoded"
+
+    inner = Decode()
+    decode = _JapaneseDecode(inner)
+    preds = np.array(
+        [
+            [
+                [0.0, 0.7, 0.2, 0.0, 0.1, 0.0],  # あ, then い and 実
+                [1.0, 0.0, 0.0, 0.0, 0.0, 0.0],  # the blank
+                [0.2, 0.4, 0.4, 0.0, 0.0, 0.0],  # あ and い as likely: dictionary order
+                [0.1, 0.0, 0.0, 0.85, 0.05, 0.0],  # 实, not Japanese: 実 stands in
+            ]
+        ],
+        dtype=np.float32,
+    )
+    first_steps = preds[0, :3].copy()  # nothing there but characters allowed
+    assert decode(preds) == "decoded"
+    # 实's score is taken away; without it the blank would win at the last step, so 実,
+    # the likeliest character allowed there, is given the stand-in score
+    assert inner.given[0, 3].tolist() == pytest.approx([0.1, 0, 0, 0, STAND_IN_SCORE, 0])
+    assert np.array_equal(inner.given[0, :3], first_steps)
+    names = [[c for c, _ in options] for options in decode.options]
+    assert names == [
+        ["あ", "い", "実", "blank", " "],
+        ["あ", "い", "blank", "実", " "],
+        ["実", "blank", "あ", "い", " ", "实"],  # the ruled-out kanji last, its own score
+    ]
+    assert [s for _, s in decode.options[0]] == pytest.approx([0.7, 0.2, 0.1, 0, 0])
+    assert decode.options[2][0][1] == pytest.approx(STAND_IN_SCORE)
+    assert decode.options[2][-1][1] == pytest.approx(0.85)
 
 
 # --- corrections against the year before --------------------------------------------------------

@@ -79,37 +79,51 @@ class _JapaneseDecode:
         self.allowed = np.array([japanese(c) for c in decode.character], dtype=np.float32)
         kanji = [re.fullmatch(f"[{KANJI_RANGE}]", c) is not None for c in decode.character]
         self.ruled_out_kanji = np.array(kanji, dtype=bool) & (self.allowed == 0)
+        self.kept = np.flatnonzero(self.allowed)  # the characters a choice can be
         self.options: list[tuple[tuple[str, float], ...]] = []
 
     def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
-        scores = preds * self.allowed
-        zeroed = preds.argmax(axis=-1)  # the ruled-out kanji likeliest at each step, or 0
-        zeroed[~self.ruled_out_kanji[zeroed] | (preds.max(axis=-1) < OUTSIDE_SURE)] = 0
-        lost = (zeroed > 0) & (scores.argmax(axis=-1) == 0)  # the blank would win there
-        if lost.any():
-            instead = scores[..., 1:].argmax(axis=-1) + 1
-            at = (*np.nonzero(lost), instead[lost])
-            scores[at] = np.maximum(scores[at], STAND_IN_SCORE)
-        self.options = self._options(scores[0], preds[0], zeroed[0]) if len(scores) else []
+        likeliest = preds.argmax(axis=-1)
+        top = np.take_along_axis(preds, likeliest[..., None], axis=-1)[..., 0]
+        # the ruled-out kanji likeliest at each step, where it is sure enough; else 0
+        zeroed = np.where(self.ruled_out_kanji[likeliest] & (top >= OUTSIDE_SURE), likeliest, 0)
+        scores = np.multiply(preds, self.allowed, out=preds)  # the model's output, not kept
+        if zeroed.any():
+            lost = (zeroed > 0) & (scores.argmax(axis=-1) == 0)  # the blank would win there
+            if lost.any():
+                instead = scores[lost][:, 1:].argmax(axis=-1) + 1
+                at = (*np.nonzero(lost), instead)
+                scores[at] = np.maximum(scores[at], STAND_IN_SCORE)
+        self.options = self._options(scores[0], top[0], zeroed[0]) if len(scores) else []
         return self.decode(scores, *args, **kwargs)
 
-    def _options(self, scores: Any, preds: Any, zeroed: Any) -> list[tuple[tuple[str, float], ...]]:
-        """Given one line's scores (time step × character), the recognizer's own, and the
-        character zeroed at each step (0 for none), return each decoded character's
-        likeliest characters, as CTC decoding emits them: a step whose best is not the
-        blank (0) and differs from the step before."""
+    def _options(self, scores: Any, top: Any, zeroed: Any) -> list[tuple[tuple[str, float], ...]]:
+        """Given one line's scores (time step × character), the recognizer's own score of
+        its likeliest character at each step, and the character zeroed at each step (0 for
+        none; else that likeliest one), return each decoded character's likeliest
+        characters, as CTC decoding emits them: a step whose best is not the blank (0) and
+        differs from the step before. Equal scores rank by dictionary order."""
         best = scores.argmax(axis=1)
         emitted = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
-        chosen = scores[emitted]
-        ranked = np.argsort(-chosen, axis=1)[:, :OPTIONS]
+        if not emitted.any():
+            return []
+        chosen = scores[np.ix_(emitted, self.kept)]
+        count = min(OPTIONS, len(self.kept))
+        likeliest = self.kept[np.argpartition(-chosen, count - 1, axis=1)[:, :count]]
+        values = np.take_along_axis(scores[emitted], likeliest, axis=1)
+        order = np.lexsort((likeliest, -values))  # best first, then dictionary order
+        ranked = np.take_along_axis(likeliest, order, axis=1).tolist()
+        ranked_scores = np.take_along_axis(values, order, axis=1).tolist()
+        ruled_out = zeroed[emitted].tolist()
+        raw = top[emitted].tolist()
         characters = self.decode.character
         found = []
-        for order, row, ruled_out, raw in zip(
-            ranked, chosen, zeroed[emitted], preds[emitted], strict=True
+        for order_k, score_k, out, out_score in zip(
+            ranked, ranked_scores, ruled_out, raw, strict=True
         ):
-            options = [(characters[k], float(row[k])) for k in order]
-            if ruled_out:  # last: the choices before it are the ones the dictionary weighs
-                options.append((characters[ruled_out], float(raw[ruled_out])))
+            options = [(characters[k], s) for k, s in zip(order_k, score_k, strict=True)]
+            if out:  # last: the choices before it are the ones the dictionary weighs
+                options.append((characters[out], out_score))
             found.append(tuple(options))
         return found
 
