@@ -79,3 +79,10 @@ settings.register_profile(
     "thorough", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the slow tests first (each keeps its file's order): with the suite spread over
+    two processes (`make test`), the long scans start early and the many short tests fill
+    the gaps after, instead of one long scan running alone at the end."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
