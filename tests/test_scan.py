@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import struct
+import time
 import zlib
 from collections import Counter
 from collections.abc import Callable
@@ -22,7 +23,8 @@ from extractor.activities.corrections import correct_scan, correct_within
 from extractor.cli import main
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
-from extractor.sources.document import UNSURE_BELOW
+from extractor.settings import ExtractSettings
+from extractor.sources.document import UNSURE_BELOW, PageCount, read_pages
 from extractor.sources.scan import printed_headers
 from extractor.sources.scan.blind import blind_for, first_level, survey
 from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
@@ -288,6 +290,69 @@ def test_no_ocr_refuses_a_scan(tmp_path: Path, printed: tuple[Path, Dataset]) ->
     ):  # fmt: skip
         result = CliRunner().invoke(main, [str(tmp_path / name), "--no-ocr"])
         assert (result.exit_code, result.stderr) == (1, f"Error: {tmp_path / name}: {message}\n")
+
+
+def _pages_of_ink(folder: Path, suffix: str, inked: list[int]) -> Path:
+    """A scan of three A4 pages at 100 dpi, each with this many rows of ink strokes."""
+    rng = np.random.default_rng(3)
+    frames = []
+    for rows in inked:
+        page = np.full((1169, 827), 255, np.uint8)
+        for row in range(rows):
+            strokes = rng.integers(0, 2, (12, 700)).astype(bool)
+            page[60 + 30 * row : 72 + 30 * row, 60:760][strokes] = 0
+        frames.append(Image.fromarray(page))
+    path = folder / f"scan{suffix}"
+    first, *rest = frames
+    if suffix == ".pdf":
+        first.save(path, "PDF", save_all=True, append_images=rest, resolution=100.0)
+    else:
+        first.save(path, save_all=True, append_images=rest, compression="tiff_deflate")
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".tif"])
+def test_a_scans_pages_are_weighed_by_the_image_data_they_store(
+    tmp_path: Path, suffix: str
+) -> None:
+    scan = _pages_of_ink(tmp_path, suffix, [2, 30, 10])
+    pages = Pages(scan.read_bytes(), "pdf" if suffix == ".pdf" else "image", 10**8)
+    light, heavy, middle = pages.weights(3)
+    assert 0 < light < middle < heavy
+    assert PageCount(3, (light, heavy, middle)).order([1, 2, 3]) == [2, 3, 1]
+
+
+def test_pages_are_read_heaviest_first_and_given_back_in_page_order() -> None:
+    assert PageCount(4, (1.0, 3.0, 3.0, 2.0)).order([1, 2, 3, 4]) == [2, 3, 4, 1]
+    assert PageCount(4, (1.0, 3.0, 3.0, 2.0)).order([1, 4]) == [4, 1]  # some pages only
+    assert PageCount(4).order([1, 2, 3, 4]) == [1, 2, 3, 4]  # weights not known
+    assert PageCount(4, (1.0, 2.0)).order([1, 2, 3, 4]) == [1, 2, 3, 4]
+
+    class Reader:  # one worker: the order pages are read in is the order they end in
+        def setup(self) -> None:
+            pass
+
+        def run(self, number: int) -> PageCount | tuple[int, float]:
+            if number == 0:
+                return PageCount(3, (1.0, 3.0, 2.0))
+            return number, time.monotonic()
+
+    def stopped(page: int, error: BaseException) -> Exception:
+        return RuntimeError(page)
+
+    read = read_pages(Path("x"), Reader(), 10.0, ExtractSettings(jobs=1), stopped)
+    assert [number for number, _ in read] == [1, 2, 3]
+    assert [number for number, _ in sorted(read, key=lambda r: r[1])] == [2, 3, 1]
+
+
+def test_weighing_pages_is_given_up_when_it_takes_too_long(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scan = _pages_of_ink(tmp_path, ".pdf", [1, 2, 3])
+    pages = Pages(scan.read_bytes(), "pdf", 10**8)
+    assert len(pages.weights(3)) == 3
+    monkeypatch.setattr("extractor.sources.scan.images.WEIGHING_SECONDS", -1.0)
+    assert pages.weights(3) == ()
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -990,7 +1055,6 @@ def test_marks_and_short_lines_a_recognizer_drops_on_h24s_page_4(tmp_path: Path)
     """Page 4 of raw/h24.pdf scanned clean: the ○ and ◇ the recognizer left out read
     again alone, and a cell's short last lines (/人, ね」) read with a tight margin, as the
     page shows them (each was lost before)."""
-    from extractor.settings import ExtractSettings
     from extractor.sources.scan import ScanPage, _PageReader
 
     scan = scan_pdf(Path("raw/h24.pdf"), tmp_path / "page4.pdf", CLEAN, pages=[4])

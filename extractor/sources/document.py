@@ -187,9 +187,26 @@ def page_where(page: int) -> Message:
     return Message(N_("page {page}"), page=page) if page else Message(N_("opening it"))
 
 
+@dataclass(frozen=True)
+class PageCount:
+    """What a page reader's `run(0)` gives: the page count, and each page's weight in page
+    order (how long it may take to read, in any unit; empty when not known)."""
+
+    count: int
+    weights: tuple[float, ...] = ()
+
+    def order(self, pages: list[int]) -> list[int]:
+        """Given page numbers, return them heaviest first (in their own order where the
+        weights are equal or not known): the workers start on the long pages, and the short
+        ones fill the gaps at the end instead of a long page running alone."""
+        if len(self.weights) != self.count:
+            return pages
+        return sorted(pages, key=lambda n: -self.weights[n - 1])
+
+
 class PageReader(Protocol):
     """What reads a file's pages in worker processes: `setup` once in each worker, then
-    `run(0)` for the page count and `run(n)` for page n."""
+    `run(0)` for the page count (`PageCount`) and `run(n)` for page n."""
 
     def setup(self) -> None: ...
 
@@ -212,8 +229,9 @@ def read_pages(
 ) -> list[Any]:
     """Given a file and its page reader, return what the reader made of each page (or of
     the pages numbered in `only`), in page order: read in worker processes (as many as
-    `settings.jobs` and the pages allow), each page within `seconds`, each worker within
-    the memory cap; a file of more pages than the limit refused before any page is read.
+    `settings.jobs` and the pages allow), heaviest first (`PageCount.order`), each page
+    within `seconds`, each worker within the memory cap; a file of more pages than the
+    limit refused before any page is read.
     `budget_pages`: the run's own time budget grows by the pages' time (a scan's pages
     take seconds each)."""
     from extractor.workers import (
@@ -230,10 +248,11 @@ def read_pages(
     caps = Caps(task_seconds=seconds, memory_bytes=settings.max_memory)
     with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
         try:
-            count = next(pool.map([0]))
+            counted = next(pool.map([0]))
         except stopped as exc:
             raise worker_error(0, exc) from exc
-        assert isinstance(count, int)
+        assert isinstance(counted, PageCount)
+        count = counted.count
         if count > settings.max_pdf_pages:
             raise InputTooLargeError(
                 N_(
@@ -248,10 +267,12 @@ def read_pages(
         pool.processes = max(1, min(settings.jobs or 1, len(pages)))
         if budget_pages:
             extend(len(pages) * seconds / pool.processes)
+        order = counted.order(pages)
         try:
-            return list(pool.map(pages))
+            read = dict(zip(order, pool.map(order), strict=True))
         except stopped as exc:
-            raise worker_error(pages[getattr(exc, "index", 0)], exc) from exc
+            raise worker_error(order[getattr(exc, "index", 0)], exc) from exc
+        return [read[n] for n in pages]
 
 
 def worker_error(

@@ -31,6 +31,7 @@ from extractor.settings import MB, ExtractSettings
 from extractor.sources.document import (
     Box,
     Item,
+    PageCount,
     SourceDocument,
     SourceRow,
     display_path,
@@ -359,11 +360,11 @@ class _PageReader:
                 raise _explain_open_error(self.path, exc) from exc
         return self.pdf
 
-    def run(self, page_number: int) -> PageResult | int:
+    def run(self, page_number: int) -> PageResult | PageCount:
         """Task 0 opens the PDF and returns its page count; task n reads page n."""
         pdf = self._open()
         if page_number == 0:
-            return self.count
+            return PageCount(self.count)
         page = _upright(pdf.pages[page_number - 1])
         try:
             return _page_items(page)

@@ -30,6 +30,7 @@ from extractor.sources.document import (
     BBox,
     Box,
     Item,
+    PageCount,
     Read,
     SourceDocument,
     SourceRow,
@@ -294,6 +295,7 @@ class _PageReader:
 
         self.pages = Pages(data, kind, settings.max_scan_pixels)
         self.known = settings.known_texts
+        self.max_pages = settings.max_pdf_pages
         self.recognizer: Any = None
         self.lexicon: Lexicon | None = None
         self.pitches = Pitches()  # the page's digits side by side (`figures.Pitches`)
@@ -305,10 +307,13 @@ class _PageReader:
         self.recognizer = Recognizer(threads=1)
         self.lexicon = Lexicon(self.known) if self.known else None
 
-    def run(self, number: int) -> ScanPage | int:
-        """Task 0 returns the page count; task n reads page n."""
+    def run(self, number: int) -> ScanPage | PageCount:
+        """Task 0 returns the page count, with each page's weight (`Pages.weights`) when
+        the count is within the limit; task n reads page n."""
         if number == 0:
-            return self.pages.count()
+            count = self.pages.count()
+            weights = self.pages.weights(count) if count <= self.max_pages else ()
+            return PageCount(count, weights)
         from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.orient import upright_layout
 
