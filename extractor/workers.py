@@ -282,7 +282,8 @@ class Pool(Generic[Task, Result]):
 
     def map(self, tasks: Iterable[Task]) -> Iterator[Result]:
         """Given tasks, yield their results in task order; raise at the first task that fails
-        (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied), stopping every worker."""
+        (TaskFailed, TaskTimeout, TaskOutOfMemory, WorkerDied), stopping every worker. Read
+        it to its end: closed before (`next` on it, then dropped), it stops every worker."""
         pending = list(enumerate(tasks))
         pending.reverse()
         if not pending:

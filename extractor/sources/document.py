@@ -248,7 +248,7 @@ def read_pages(
     caps = Caps(task_seconds=seconds, memory_bytes=settings.max_memory)
     with Pool(reader.run, 1, caps, setup=reader.setup) as pool:
         try:
-            (counted,) = pool.map([0])  # to its end: a map left open stops its workers
+            (counted,) = pool.map([0])  # read to its end, so its worker stays (`Pool.map`)
         except stopped as exc:
             raise worker_error(0, exc) from exc
         assert isinstance(counted, PageCount)

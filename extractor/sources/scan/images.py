@@ -14,6 +14,7 @@ is refused without the memory it would take.
 from __future__ import annotations
 
 import io
+import time
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -108,8 +109,6 @@ class Pages:
         them (compressed): a page of more text takes more bytes and longer to read (h24's
         clean scan: the cover 0.3 MB and 4.8 s, a full page 1.9 MB and 20 s). Empty where
         the file does not tell, or telling takes longer than WEIGHING_SECONDS."""
-        import time
-
         started = time.monotonic()
         found: list[float] = []
         try:
@@ -127,10 +126,8 @@ class Pages:
 
             page = self._open()[number - 1]
             try:
-                images = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=1)
-                return float(
-                    sum(pdfium_c.FPDFImageObj_GetImageDataRaw(i.raw, None, 0) for i in images)
-                )
+                stored = pdfium_c.FPDFImageObj_GetImageDataRaw
+                return float(sum(stored(image.raw, None, 0) for image in _images(page)))
             finally:
                 page.close()
         image = self._open()
@@ -150,12 +147,10 @@ class Pages:
             raise ImageTooLarge(number, pixels)
 
     def _pdf_page(self, number: int) -> PageImage:
-        import pypdfium2.raw as pdfium_c
-
         page = self._open()[number - 1]
         try:
             resolutions = []
-            for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE]):
+            for image in _images(page):
                 width, height = image.get_px_size()
                 self._check(number, width, height)
                 left, _bottom, right, _top = image.get_bounds()
@@ -202,6 +197,13 @@ class Pages:
         except Exception as exc:  # Pillow raises many kinds for a broken file
             raise BadImage(number) from exc
         return PageImage(pixels, _clamped(dpi * factor), dpi)
+
+
+def _images(page: Any) -> Any:
+    """Given a PDF page (pypdfium2), return the images placed on it, also inside forms."""
+    import pypdfium2.raw as pdfium_c
+
+    return page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE])
 
 
 def _as_viewed(image: Any, orientation: int) -> Any:

@@ -109,8 +109,9 @@ class _JapaneseDecode:
             return []
         chosen = scores[np.ix_(emitted, self.kept)]
         count = min(OPTIONS, len(self.kept))
-        likeliest = self.kept[np.argpartition(-chosen, count - 1, axis=1)[:, :count]]
-        values = np.take_along_axis(scores[emitted], likeliest, axis=1)
+        picked = np.argpartition(-chosen, count - 1, axis=1)[:, :count]
+        values = np.take_along_axis(chosen, picked, axis=1)
+        likeliest = self.kept[picked]
         order = np.lexsort((likeliest, -values))  # best first, then dictionary order
         ranked = np.take_along_axis(likeliest, order, axis=1).tolist()
         ranked_scores = np.take_along_axis(values, order, axis=1).tolist()
