@@ -1220,10 +1220,10 @@ def test_the_decoder_ranks_each_characters_choices_and_reads_a_ruled_out_kanji_u
     class Decode:  # stands in for RapidOCR's CTC decoder: keeps what it is given
         def __init__(self) -> None:
             self.character = ["blank", "あ", "い", "实", "実", " "]
-            self.given = np.zeros(0)
+            self.given: tuple[list[int], list[float]] = ([], [])
 
-        def __call__(self, scores: np.ndarray) -> str:
-            self.given = scores.copy()
+        def decode(self, index: np.ndarray, scores: np.ndarray, *args: object, **kw: object) -> str:
+            self.given = (index[0].tolist(), scores[0].tolist())
             return "decoded"
 
     inner = Decode()
@@ -1239,12 +1239,14 @@ def test_the_decoder_ranks_each_characters_choices_and_reads_a_ruled_out_kanji_u
         ],
         dtype=np.float32,
     )
-    first_steps = preds[0, :3].copy()  # nothing there but characters allowed
-    assert decode(preds) == "decoded"
-    # 实's score is taken away; without it the blank would win at the last step, so 実,
-    # the likeliest character allowed there, is given the stand-in score
-    assert inner.given[0, 3].tolist() == pytest.approx([0.1, 0, 0, 0, STAND_IN_SCORE, 0])
-    assert np.array_equal(inner.given[0, :3], first_steps)
+    scores = preds.copy()
+    assert decode(preds, True, [1.0], 1.0) == "decoded"
+    assert np.array_equal(preds, scores)  # the recognizer's scores are left as they were
+    # 实 is passed over; the blank would then win at the last step, so 実, the likeliest
+    # character allowed there, is read, with the stand-in score
+    index, given = inner.given
+    assert index == [1, 0, 1, 4]  # あ and い tie: the first in the dictionary
+    assert given == pytest.approx([0.7, 1.0, 0.4, STAND_IN_SCORE])
     names = [[c for c, _ in options] for options in decode.options]
     assert names == [
         ["あ", "い", "実", "blank", " "],

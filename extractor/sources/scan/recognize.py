@@ -68,46 +68,74 @@ def japanese(character: str) -> bool:
 
 
 class _JapaneseDecode:
-    """RapidOCR's CTC decoder, given scores with non-Japanese characters zeroed. Where that
-    zeroes the likeliest character, a kanji (OUTSIDE_SURE), the likeliest Japanese one
+    """RapidOCR's CTC decoding, with each step's character the likeliest one a Japanese
+    packet can hold (the recognizer's scores are not changed). Where that passes over the
+    likeliest character, a kanji (OUTSIDE_SURE), for the blank, the likeliest Japanese one
     but the blank is read in its place, unsure (STAND_IN_SCORE): a kanji is never lost
     unseen. It keeps, for each character of the last line decoded, the recognizer's
-    likeliest characters there with their scores (`options`), and the zeroed one last."""
+    likeliest characters there with their scores (`options`), and the ruled-out one last.
+    The whole dictionary is gone through once a line; where the recognizer's likeliest is
+    Japanese, it is the one read."""
 
     def __init__(self, decode: Any) -> None:
         self.decode = decode
-        self.allowed = np.array([japanese(c) for c in decode.character], dtype=np.float32)
+        self.allowed = np.array([japanese(c) for c in decode.character], dtype=bool)
         kanji = [re.fullmatch(f"[{KANJI_RANGE}]", c) is not None for c in decode.character]
-        self.ruled_out_kanji = np.array(kanji, dtype=bool) & (self.allowed == 0)
+        self.ruled_out_kanji = np.array(kanji, dtype=bool) & ~self.allowed
         self.kept = np.flatnonzero(self.allowed)  # the characters a choice can be
         self.options: list[tuple[tuple[str, float], ...]] = []
 
-    def __call__(self, preds: Any, *args: Any, **kwargs: Any) -> Any:
-        likeliest = preds.argmax(axis=-1)
+    def __call__(
+        self,
+        preds: Any,
+        return_word_box: bool = False,
+        wh_ratio_list: Any = (1.0,),
+        max_wh_ratio: float = 1.0,
+        **kwargs: Any,
+    ) -> Any:
+        likeliest = preds.argmax(axis=-1)  # the one pass over the whole dictionary
         top = np.take_along_axis(preds, likeliest[..., None], axis=-1)[..., 0]
         # the ruled-out kanji likeliest at each step, where it is sure enough; else 0
         zeroed = np.where(self.ruled_out_kanji[likeliest] & (top >= OUTSIDE_SURE), likeliest, 0)
-        scores = np.multiply(preds, self.allowed, out=preds)  # the model's output, not kept
-        if zeroed.any():
-            lost = (zeroed > 0) & (scores.argmax(axis=-1) == 0)  # the blank would win there
-            if lost.any():
-                instead = scores[lost][:, 1:].argmax(axis=-1) + 1
-                at = (*np.nonzero(lost), instead)
-                scores[at] = np.maximum(scores[at], STAND_IN_SCORE)
-        self.options = self._options(scores[0], top[0], zeroed[0]) if len(scores) else []
-        return self.decode(scores, *args, **kwargs)
+        # The likeliest character a packet can hold: the recognizer's own where it can.
+        best = likeliest.copy()
+        outside = ~self.allowed[likeliest]
+        if outside.any():
+            best[outside] = self.kept[preds[outside][:, self.kept].argmax(axis=-1)]
+        lost = (zeroed > 0) & (best == 0)  # the blank would win where a kanji was sure
+        if lost.any():
+            best[lost] = self.kept[1:][preds[lost][:, self.kept[1:]].argmax(axis=-1)]  # no blank
+        scores = np.take_along_axis(preds, best[..., None], axis=-1)[..., 0]
+        scores[lost] = np.maximum(scores[lost], STAND_IN_SCORE)
+        if len(preds):
+            raised = {int(t): float(scores[0, t]) for t in np.flatnonzero(lost[0])}
+            self.options = self._options(preds[0], best[0], top[0], zeroed[0], raised)
+        else:
+            self.options = []
+        return self.decode.decode(
+            best, scores, return_word_box, wh_ratio_list, max_wh_ratio, remove_duplicate=True
+        )
 
-    def _options(self, scores: Any, top: Any, zeroed: Any) -> list[tuple[tuple[str, float], ...]]:
-        """Given one line's scores (time step × character), the recognizer's own score of
-        its likeliest character at each step, and the character zeroed at each step (0 for
-        none; else that likeliest one), return each decoded character's likeliest
-        characters, as CTC decoding emits them: a step whose best is not the blank (0) and
-        differs from the step before. Equal scores rank by dictionary order."""
-        best = scores.argmax(axis=1)
+    def _options(
+        self, preds: Any, best: Any, top: Any, zeroed: Any, raised: dict[int, float]
+    ) -> list[tuple[tuple[str, float], ...]]:
+        """Given one line's scores (time step × character), the likeliest character a packet
+        can hold at each step, the recognizer's own score of its likeliest at each step, the
+        character ruled out at each step (0 for none; else that likeliest one), and the
+        steps where a stand-in's score was raised (`STAND_IN_SCORE`), return each decoded
+        character's likeliest characters, as CTC decoding emits them: a step whose best is
+        not the blank (0) and differs from the step before. Equal scores rank by dictionary
+        order."""
         emitted = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
         if not emitted.any():
             return []
-        chosen = scores[np.ix_(emitted, self.kept)]
+        chosen = preds[emitted][:, self.kept]
+        steps = np.flatnonzero(emitted)
+        for step, score in raised.items():
+            row = np.searchsorted(steps, step)
+            if row < len(steps) and steps[row] == step:
+                column = np.searchsorted(self.kept, best[step])
+                chosen[row, column] = score
         count = min(OPTIONS, len(self.kept))
         picked = np.argpartition(-chosen, count - 1, axis=1)[:, :count]
         values = np.take_along_axis(chosen, picked, axis=1)
