@@ -12,6 +12,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -27,7 +28,7 @@ from extractor.settings import ExtractSettings
 from extractor.sources.document import UNSURE_BELOW, PageCount, read_pages
 from extractor.sources.scan import printed_headers
 from extractor.sources.scan.blind import blind_for, first_level, survey
-from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew
+from extractor.sources.scan.grid import Layout, Rect, find_tables, read_layout, skew, under
 from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
 from extractor.sources.scan.items import breaks_between_digits, join_lines
 from extractor.sources.scan.japanese import (
@@ -471,6 +472,29 @@ def test_a_resolution_that_makes_no_pages_size_is_not_believed() -> None:
     assert scanned == pytest.approx(300, abs=0.1)
 
 
+def test_the_layouts_lengths_are_the_same_however_a_scan_is_stored() -> None:
+    """One A3 page at 300 dpi, stored three ways: a TIFF records 300/1, a PNG 11,811 dots
+    per metre (299.9994 dpi), and an image-only PDF gives 299.99999 from its page's points
+    (rendered so, its pixels are the image's own). A whole-pixel length the layout takes
+    as a share of the resolution (a margin of dpi / 75) is the same for each: int() gave
+    4 pixels for the TIFF and 3 for the others, and the same scan was read differently."""
+    page = Image.fromarray(drawn_table()).resize((4961, 3508))
+    stored: dict[str, tuple[str, dict[str, Any]]] = {
+        "PNG": ("image", {"dpi": (300, 300)}),
+        "TIFF": ("image", {"dpi": (300, 300)}),
+        "PDF": ("pdf", {"resolution": 300}),
+    }
+    margins = {}
+    for form, (kind, options) in stored.items():
+        data = io.BytesIO()
+        page.save(data, format=form, **options)
+        grey, dpi, _scanned = Pages(data.getvalue(), kind, 10**8).page(1)
+        assert grey.shape == (3508, 4961) and dpi == pytest.approx(300, abs=0.001)
+        margins[form] = (under(dpi / 75), under(dpi / 60), under(dpi * 0.25))
+    assert set(margins.values()) == {(3, 4, 74)}
+    assert [under(200 / 75), under(250 / 75), under(2.0)] == [2, 3, 1]
+
+
 @pytest.mark.slow
 def test_a_page_scanned_at_100_dpi_is_read_and_warned_of(
     tmp_path: Path, printed: tuple[Path, Dataset]
@@ -532,6 +556,19 @@ def test_a_ruled_table_gives_its_grid_and_merged_cells() -> None:
         (2, 0, 2, 0), (2, 1, 2, 1), (2, 2, 2, 2),
         (3, 0, 3, 0), (3, 1, 3, 2),
     ]  # fmt: skip
+
+
+def test_a_text_stroke_just_above_a_row_ruling_makes_no_row_and_no_columns() -> None:
+    """A blurred header's strokes can run into a line 0.3 inch long a few pixels above the
+    row ruling under it. Taken as a row 10 pixels high, it would make every stem of the
+    text beside it a column ruling (each runs through that row's whole height)."""
+    page = drawn_table()
+    page[339:342, 230:320] = 0  # 90 pixels long, 10 above the ruling at 350
+    for x in range(340, 580, 30):
+        page[300:346, x : x + 3] = 0  # the text's stems, down to the stroke's level
+    (table,) = find_tables(255 - page, 300.0)[0]
+    assert all(abs(a - b) <= 3 for a, b in zip(table.ys, [200, 350, 500, 650, 800], strict=True))
+    assert len(table.ys) == 5 and len(table.xs) == 4
 
 
 def test_a_heading_touching_the_table_below_it_is_outside_the_table() -> None:

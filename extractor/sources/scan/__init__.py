@@ -62,7 +62,7 @@ GUESSED_MARK = 0.7  # ... a mark whose place says 。 but whose shape cannot, a 
 # items the words were asked to tell apart (`items`), and one the packet's own words
 # changed a character of (`lexicon.settle_doubts`): unsure, so warned
 SHORT_PIECE = 3  # a piece no wider than this many heights is read with TIGHT_PAD pixels
-TIGHT_PAD = 2  # of white around it (a longer one with its dpi / 75, rounded down)
+TIGHT_PAD = 2  # of white around it (a longer one with the whole pixels under dpi / 75)
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
@@ -556,6 +556,7 @@ class _PageReader:
         `_settled`, for `ends_sentence` too)."""
         import cv2
 
+        from extractor.sources.scan.grid import under
         from extractor.sources.scan.japanese import likelier_doubts
         from extractor.sources.scan.marks import is_dash
         from extractor.sources.scan.recognize import Reading
@@ -566,7 +567,7 @@ class _PageReader:
         # The margin of white around a piece: a short piece (a character or three) scaled
         # to the recognizer's height with much white around it loses a mark (/人 read 人).
         short = x1 - x0 <= SHORT_PIECE * (bottom - top)
-        pad = TIGHT_PAD if short else max(TIGHT_PAD, int(dpi / 75))
+        pad = TIGHT_PAD if short else max(TIGHT_PAD, under(dpi / 75))
         height, page_width = gray.shape
 
         def reread(part: Rect) -> Reading:

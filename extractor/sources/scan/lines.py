@@ -14,7 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from extractor.sources.scan.grid import Layout, Rect
+from extractor.sources.scan.grid import Layout, Rect, under
 from extractor.sources.scan.marks import (
     bullet_first,
     full_stop_at,
@@ -183,7 +183,7 @@ def page_lines(
     number) and those outside the tables. A first pass finds a line's usual height (of
     the lines tall enough to hold a character); the second cuts with it (lines that ran
     together apart, specks that hold no character out)."""
-    inset = max(2, int(dpi / 60))
+    inset = max(2, under(dpi / 60))
     areas = {
         (t, c): _inset(table.cell_rect(cell), inset)
         for t, table in enumerate(layout.tables)
@@ -221,7 +221,7 @@ def unfound_ink(ink: Any, rect: Rect, dpi: float, line: int) -> Rect | None:
     broke into pieces each taken for a speck (a Mincho 7: its bar and its stem); else
     None. Ink that reaches an edge is what is left of a ruling, or the tails of the text
     beside the cell."""
-    x0, top, x1, bottom = _inset(rect, max(2, int(dpi / 60)))
+    x0, top, x1, bottom = _inset(rect, max(2, under(dpi / 60)))
     area = (ink[top:bottom, x0:x1] > 0).astype(np.uint8)
     if not line or not area.size or int(area.sum()) < line:
         return None
