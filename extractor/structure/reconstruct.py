@@ -32,7 +32,7 @@ from extractor.structure.cover import (
     read_cover,
     read_heading,
 )
-from extractor.structure.headers import is_header_row
+from extractor.structure.headers import header_role, is_header_row
 from extractor.structure.layout import (
     ActivityRecord,
     Cell,
@@ -77,6 +77,9 @@ class _Place:
     expect_subheader: bool = False
     seen_header: bool = False
     reference_year: int | None = None  # the year the packet is about, once known
+    # The header just read, while no other row has come since: its texts, and the
+    # warnings and unknown columns reading it gave (`_Walk.header_goes_on`).
+    header: tuple[list[str], list[ExtractionWarning], list[UnknownColumn]] | None = None
 
 
 def _cells(row: SourceRow) -> list[Cell]:
@@ -147,11 +150,14 @@ class _Walk:
         if not cells:
             return
         place = self.place
+        just_read, place.header = place.header, None
         alone = len(cells) == 1 and (cells[0].column == 0 or place.table is None)
         if alone and self.line_of_text(cells[0]):
             return
         own = [text if index not in row.spanned else "" for index, text in enumerate(row.cells)]
-        if is_header_row(own):
+        if just_read is not None and (whole := _header_goes_on(just_read[0], own)):
+            self.header(row, whole, len(cells), again=just_read)
+        elif is_header_row(own):
             self.header(row, own, len(cells))
         elif place.table is not None and place.expect_subheader and self.subheader(cells):
             return
@@ -209,8 +215,22 @@ class _Walk:
         self.place.table = self.place.record = None
         self.place.expect_subheader = False
 
-    def header(self, row: SourceRow, texts: list[str], count: int) -> None:
+    def header(
+        self,
+        row: SourceRow,
+        texts: list[str],
+        count: int,
+        again: tuple[list[str], list[ExtractionWarning], list[UnknownColumn]] | None = None,
+    ) -> None:
+        """Read a header row into the table it starts; `again`: the header just read, which
+        this row goes on (`_header_goes_on`), read once more with this row's texts in it,
+        in its place."""
         found, place = self.found, self.place
+        if again is not None:  # what the header's first row alone gave is read anew
+            _texts, warnings, unknown = again
+            found.warnings[:] = [w for w in found.warnings if not any(w is x for x in warnings)]
+            self.unknown[:] = [u for u in self.unknown if not any(u is x for x in unknown)]
+            found.tables.pop()
         previous = found.tables[-1] if found.tables else None
         goals = (place.basic_goal, place.activity_goal)
         continued = (
@@ -218,11 +238,14 @@ class _Walk:
             and previous is not None
             and (previous.basic_goal, previous.activity_goal) == goals
         )
+        if again is not None:
+            continued = place.record is not None  # as the header's first row left it
         header = read_header(row, texts, goals, self.context())
         found.warnings.extend(header.warnings)
         self.unknown.extend(header.unknown)
         found.tables.append(header.table)
         found.placed["headers"] += count
+        place.header = (texts, header.warnings, header.unknown)
         place.table, place.seen_header = header.table, True
         place.reference_year = header.table.results_fiscal_year or place.reference_year
         place.expect_subheader = header.table.targets_start is not None
@@ -274,6 +297,22 @@ class _Walk:
         if grouped.warning is not None:
             found.warnings.append(grouped.warning)
         place.record = grouped.record
+
+
+def _header_goes_on(header: list[str], own: list[str]) -> list[str] | None:
+    """Given the texts of the header row just read and the next row's own texts (not
+    those merged down into it), return the header's texts with the row's in them where
+    the row goes on the header: each of its texts a header, in a column the header left
+    empty or named with no header this tool knows (a scan's grid can split a header cell
+    whose text sits on the line the other columns' second row starts at; a header can
+    name a group of columns, 数値目標, over the headers of each); else None."""
+    placed = {i: text for i, text in enumerate(own) if text.strip()}
+    if not placed or any(header_role(text) is None for text in placed.values()):
+        return None
+    if any(i >= len(header) or header_role(header[i]) is not None for i in placed):
+        return None
+    whole = [placed.get(i, text) for i, text in enumerate(header)]
+    return whole if is_header_row(whole) else None
 
 
 def _require_header(document: SourceDocument) -> None:
