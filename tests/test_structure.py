@@ -6,8 +6,10 @@ from __future__ import annotations
 import pytest
 
 from extractor.errors import MalformedPacketError
+from extractor.models import Dataset
+from extractor.pipeline import extract_document
 from extractor.settings import ExtractSettings
-from extractor.sources import SourceRow
+from extractor.sources import SourceDocument, SourceRow
 from extractor.structure.cover import document_era, read_cover, read_heading
 from extractor.structure.layout import ActivityRecord, Cell, MappedRow, Role
 from extractor.structure.records import group_row, map_row
@@ -260,29 +262,36 @@ def test_a_row_printed_twice_and_scanned_gives_each_item_once() -> None:
     )
 
 
-def test_a_header_cell_split_over_two_rows_continues_the_header() -> None:
-    """A scan's grid can split one header cell of a two-row header in two (its text sits on
-    the line where the other columns' second row starts): 実施内容 then stands alone in
-    the second row, the other columns' headers merged down into it. That row is the
-    header's, not an activity made of header texts."""
-    from extractor.pipeline import extract_document
-    from extractor.sources import SourceDocument
-
-    first = [text if index != 1 else "" for index, text in enumerate(H24_HEADER)]
-    merged_down = frozenset(i for i, text in enumerate(H24_HEADER) if text and i != 1)
-    subheader = [""] * 11 + ["21", "25", ""]
+def _under_headers(headers: list[SourceRow]) -> Dataset:
+    """The dataset of one goal's table: the given header rows (lines 3 on), then one
+    activity's row."""
     values = ["座談会の開催(継続活動)", "地区ごとに座談会を開く。"] + [""] * 5
     values += ["社会課", "", "", "21~25", "1回", "2回", "1回"]
     rows = [
         SourceRow(1, ("基本目標2 安全安心して生活できる地域づくり",), page=1),
         SourceRow(2, ("活動目標1 地域の生活課題の発見・把握と仕組みづくり",), page=1),
-        SourceRow(3, tuple(first), page=1),
-        SourceRow(4, tuple(H24_HEADER), page=1, spanned=merged_down),
-        SourceRow(5, tuple(subheader), page=1),
-        SourceRow(6, tuple(values), page=1),
+        *headers,
+        SourceRow(3 + len(headers), tuple(values), page=1),
     ]
-    document = SourceDocument("split.pdf", "pdf", "0" * 64, 0, rows, pages=1)
-    dataset = extract_document(document, ExtractSettings())
+    document = SourceDocument("headers.pdf", "pdf", "0" * 64, 0, rows, pages=1)
+    return extract_document(document, ExtractSettings())
+
+
+def test_a_header_cell_split_over_two_rows_continues_the_header() -> None:
+    """A scan's grid can split one header cell of a two-row header in two (its text sits on
+    the line where the other columns' second row starts): 実施内容 then stands alone in
+    the second row, the other columns' headers merged down into it. That row is the
+    header's, not an activity made of header texts."""
+    first = [text if index != 1 else "" for index, text in enumerate(H24_HEADER)]
+    merged_down = frozenset(i for i, text in enumerate(H24_HEADER) if text and i != 1)
+    subheader = [""] * 11 + ["21", "25", ""]
+    dataset = _under_headers(
+        [
+            SourceRow(3, tuple(first), page=1),
+            SourceRow(4, tuple(H24_HEADER), page=1, spanned=merged_down),
+            SourceRow(5, tuple(subheader), page=1),
+        ]
+    )
     (activity,) = dataset.activities
     assert (activity.name, activity.description) == ("座談会の開催", "地区ごとに座談会を開く。")
     assert activity.departments == ["社会課"]
@@ -296,22 +305,14 @@ def test_the_headers_under_a_group_of_columns_go_on_the_header() -> None:
     """A header that names a group of columns (数値目標) over a second row of each one's
     header: that row is the header's (not an activity named 計画目標), and the year's
     figure goes to its actual."""
-    from extractor.pipeline import extract_document
-    from extractor.sources import SourceDocument
-
     first = [*H24_HEADER[:11], "数値目標", "", ""]
     second = [""] * 11 + ["計画目標", "目標", "23年度 実績"]
-    values = ["座談会の開催(継続活動)", "地区ごとに座談会を開く。"] + [""] * 5
-    values += ["社会課", "", "", "21~25", "1回", "2回", "1回"]
-    rows = [
-        SourceRow(1, ("基本目標2 安全安心して生活できる地域づくり",), page=1),
-        SourceRow(2, ("活動目標1 地域の生活課題の発見・把握と仕組みづくり",), page=1),
-        SourceRow(3, tuple(first), page=1),
-        SourceRow(4, tuple(second), page=1, spanned=frozenset(range(11))),
-        SourceRow(5, tuple(values), page=1),
-    ]
-    document = SourceDocument("grouped.pdf", "pdf", "0" * 64, 0, rows, pages=1)
-    dataset = extract_document(document, ExtractSettings())
+    dataset = _under_headers(
+        [
+            SourceRow(3, tuple(first), page=1),
+            SourceRow(4, tuple(second), page=1, spanned=frozenset(range(11))),
+        ]
+    )
     (activity,) = dataset.activities
     assert activity.name == "座談会の開催"
     (target,) = activity.targets
