@@ -78,7 +78,7 @@ class _Place:
     seen_header: bool = False
     reference_year: int | None = None  # the year the packet is about, once known
     # The header just read, while no other row has come since: its texts, and the
-    # warnings and unknown columns reading it gave (`_Walk.header_goes_on`).
+    # warnings and unknown columns reading it gave (`_header_goes_on`).
     header: tuple[list[str], list[ExtractionWarning], list[UnknownColumn]] | None = None
 
 
