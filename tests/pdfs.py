@@ -63,9 +63,16 @@ def _wrap(text: str, width: float, size: float, font: str = FONT) -> list[str]:
 
 class _Printer:
     def __init__(
-        self, path: Path, widths: Sequence[float], size: float, repeat_header: bool, font: str
+        self,
+        path: Path,
+        widths: Sequence[float],
+        size: float,
+        repeat_header: bool,
+        font: str,
+        dash: tuple[float, float] | None = None,
     ):
         self.font = font
+        self.dash = dash
         self.page_width, self.page_height = landscape(A3)
         self.canvas = canvas.Canvas(str(path), pagesize=(self.page_width, self.page_height))
         self.widths = widths
@@ -140,7 +147,7 @@ class _Printer:
                     w = self._span_width(c, span)
                     h = sum(heights[r : r + span.rows])
                     y0 = self.page_height - top - h
-                    self.canvas.rect(x, y0, w, h, stroke=1, fill=0)
+                    self._border(x, y0, w, h)
                     self.canvas.setFont(self.font, self.size)
                     for i, line in enumerate(
                         _wrap(span.text, w - 2 * self.pad, self.size, self.font)
@@ -150,6 +157,20 @@ class _Printer:
                 x += width
             top += heights[r]
         self.y = top
+
+    def _border(self, x: float, y0: float, w: float, h: float) -> None:
+        """A cell's border: solid, or dotted as a workbook's dotted borders print (each edge
+        drawn left to right or top down, so that two cells' shared edge is one line)."""
+        if self.dash is None:
+            self.canvas.rect(x, y0, w, h, stroke=1, fill=0)
+            return
+        self.canvas.setDash(*self.dash)
+        top = y0 + h
+        for x_a, y_a, x_b, y_b in ((x, top, x + w, top), (x, y0, x + w, y0)):
+            self.canvas.line(x_a, y_a, x_b, y_b)
+        for x_a in (x, x + w):
+            self.canvas.line(x_a, top, x_a, y0)
+        self.canvas.setDash()
 
     def table(self, block: Table) -> None:
         grid = block.grid
@@ -181,9 +202,11 @@ def print_pdf(
     size: float = 6,
     repeat_header: bool = True,
     font: str = FONT,
+    dash: tuple[float, float] | None = None,
 ) -> int:
-    """Print blocks to a PDF at `path` in `font`; return the number of pages."""
-    printer = _Printer(path, widths, size, repeat_header, font)
+    """Print blocks to a PDF at `path` in `font`, the tables' rulings solid or dashed
+    (`dash`: the length of a dash and of a gap, in points); return the number of pages."""
+    printer = _Printer(path, widths, size, repeat_header, font, dash)
     for block in blocks:
         if isinstance(block, Text):
             printer.text(block)

@@ -32,6 +32,17 @@ FULL_RULING = 0.9  # share of a row's height a column ruling covers
 # Two row rulings closer than this hold no line of text between them (7 pt text is 0.1
 # inch high): one is a stroke of the text beside the other, or the two a double rule.
 ROW_MIN_INCHES = 0.07
+# A dotted or dashed ruling (a workbook's dotted borders): a row of dots or dashes each at
+# most DASH_INCHES long and DASH_THIN_INCHES thick, no more than DASH_GAP_INCHES apart,
+# is one ruling where it runs as far as a solid one must (a 0.5 pt dotted border printed
+# from reportlab is dots of 1 pt and gaps of 1 pt: 4 pixels each at 300 dpi).
+DASH_INCHES = 0.15
+DASH_THIN_INCHES = 0.035
+DASH_GAP_INCHES = 0.04
+LEAST_DASHES = 3  # dashes in a row that make a dotted ruling
+# A page has dotted rulings where a row of like dashes is this long: two lines of text one
+# above the other make rows of like strokes too (0.29 inch the longest, in h24's Mincho).
+DOTTED_INCHES = 0.5
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,122 @@ def turn(gray: Any, angle: float) -> Any:
     return cv2.warpAffine(
         gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderValue=(paper,)
     )
+
+
+def _longest_row(stats: Any, spots: Any, rows: bool, gap: int) -> int:
+    """Given the connected components' stats, which of them are small thin spots, whether
+    to look along rows (else columns) and the widest gap in a dotted ruling, return the
+    length in pixels of the longest row of like spots: at least `LEAST_DASHES`, each
+    centred on the same line as the next (within a pixel), of about its length, and at
+    most `gap` from it; 0 for none. A dotted ruling is such a row; the strokes of
+    characters make none but short ones (the dots of two colons one above the other)."""
+    top, left = (cv2.CC_STAT_TOP, cv2.CC_STAT_LEFT) if rows else (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP)
+    along, across = (
+        (cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT) if rows else (cv2.CC_STAT_HEIGHT, cv2.CC_STAT_WIDTH)
+    )
+    chosen = np.flatnonzero(spots)
+    longest = 0
+    if len(chosen) < LEAST_DASHES:
+        return longest
+    centre = 2 * stats[chosen, top] + stats[chosen, across]  # twice the centre line
+    start, extent = stats[chosen, left], stats[chosen, along]
+    for offset in (0, 2):  # lines binned two ways: a row's centres may straddle a bin
+        line = (centre + offset) // 4
+        order = np.lexsort((start, line))
+        a, b, size = start[order], start[order] + extent[order], extent[order]
+        linked = (
+            (line[order][1:] == line[order][:-1])
+            & (a[1:] >= b[:-1])
+            & (a[1:] - b[:-1] <= gap)
+            & (np.abs(size[1:] - size[:-1]) <= np.maximum(2, size[:-1] // 3))
+        )
+        run = np.concatenate(([0], np.cumsum(~linked)))  # one number for each row of spots
+        counts = np.bincount(run)
+        starts = np.full(len(counts), np.iinfo(np.int64).max)
+        np.minimum.at(starts, run, a)
+        ends = np.zeros(len(counts), np.int64)
+        np.maximum.at(ends, run, b)
+        rows_of_spots = counts >= LEAST_DASHES
+        if rows_of_spots.any():
+            longest = max(longest, int((ends - starts)[rows_of_spots].max()))
+    return longest
+
+
+def _rulings(ink: Any, dpi: float, length: int) -> tuple[Any, Any, Any]:
+    """Given a page's ink and the least length of a ruling, return its row rulings and
+    its column rulings (masks): runs of ink at least that long, solid or dotted; and its
+    ink with the dashes of its dotted columns joined (to find the shorter column
+    rulings under a header in).
+
+    A dotted or dashed ruling is a row of thin spots of ink (no thicker than
+    `DASH_THIN_INCHES` across their length; one longer than `DASH_INCHES`, on the whole)
+    at most `DASH_GAP_INCHES` apart, taken as one run, where the page has a row of like
+    dashes `DOTTED_INCHES` long. Where a dotted row and a column meet, their
+    dashes run into one blot that is thin neither way; so a small spot on a row ruling
+    (or past its end by a dash and a gap) is taken as part of the columns crossing it, and
+    one on a column ruling as part of the rows. A character's stroke is part of a larger
+    spot, and a lone flat or upright one (一, ー, 1) has no row of others beside it."""
+    _count, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    width, height = stats[:, cv2.CC_STAT_WIDTH], stats[:, cv2.CC_STAT_HEIGHT]
+    longest, thickest = under(dpi * DASH_INCHES), max(2, under(dpi * DASH_THIN_INCHES))
+    gap = max(2, under(dpi * DASH_GAP_INCHES))
+    # Dashes; or dots blurred into a run longer than a dash, thin on the whole (a speck
+    # of noise stuck on it makes it no thicker but where it stands).
+    area = stats[:, cv2.CC_STAT_AREA]
+    flat = (height <= thickest) | (
+        (width > longest) & (height <= 2 * thickest) & (area <= thickest * width)
+    )
+    upright = (width <= thickest) | (
+        (height > longest) & (width <= 2 * thickest) & (area <= thickest * height)
+    )
+    flat[0] = upright[0] = False  # the paper
+    rows_of_dashes = _longest_row(stats, flat, True, gap), _longest_row(stats, upright, False, gap)
+    if max(rows_of_dashes) < dpi * DOTTED_INCHES:  # no dotted ruling on the page
+        return _opened(ink, length, 1), _opened(ink, 1, length), ink
+    # A dotted page: every thin spot is joined to its neighbours, like or not (where two
+    # dotted lines overlap out of step, their dots run into longer ones).
+    small = (width <= 2 * longest) & (height <= 2 * longest)
+    small[0] = False
+    spots = (flat * 1 + upright * 2).astype(np.uint8)[labels]
+    # Dots blurred into their crossing rulings make one spot of the table's whole grid
+    # (no character is as wide and as tall): its thin runs each way are dashes too.
+    grid = (width > 2 * longest) & (height > 2 * longest)
+    grid[0] = False
+    if grid.any():
+        joined_up = np.where(grid, 255, 0).astype(np.uint8)[labels]
+        spots |= (joined_up & ~_opened(joined_up, 1, thickest + 1)) & 1
+        spots |= (joined_up & ~_opened(joined_up, thickest + 1, 1)) & 2
+    # Dots of a column blurred into a character beside them: a spot taller than a dash,
+    # with a column of pixels through half its height (no character has one): that
+    # column is a dash. (A row's dots run on past a character: no need there.)
+    merged = ~grid & ~upright & (height > longest)
+    merged[0] = False  # the paper
+    for label in np.flatnonzero(merged):
+        x, y, w, h = (int(v) for v in stats[label, :4])
+        mine = labels[y : y + h, x : x + w] == label
+        columns = mine.sum(0) >= h / 2
+        if columns.any():
+            spots[y : y + h, x : x + w] |= (mine & columns[None, :]).astype(np.uint8) * 2
+    reach, half = 2 * (gap + longest) + 1, 2 * (thickest // 2) + 1
+
+    def joined(spots: Any, rulings: Any, zone: tuple[int, int], kernel: tuple[int, int]) -> Any:
+        """The spots, and the ink on the rulings (and the small spots touching them),
+        joined along."""
+        near = cv2.dilate(rulings, np.ones(zone[::-1], np.uint8))
+        touching = np.unique(labels[near > 0])
+        blots = np.zeros(len(stats), np.uint8)
+        blots[touching[small[touching]]] = 255
+        these = cv2.threshold(spots, 0, 255, cv2.THRESH_BINARY)[1] | blots[labels] | (ink & near)
+        shape = cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
+        return cv2.morphologyEx(these, cv2.MORPH_CLOSE, shape)
+
+    none = np.zeros_like(ink)
+    across, down = (gap + 1, 1), (1, gap + 1)
+    horizontal = _opened(ink | joined(spots & 1, none, (1, 1), across), length, 1)
+    columns = ink | joined(spots & 2, horizontal, (reach, half), down)
+    vertical = _opened(columns, 1, length)
+    horizontal = _opened(ink | joined(spots & 1, vertical, (half, reach), across), length, 1)
+    return horizontal, vertical, columns
 
 
 def _opened(ink: Any, width: int, height: int) -> Any:
@@ -200,11 +327,20 @@ def under(length: float) -> int:
     return math.ceil(length) - 1
 
 
+def _inside(rect: Rect, other: Rect, band: int) -> bool:
+    """Whether a table's rectangle lies within another's, a ruling's band apart, and is
+    the smaller: a piece of the other whose rulings the scan broke off (a dotted
+    ruling's gaps)."""
+    x0, top, x1, bottom = rect
+    a0, a_top, a1, a_bottom = other
+    within = min(x0 - a0, top - a_top, a1 - x1, a_bottom - bottom) >= -band
+    return within and (x1 - x0) * (bottom - top) < (a1 - a0) * (a_bottom - a_top)
+
+
 def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
     """Given a straight page's ink, return its ruled tables and the mask of their rulings."""
     length = max(10, under(dpi * RULING_INCHES))
-    horizontal = _opened(ink, length, 1)
-    vertical = _opened(ink, 1, length)
+    horizontal, vertical, column_ink = _rulings(ink, dpi, length)
     band = max(2, under(dpi / 75))
     joined = cv2.dilate(horizontal | vertical, np.ones((band + 1, band + 1), np.uint8))
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(joined)
@@ -220,7 +356,7 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
             continue
         # Short column rulings (under a one-row header, say) are as tall as their row.
         tall = max(10, int(0.8 * min(b - a for a, b in itertools.pairwise(ys))))
-        area = ink[y : y + height, x : x + width]
+        area = column_ink[y : y + height, x : x + width]
         columns = _opened(area, 1, tall)
         vertical[y : y + height, x : x + width] |= columns
         candidates = [x + t for t in _runs((columns > 0).sum(0), tall, band * 2)]
@@ -236,6 +372,7 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
         # What the rulings enclose: strokes that touch them from outside (a heading's,
         # blurred into the ruling under it) are not the table's.
         tables.append(Table((xs[0], ys[0], xs[-1], ys[-1]), ys, xs, cells))
+    tables = [t for t in tables if not any(_inside(t.rect, other.rect, band) for other in tables)]
     tables.sort(key=lambda t: (t.rect[1], t.rect[0]))
     return tables, rulings
 
