@@ -11,6 +11,7 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from extractor.sources.scan.blind import blind_for, first_level, survey
 from extractor.sources.scan.grid import (
     Layout,
     Rect,
-    _inside,
+    Table,
+    _piece_of,
     find_tables,
     read_layout,
     skew,
@@ -630,15 +632,19 @@ def test_dotted_and_dashed_rulings_give_the_grid_and_merged_cells_of_solid_ones(
     assert table.cells == expected.cells
 
 
-def test_a_table_within_another_is_a_piece_of_it_and_dropped() -> None:
+def test_a_table_within_another_smaller_than_its_row_is_a_piece_of_it_and_dropped() -> None:
     """A blurred dotted column can cut a corner cell off its table's grid; found as a
-    table of its own, its cell would be read twice."""
-    whole = (83, 83, 3117, 859)
-    assert _inside((3033, 785, 3117, 859), whole, 2)  # the corner cut off, measured
-    assert _inside((3033, 785, 3118, 860), whole, 2)  # a ruling's band past the edge
-    assert not _inside(whole, whole, 2)  # the same table, not the smaller
-    assert not _inside((3033, 785, 3200, 859), whole, 2)  # out past the right edge
-    assert not _inside((83, 921, 3117, 1352), whole, 2)  # the next table down
+    table of its own, its cell would be read twice. (A table inside a frame is kept: see
+    the dark ground above.)"""
+    columns = [83, *range(327, 3033, 300), 3033, 3117]
+    whole = Table((83, 83, 3117, 859), [83, 135, 859], columns, [(0, 0, 0, 0)] * 20)
+    corner = Table((3033, 785, 3117, 859), [785, 859], [3033, 3117], [(0, 0, 0, 0)])
+    assert _piece_of(corner, whole, 2)
+    assert _piece_of(replace(corner, rect=(3033, 785, 3118, 860)), whole, 2)  # a band out
+    assert not _piece_of(whole, whole, 2)
+    assert not _piece_of(replace(corner, rect=(3033, 785, 3200, 859)), whole, 2)  # past it
+    assert not _piece_of(replace(corner, rect=(83, 921, 3117, 1352)), whole, 2)  # below it
+    assert not _piece_of(replace(corner, cells=[(0, 0, 0, 0)] * 12), whole, 2)  # a row's
 
 
 def test_strokes_of_text_lined_up_over_four_lines_make_no_dotted_ruling() -> None:

@@ -327,14 +327,15 @@ def under(length: float) -> int:
     return math.ceil(length) - 1
 
 
-def _inside(rect: Rect, other: Rect, band: int) -> bool:
-    """Whether a table's rectangle lies within another's, a ruling's band apart, and is
-    the smaller: a piece of the other whose rulings the scan broke off (a dotted
-    ruling's gaps)."""
-    x0, top, x1, bottom = rect
-    a0, a_top, a1, a_bottom = other
+def _piece_of(table: Table, other: Table, band: int) -> bool:
+    """Whether a table lies within another's rectangle (a ruling's band apart) and has
+    fewer cells than a row of it: a piece whose rulings the scan broke off (a dotted
+    ruling's gaps round a corner cell). A table of its own inside a frame, or inside a
+    sheet's edges on a dark ground, has more."""
+    x0, top, x1, bottom = table.rect
+    a0, a_top, a1, a_bottom = other.rect
     within = min(x0 - a0, top - a_top, a1 - x1, a_bottom - bottom) >= -band
-    return within and (x1 - x0) * (bottom - top) < (a1 - a0) * (a_bottom - a_top)
+    return within and table is not other and len(table.cells) < len(other.xs) - 1
 
 
 def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
@@ -372,7 +373,7 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
         # What the rulings enclose: strokes that touch them from outside (a heading's,
         # blurred into the ruling under it) are not the table's.
         tables.append(Table((xs[0], ys[0], xs[-1], ys[-1]), ys, xs, cells))
-    tables = [t for t in tables if not any(_inside(t.rect, other.rect, band) for other in tables)]
+    tables = [t for t in tables if not any(_piece_of(t, other, band) for other in tables)]
     tables.sort(key=lambda t: (t.rect[1], t.rect[0]))
     return tables, rulings
 
