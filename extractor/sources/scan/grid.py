@@ -32,10 +32,12 @@ FULL_RULING = 0.9  # share of a row's height a column ruling covers
 # Two row rulings closer than this hold no line of text between them (7 pt text is 0.1
 # inch high): one is a stroke of the text beside the other, or the two a double rule.
 ROW_MIN_INCHES = 0.07
-# A dotted or dashed ruling (a workbook's dotted borders): a row of dots or dashes each at
-# most DASH_INCHES long and DASH_THIN_INCHES thick, no more than DASH_GAP_INCHES apart,
-# is one ruling where it runs as far as a solid one must (a 0.5 pt dotted border printed
-# from reportlab is dots of 1 pt and gaps of 1 pt: 4 pixels each at 300 dpi).
+# A dotted or dashed ruling (a workbook's dotted borders): a row of dots or dashes each no
+# more than DASH_THIN_INCHES thick (one longer than DASH_INCHES, dots blurred into a run,
+# on the whole), no more than DASH_GAP_INCHES apart, is one ruling where it runs as far
+# as a solid one must (a 0.5 pt dotted border printed from reportlab is dots of 1 pt and
+# gaps of 1 pt: 4 pixels each at 300 dpi). A spot no longer than twice DASH_INCHES each
+# way touching a ruling is where a dotted row and column cross.
 DASH_INCHES = 0.15
 DASH_THIN_INCHES = 0.035
 DASH_GAP_INCHES = 0.04
