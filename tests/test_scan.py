@@ -37,6 +37,7 @@ from extractor.sources.scan.grid import (
     find_tables,
     read_layout,
     skew,
+    text_ink,
     under,
 )
 from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
@@ -631,6 +632,17 @@ def test_dotted_and_dashed_rulings_give_the_grid_and_merged_cells_of_solid_ones(
     assert all(abs(a - b) <= 3 for a, b in zip(table.ys, expected.ys, strict=True))
     assert all(abs(a - b) <= 3 for a, b in zip(table.xs, expected.xs, strict=True))
     assert table.cells == expected.cells
+
+
+def test_the_dots_of_a_dotted_ruling_are_no_text_where_they_stand_out_of_its_line() -> None:
+    """A blurred scan's dots stand out of the line that joins them by a pixel or two (they
+    were read as a line of dashes '—' under a table, outside it)."""
+    page = _dashed(drawn_table(), 4, 4)
+    for x in range(200, 1400, 16):  # every other dot four pixels deeper below the line
+        page[503:507, x : x + 4] = 0
+    tables, rulings = find_tables(255 - page, 300.0)
+    assert len(tables) == 1
+    assert not text_ink(255 - page, rulings, 300.0)[490:510].any()
 
 
 def test_a_table_within_another_smaller_than_its_row_is_a_piece_of_it_and_dropped() -> None:

@@ -154,11 +154,13 @@ def _longest_row(stats: Any, spots: Any, rows: bool, gap: int) -> int:
     return longest
 
 
-def _rulings(ink: Any, dpi: float, length: int) -> tuple[Any, Any, Any]:
+def _rulings(ink: Any, dpi: float, length: int) -> tuple[Any, Any, Any, int]:
     """Given a page's ink and the least length of a ruling, return its row rulings and
     its column rulings (masks): runs of ink at least that long, solid or dotted; and its
     ink with the dashes of its dotted columns joined (to find the shorter column
-    rulings under a header in).
+    rulings under a header in); and how far round the rulings their ink reaches, in
+    pixels (0 for solid ones: their runs are their ink; a dotted ruling's dots stand out
+    of the run that joins them, by up to their thickness).
 
     A dotted or dashed ruling is a row of thin spots of ink (no thicker than
     `DASH_THIN_INCHES` across their length; one longer than `DASH_INCHES`, on the whole)
@@ -184,7 +186,7 @@ def _rulings(ink: Any, dpi: float, length: int) -> tuple[Any, Any, Any]:
     flat[0] = upright[0] = False  # the paper
     rows_of_dashes = _longest_row(stats, flat, True, gap), _longest_row(stats, upright, False, gap)
     if max(rows_of_dashes) < dpi * DOTTED_INCHES:  # no dotted ruling on the page
-        return _opened(ink, length, 1), _opened(ink, 1, length), ink
+        return _opened(ink, length, 1), _opened(ink, 1, length), ink, 0
     # A dotted page: every thin spot is joined to its neighbours, like or not (where two
     # dotted lines overlap out of step, their dots run into longer ones).
     small = (width <= 2 * longest) & (height <= 2 * longest)
@@ -228,7 +230,7 @@ def _rulings(ink: Any, dpi: float, length: int) -> tuple[Any, Any, Any]:
     columns = ink | joined(spots & 2, horizontal, (reach, half), down)
     vertical = _opened(columns, 1, length)
     horizontal = _opened(ink | joined(spots & 1, vertical, (half, reach), across), length, 1)
-    return horizontal, vertical, columns
+    return horizontal, vertical, columns, thickest // 2
 
 
 def _opened(ink: Any, width: int, height: int) -> Any:
@@ -343,7 +345,7 @@ def _piece_of(table: Table, other: Table, band: int) -> bool:
 def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
     """Given a straight page's ink, return its ruled tables and the mask of their rulings."""
     length = max(10, under(dpi * RULING_INCHES))
-    horizontal, vertical, column_ink = _rulings(ink, dpi, length)
+    horizontal, vertical, column_ink, reach = _rulings(ink, dpi, length)
     band = max(2, under(dpi / 75))
     joined = cv2.dilate(horizontal | vertical, np.ones((band + 1, band + 1), np.uint8))
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(joined)
@@ -377,6 +379,8 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
         tables.append(Table((xs[0], ys[0], xs[-1], ys[-1]), ys, xs, cells))
     tables = [t for t in tables if not any(_piece_of(t, other, band) for other in tables)]
     tables.sort(key=lambda t: (t.rect[1], t.rect[0]))
+    if reach:  # a dotted ruling's dots, all of them, are no text
+        rulings = cv2.dilate(rulings, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     return tables, rulings
 
 
