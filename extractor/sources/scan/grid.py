@@ -213,23 +213,26 @@ def _rulings(ink: Any, dpi: float, length: int) -> tuple[Any, Any, Any, int]:
             spots[y : y + h, x : x + w] |= (mine & columns[None, :]).astype(np.uint8) * 2
     reach, half = 2 * (gap + longest) + 1, 2 * (thickest // 2) + 1
 
-    def joined(spots: Any, rulings: Any, zone: tuple[int, int], kernel: tuple[int, int]) -> Any:
-        """The spots, and the ink on the rulings (and the small spots touching them),
-        joined along."""
-        near = cv2.dilate(rulings, np.ones(zone[::-1], np.uint8))
-        touching = np.unique(labels[near > 0])
-        blots = np.zeros(len(stats), np.uint8)
-        blots[touching[small[touching]]] = 255
-        these = cv2.threshold(spots, 0, 255, cv2.THRESH_BINARY)[1] | blots[labels] | (ink & near)
+    def joined(spots: Any, kernel: tuple[int, int], crossing: tuple[Any, int, int] | None) -> Any:
+        """The spots joined along (`kernel`), with, given the rulings crossing them and how
+        far round them to look (width, height), the ink there and the small spots it
+        touches."""
+        these = cv2.threshold(spots, 0, 255, cv2.THRESH_BINARY)[1]
+        if crossing is not None:
+            rulings, wide, high = crossing
+            near = cv2.dilate(rulings, np.ones((high, wide), np.uint8))
+            touching = np.unique(labels[near > 0])
+            blots = np.zeros(len(stats), np.uint8)
+            blots[touching[small[touching]]] = 255
+            these |= blots[labels] | (ink & near)
         shape = cv2.getStructuringElement(cv2.MORPH_RECT, kernel)
         return cv2.morphologyEx(these, cv2.MORPH_CLOSE, shape)
 
-    none = np.zeros_like(ink)
     across, down = (gap + 1, 1), (1, gap + 1)
-    horizontal = _opened(ink | joined(spots & 1, none, (1, 1), across), length, 1)
-    columns = ink | joined(spots & 2, horizontal, (reach, half), down)
+    horizontal = _opened(ink | joined(spots & 1, across, None), length, 1)
+    columns = ink | joined(spots & 2, down, (horizontal, reach, half))
     vertical = _opened(columns, 1, length)
-    horizontal = _opened(ink | joined(spots & 1, vertical, (half, reach), across), length, 1)
+    horizontal = _opened(ink | joined(spots & 1, across, (vertical, half, reach)), length, 1)
     return horizontal, vertical, columns, thickest // 2
 
 
