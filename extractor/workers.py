@@ -35,6 +35,10 @@ RESERVE = 8 * 1024 * 1024
 # "Cannot allocate memory" (sudachipy loading its dictionary).
 NO_MEMORY = ("Insufficient memory", "bad_alloc", "Cannot allocate memory")
 PR_SET_PDEATHSIG = 1  # prctl(2)
+# How a forked worker ends when glibc's dynamic linker cannot go on. Under a memory cap, the
+# end seen is a native library's new thread (OpenCV's, onnxruntime's) whose thread-local data
+# could not be allocated ("cannot allocate memory for thread-local data: ABORT", then _exit).
+LINKER_EXIT = 127
 # How long a worker has to stop after SIGTERM, and to be reaped after SIGKILL.
 STOP_SECONDS = 1.0
 
@@ -331,9 +335,9 @@ class Pool(Generic[Task, Result]):
                 worker.process.join(timeout=5)
                 code = worker.process.exitcode
                 self.terminate()
-                # Killed (the kernel's OOM killer), or ended by an error it could not even
-                # report while under a memory cap: out of memory.
-                if code == -signal.SIGKILL or (code == 1 and self.caps.memory_bytes):
+                # Killed (the kernel's OOM killer), or, under a memory cap, ended by an error
+                # it could not even report or by the dynamic linker: out of memory.
+                if code == -signal.SIGKILL or (code in (1, LINKER_EXIT) and self.caps.memory_bytes):
                     raise TaskOutOfMemory(index) from None
                 raise WorkerDied(index, code) from None
             worker.task = None
