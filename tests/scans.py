@@ -35,6 +35,9 @@ class Degradation:
     noise: float = 0.0  # standard deviation of grey-level noise
     paper: int = 255  # grey level of the paper
     jpeg: int | None = None  # JPEG quality, None for lossless
+    # The share of its size the sheet was printed at (an A3 packet printed on A4: 0.71):
+    # the page is rendered this much coarser, and scanned at `dpi` all the same.
+    reduced: float = 1.0
 
 
 CLEAN = Degradation("clean 300 dpi")
@@ -74,7 +77,8 @@ def page_images(pdf: Path, how: Degradation, pages: list[int] | None = None) -> 
     images = []
     for number in pages or range(1, len(document) + 1):
         page = document[number - 1]
-        grey = np.array(page.render(scale=how.dpi / 72, grayscale=True).to_pil().convert("L"))
+        scale = how.dpi * how.reduced / 72
+        grey = np.array(page.render(scale=scale, grayscale=True).to_pil().convert("L"))
         image = Image.fromarray(degrade(grey, how, seed=number))
         if how.jpeg is not None:
             buffer = io.BytesIO()

@@ -50,7 +50,7 @@ from extractor.sources.scan.japanese import (
     printed_status,
     tidy,
 )
-from extractor.sources.scan.lines import lines_in, page_lines
+from extractor.sources.scan.lines import lines_in, page_lines, print_dpi
 from extractor.sources.scan.marks import full_stop_at, is_comma
 from extractor.sources.scan.orient import upright_layout
 from extractor.sources.scan.recognize import (
@@ -143,6 +143,70 @@ def test_a_table_ruled_with_dotted_or_dashed_lines_reads_as_a_solid_one(
     wrong = differences(truth, read)
     assert 99 - len(wrong) >= least, wrong
     assert figures(read) == figures(truth)
+
+
+@pytest.mark.slow
+def test_a_packet_printed_reduced_reads_as_printed_and_its_boxes_are_on_its_sheet(
+    tmp_path: Path, printed: tuple[Path, Dataset]
+) -> None:
+    """The six activities' A3 page printed on A4 (0.71 of its size) and scanned clean at
+    300 dpi read as printed full size (99 of 99 measured), every wrong field warned; the
+    page is laid out at a coarser resolution, but where each cell stands is told on the A4
+    sheet: 0.71 of where the A3 page has it."""
+    pdf, truth = printed
+    how = Degradation("A3 on A4", 300, reduced=0.71)
+    read = extract(scan_pdf(pdf, tmp_path / "a4.pdf", how))
+    assert [a.name for a in read.activities] == [a.name for a in truth.activities]
+    wrong = differences(truth, read)
+    assert 99 - len(wrong) >= 97, wrong
+    assert figures(read) == figures(truth)
+    warned = {w.activity for w in read.warnings}
+    assert all(name.split()[0] in warned for name, _, _ in wrong)
+    for printed_box, read_box in zip(
+        truth.activities[0].source.boxes, read.activities[0].source.boxes, strict=True
+    ):
+        for side in ("x0", "top", "x1", "bottom"):
+            assert getattr(read_box, side) == pytest.approx(
+                0.71 * getattr(printed_box, side), abs=1.5
+            )
+
+
+def test_a_page_printed_reduced_is_laid_out_as_one_printed_full_size() -> None:
+    """h24's page 2 printed on A4 (0.71 of its size: its lines 3.6 pt high) and scanned
+    at 300 dpi has the same tables, cell for cell, as the page printed full size: it is
+    laid out at 216 dpi (its lines 15 px high, 5 pt at that resolution). Laid out at
+    300 dpi, with lengths made for full-size print, one of its four tables was lost, and
+    activities 1.4.1 to 1.4.3 with it, unwarned (the whole packet printed so: 797 of 940
+    fields right, 55 of the wrong ones unwarned; 920, every wrong one warned, now)."""
+    pdf = ROOT / "raw" / "h24.pdf"
+    (full,) = page_images(pdf, CLEAN, [2])
+    (small,) = page_images(pdf, Degradation("A3 on A4", 300, reduced=0.71), [2])
+    recognizer = Recognizer()
+    layout, *_, dpi = upright_layout(np.array(full.convert("L")), 300.0, recognizer)
+    assert dpi == 300.0 and len(layout.tables) == 4
+    reduced, *_, dpi = upright_layout(np.array(small.convert("L")), 300.0, recognizer)
+    assert dpi == pytest.approx(216.0, abs=5)
+    assert [t.cells for t in reduced.tables] == [t.cells for t in layout.tables]
+
+
+def test_a_page_whose_lines_are_smaller_than_full_size_print_is_laid_out_coarser() -> None:
+    """Lines of 21 px at 300 dpi are 5.04 pt high, as h24's 5.4 pt face printed full size
+    makes them; 15 px are 3.6 pt, h24 printed on A4, and the page is laid out at the
+    resolution that makes them 5 pt: 300 x 3.6 / 5 = 216 dpi. Specks lower than two of the
+    smallest marks (12 px at 300 dpi) are no lines."""
+
+    def lines(height: int, count: int) -> list[list[Rect]]:
+        return [[(10, 40 * k, 200, 40 * k + height)] for k in range(count)]
+
+    specks = lines(8, 20)
+    assert print_dpi([lines(21, 9), specks], 300.0) == 300.0
+    assert print_dpi([lines(19, 9), specks], 300.0) == 300.0  # 4.56 pt: full size still
+    assert print_dpi([lines(15, 9), specks], 300.0) == pytest.approx(216.0)
+    assert print_dpi([lines(15, 9), lines(21, 4)], 300.0) == pytest.approx(216.0)  # median
+    assert print_dpi([specks], 300.0) == 300.0
+    assert print_dpi([], 300.0) == 300.0
+    # 6 px at 150 dpi are 2.9 pt: 86 dpi would be too coarse to lay a page out at
+    assert print_dpi([lines(6, 9)], 150.0) == 100.0
 
 
 @pytest.mark.slow
@@ -744,10 +808,10 @@ def test_a_page_fed_on_its_side_or_upside_down_is_turned_upright(
     (image,) = page_images(pdf, CLEAN)
     page = np.array(image.convert("L"))
     recognizer = Recognizer()
-    upright, cells, _, turns = upright_layout(page, 300.0, recognizer)
+    upright, cells, _, turns, _ = upright_layout(page, 300.0, recognizer)
     assert turns == 0 and len(upright.tables) == 1
     turned = np.ascontiguousarray(np.rot90(page, quarters))
-    layout, turned_cells, _, turns = upright_layout(turned, 300.0, recognizer)
+    layout, turned_cells, _, turns, _ = upright_layout(turned, 300.0, recognizer)
     assert turns == (4 - quarters) % 4
     assert [t.cells for t in layout.tables] == [t.cells for t in upright.tables]
     first = next(key for key in sorted(cells) if cells[key])
@@ -765,7 +829,7 @@ def test_a_cover_on_its_side_is_turned_upright_though_straightening_sharpened_it
     the detector whatever its rows say."""
     (image,) = page_images(ROOT / "raw" / "h24.pdf", BAD, pages=[1])
     page = np.ascontiguousarray(np.rot90(np.array(image.convert("L")), 3))
-    layout, _, outside, turns = upright_layout(page, 200.0, Recognizer())
+    layout, _, outside, turns, _ = upright_layout(page, 200.0, Recognizer())
     assert turns == 1 and not layout.tables and len(outside) >= 6
 
 

@@ -317,8 +317,11 @@ class _PageReader:
         from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.orient import upright_layout
 
-        gray, dpi, scanned = self.pages.page(number)
-        layout, cells, outside, _turns = upright_layout(gray, dpi, self.recognizer)
+        gray, page_dpi, scanned = self.pages.page(number)
+        # A page printed reduced is laid out and cut into lines at a coarser resolution than
+        # its own (`dpi`); where things stand on it is told in its own (`scale`).
+        layout, cells, outside, _turns, dpi = upright_layout(gray, page_dpi, self.recognizer)
+        scale = POINTS / page_dpi
         reads: dict[Box, Read] = {}
         doubts: dict[Box, tuple[Doubt, ...]] = {}
         items: list[Item] = []
@@ -339,8 +342,7 @@ class _PageReader:
         ]
         wraps: dict[Box, tuple[str, ...]] = {}
         for table, (read, wrapped) in zip(layout.tables, found, strict=True):
-            items.extend(self._table(table, read, number, dpi, reads, doubts, wrapped, wraps))
-        scale = POINTS / dpi
+            items.extend(self._table(table, read, number, scale, reads, doubts, wrapped, wraps))
         lines: list[Item] = []
         for pieces in outside:
             reading = self._read_line(layout.gray, layout.ink, pieces, dpi)
@@ -453,7 +455,7 @@ class _PageReader:
         table: Table,
         read: Cells,
         number: int,
-        dpi: float,
+        scale: float,
         reads: dict[Box, Read],
         doubts: dict[Box, tuple[Doubt, ...]],
         wrapped: Wraps,
@@ -461,13 +463,13 @@ class _PageReader:
     ) -> list[Item]:
         """Given one of a page's tables and what its cells read, return the table's rows;
         each cell's reading goes into `reads` by its box, its doubts into `doubts`, and its
-        other readings where figures wrapped (`wrapped`) into `wraps`. A
+        other readings where figures wrapped (`wrapped`) into `wraps`; `scale` is the page's
+        points a pixel. A
         cell's printed wording is put back where it was misread (a header, a status mark),
         and, unsure, the marks a scan loses or makes mended (`japanese.mended_marks`);
         what was read is kept (`Read.read_as`)."""
         from extractor.sources.scan.japanese import mended_marks, printed_status
 
-        scale = POINTS / dpi
         owner: dict[tuple[int, int], tuple[int, int]] = {}
         origins: dict[tuple[int, int], BBox] = {}
         for cell in table.cells:

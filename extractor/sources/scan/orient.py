@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from extractor.sources.scan.grid import Layout, Rect, read_layout
-from extractor.sources.scan.lines import page_lines
+from extractor.sources.scan.lines import page_lines, print_dpi
 
 ACROSS = 1.5  # rows of text ink this much sharper than its columns: lines run across
 DETECT_DPI = 100.0  # the reduced copy the detector is given: 7 pt text is ~10 px high
@@ -88,19 +88,26 @@ def upside_down(gray: Any, pieces: list[Rect], recognizer: Any) -> bool:
 
 def upright_layout(
     gray: Any, dpi: float, recognizer: Any
-) -> tuple[Layout, Lines, list[list[Rect]], int]:
+) -> tuple[Layout, Lines, list[list[Rect]], int, float]:
     """Given a page's grey pixels, its resolution and a worker's recognizer, return the
     page's layout turned upright, the lines of its cells and outside its tables
-    (`lines.page_lines`), and the quarter turns (anticlockwise) it took."""
+    (`lines.page_lines`), the quarter turns (anticlockwise) it took, and the resolution it
+    was laid out at: its own, or a coarser one where it was printed reduced
+    (`lines.print_dpi`)."""
     turns = 0
     layout = read_layout(gray, dpi)
     if on_its_side(layout, dpi, recognizer):
         turns = 1
         layout = read_layout(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
     cells, outside = page_lines(layout, dpi)
+    laid_out = print_dpi([*cells.values(), outside], dpi)
+    if laid_out != dpi:
+        dpi = laid_out
+        layout = read_layout(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
+        cells, outside = page_lines(layout, dpi)
     pieces = [piece for lines in (*cells.values(), outside) for line in lines for piece in line]
     if upside_down(layout.gray, pieces, recognizer):
         turns += 2
         layout = read_layout(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
         cells, outside = page_lines(layout, dpi)
-    return layout, cells, outside, turns % 4
+    return layout, cells, outside, turns % 4, dpi
