@@ -40,6 +40,7 @@ class WarningCode(StrEnum):
     OCR_CORRECTED = "ocr_corrected"
     OCR_AS_ELSEWHERE = "ocr_as_elsewhere"
     SCAN_LOW_RESOLUTION = "scan_low_resolution"
+    SCAN_SMALL_PRINT = "scan_small_print"
     SCANNED_PAGE_NOT_READ = "scanned_page_not_read"
     STATUS_CONFLICT = "status_conflict"
     SCHEDULE_CONFLICT = "schedule_conflict"
@@ -202,6 +203,14 @@ SPECS: dict[WarningCode, Spec] = {
         N_("the page was scanned at {dpi} dpi, too coarse for small print to be read well"),
         N_("Scan the page again at 300 dpi (200 at least), or give the packet's PDF or text "
            "export: at this resolution text recognition misreads many characters."),
+    ),
+    C.SCAN_SMALL_PRINT: Spec(
+        N_("the page's print is small (as if printed reduced) and was scanned at {dpi} dpi: "
+           "it is as coarse as full-size print scanned at {print_dpi} dpi, too coarse to be "
+           "read well"),
+        N_("Scan the page again finer (400 dpi or more for a page printed at 0.7 of its size), "
+           "or give the packet's PDF or text export: at this resolution text recognition "
+           "misreads many characters."),
     ),
     C.SCANNED_PAGE_NOT_READ: Spec(
         N_("the page is a scan's image, and what it shows was not read (--no-ocr)"),

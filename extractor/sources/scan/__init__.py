@@ -88,7 +88,8 @@ def is_image(data: bytes) -> bool:
 class ScanPage:
     """What one page gave: its number, its rows, each cell's reading by its box (on the
     page as turned upright), the small angle it was straightened by, and the resolution it
-    was scanned at (None for a page with no image)."""
+    was scanned at (None for a page with no image), and where it was printed reduced, the
+    share of its size it was printed at (`lines.print_dpi`)."""
 
     number: int
     items: list[Item]
@@ -100,6 +101,7 @@ class ScanPage:
     # number unbroken, or two figures apart), for the packet's cells of figures to settle
     # (`figures.agreed_wraps`).
     wraps: dict[Box, tuple[str, ...]] = field(default_factory=dict)
+    printed_at: float = 1.0
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -318,10 +320,11 @@ class _PageReader:
         from extractor.sources.scan.orient import upright_layout
 
         gray, page_dpi, scanned = self.pages.page(number)
+        upright = upright_layout(gray, page_dpi, self.recognizer, self.pages.max_pixels)
+        layout, cells, outside = upright.layout, upright.cells, upright.outside
         # A page printed reduced is laid out and cut into lines at a coarser resolution than
-        # its own (`dpi`); where things stand on it is told in its own (`scale`).
-        layout, cells, outside, _turns, dpi = upright_layout(gray, page_dpi, self.recognizer)
-        scale = POINTS / page_dpi
+        # its own (`dpi`); where things stand on the sheet is told in points all the same.
+        dpi, scale = upright.dpi, POINTS / upright.sheet_dpi
         reads: dict[Box, Read] = {}
         doubts: dict[Box, tuple[Doubt, ...]] = {}
         items: list[Item] = []
@@ -364,7 +367,8 @@ class _PageReader:
             for x0, top, x1, bottom in (table.rect for table in layout.tables)
         ]
         ordered = page_order(items, lines, tables)
-        return ScanPage(number, ordered, reads, layout.angle, scanned, doubts, wraps)
+        printed_at = dpi / upright.sheet_dpi
+        return ScanPage(number, ordered, reads, layout.angle, scanned, doubts, wraps, printed_at)
 
     def _lines(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
@@ -678,6 +682,15 @@ def read_scan(
             code = WarningCode.SCAN_LOW_RESOLUTION
             dpi = round(page.scanned)
             warnings.append(ExtractionWarning.of(code, page=page.number, dpi=dpi))
+        elif page.scanned is not None and round(page.scanned * page.printed_at) < LEAST_DPI:
+            warnings.append(
+                ExtractionWarning.of(
+                    WarningCode.SCAN_SMALL_PRINT,
+                    page=page.number,
+                    dpi=round(page.scanned),
+                    print_dpi=round(page.scanned * page.printed_at),
+                )
+            )
         for _top, _x0, cells, boxes, spanned in page.items:
             reads = tuple(page.reads.get(b) if b else None for b in boxes)
             rows.append(SourceRow(len(rows) + 1, cells, page.number, boxes, spanned, reads=reads))

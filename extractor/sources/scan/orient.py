@@ -13,11 +13,12 @@ scanner adds, a few degrees, is straightened by `grid.skew`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from extractor.sources.scan.grid import Layout, Rect, read_layout
+from extractor.sources.scan.images import MIN_DPI
 from extractor.sources.scan.lines import page_lines, print_dpi
 
 ACROSS = 1.5  # rows of text ink this much sharper than its columns: lines run across
@@ -86,22 +87,42 @@ def upside_down(gray: Any, pieces: list[Rect], recognizer: Any) -> bool:
     return bool(turned >= UPSIDE_DOWN * len(asked))
 
 
-def upright_layout(
-    gray: Any, dpi: float, recognizer: Any
-) -> tuple[Layout, Lines, list[list[Rect]], int, float]:
+class Upright(NamedTuple):
+    """A page laid out upright: its layout, the lines of its cells (by table and cell
+    number) and outside its tables (`lines.page_lines`), the quarter turns (anticlockwise)
+    it took, the resolution its lengths were measured at (`lines.print_dpi`: coarser than
+    the page's own where it was printed reduced), and the resolution of the layout's image
+    on the sheet (the page's own, or more where a reduced print was enlarged)."""
+
+    layout: Layout
+    cells: Lines
+    outside: list[list[Rect]]
+    turns: int
+    dpi: float
+    sheet_dpi: float
+
+
+def upright_layout(gray: Any, dpi: float, recognizer: Any, max_pixels: int = 0) -> Upright:
     """Given a page's grey pixels, its resolution and a worker's recognizer, return the
-    page's layout turned upright, the lines of its cells and outside its tables
-    (`lines.page_lines`), the quarter turns (anticlockwise) it took, and the resolution it
-    was laid out at: its own, or a coarser one where it was printed reduced
-    (`lines.print_dpi`)."""
+    page laid out upright (`Upright`). A page printed reduced is laid out again as if
+    printed full size and scanned coarser (`lines.print_dpi`); coarser than MIN_DPI, its
+    image is enlarged to that, as a coarse scan's is, unless that makes it more than
+    `max_pixels` (given)."""
+    import cv2
+
     turns = 0
     layout = read_layout(gray, dpi)
     if on_its_side(layout, dpi, recognizer):
         turns = 1
         layout = read_layout(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
     cells, outside = page_lines(layout, dpi)
+    sheet_dpi = dpi
     laid_out = print_dpi([*cells.values(), outside], dpi)
     if laid_out != dpi:
+        enlarge = MIN_DPI / laid_out
+        if enlarge > 1 and (not max_pixels or gray.size * enlarge**2 <= max_pixels):
+            gray = cv2.resize(gray, None, fx=enlarge, fy=enlarge, interpolation=cv2.INTER_CUBIC)
+            sheet_dpi, laid_out = sheet_dpi * enlarge, MIN_DPI
         dpi = laid_out
         layout = read_layout(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
         cells, outside = page_lines(layout, dpi)
@@ -110,4 +131,4 @@ def upright_layout(
         turns += 2
         layout = read_layout(np.ascontiguousarray(np.rot90(gray, turns)), dpi)
         cells, outside = page_lines(layout, dpi)
-    return layout, cells, outside, turns % 4, dpi
+    return Upright(layout, cells, outside, turns % 4, dpi, sheet_dpi)
