@@ -204,8 +204,10 @@ def test_a_page_printed_reduced_is_laid_out_as_one_printed_full_size() -> None:
 def test_a_page_whose_lines_are_smaller_than_full_size_print_is_laid_out_coarser() -> None:
     """Lines of 21 px at 300 dpi are 5.04 pt high, as h24's 5.4 pt face printed full size
     makes them; 15 px are 3.6 pt, h24 printed on A4, and the page is laid out at the
-    resolution that makes them 5 pt: 300 x 3.6 / 5 = 216 dpi. Specks lower than two of the
-    smallest marks (12 px at 300 dpi) are no lines."""
+    resolution that makes them 5 pt: 300 x 3.6 / 5 = 216 dpi. The lines' upper quartile
+    counts, so that a page of many lines of figures alone, lower than lines with kanji, is
+    no reduced print. Specks lower than two of the smallest marks (12 px at 300 dpi) are no
+    lines."""
 
     def lines(height: int, count: int) -> list[list[Rect]]:
         return [[(10, 40 * k, 200, 40 * k + height)] for k in range(count)]
@@ -214,7 +216,9 @@ def test_a_page_whose_lines_are_smaller_than_full_size_print_is_laid_out_coarser
     assert print_dpi([lines(21, 9), specks], 300.0) == 300.0
     assert print_dpi([lines(19, 9), specks], 300.0) == 300.0  # 4.56 pt: full size still
     assert print_dpi([lines(15, 9), specks], 300.0) == pytest.approx(216.0)
-    assert print_dpi([lines(15, 9), lines(21, 4)], 300.0) == pytest.approx(216.0)  # median
+    assert print_dpi([lines(15, 9), lines(21, 2)], 300.0) == pytest.approx(216.0)  # headings
+    # more than half the lines figures alone (a digit 0.7 of a kanji's height): full size
+    assert print_dpi([lines(16, 7), lines(21, 5)], 300.0) == 300.0
     assert print_dpi([specks], 300.0) == 300.0
     assert print_dpi([], 300.0) == 300.0
     # 6 px at 150 dpi are 2.9 pt: 86 dpi would be too coarse to lay a page out at
