@@ -7,7 +7,7 @@ warning. `str(error)` is the English sentence.
 
 from __future__ import annotations
 
-from extractor.i18n import Language, Message
+from extractor.i18n import N_, Language, Message
 
 
 class ExtractorError(Exception):
@@ -46,6 +46,20 @@ class NotAPacketError(ExtractorError):
     """The input decodes but is not a committee packet."""
 
     code = "not_a_packet"
+
+    @classmethod
+    def no_header_row(cls, path: object, extent: Message) -> NotAPacketError:
+        """The error for a file with no table header row in its extent (its pages, sheets
+        or lines)."""
+        return cls(
+            N_(
+                "{path}: not a committee packet: no header row with an activity-name column in "
+                "{extent}; is this the "
+                "right file?"
+            ),
+            path=path,
+            extent=extent,
+        )
 
 
 class MalformedPacketError(ExtractorError):

@@ -337,15 +337,7 @@ def _require_header(document: SourceDocument) -> None:
         extent = Plural("its {count} sheet", "its {count} sheets", count=document.sheets)
     else:
         extent = Plural("its {count} line", "its {count} lines", count=len(rows))
-    raise NotAPacketError(
-        N_(
-            "{path}: not a committee packet: no header row with an activity-name column in "
-            "{extent}; is this the "
-            "right file?"
-        ),
-        path=document.path,
-        extent=extent,
-    )
+    raise NotAPacketError.no_header_row(document.path, extent)
 
 
 def _check_width(

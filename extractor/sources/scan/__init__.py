@@ -69,6 +69,12 @@ COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
+# A page with no ruled table and this many lines or more is not recognized at first (a
+# packet's cover has a few lines; a page of prose, 40 and more): where no page of the scan
+# has a table, it is no packet and is refused without reading its text (4 A4 pages of
+# prose took 24 s to read before a refusal that did not depend on it). Where some page has
+# a table, such pages are read in a second round.
+TEXT_PAGE_LINES = 20
 OCR_MODULES = ("rapidocr", "onnxruntime", "cv2", "pypdfium2", "PIL")
 # A table's cells as read, by their first grid position: text, lowest confidence, lines,
 # the characters nothing settled (`Reading.doubts`); and the other readings of a cell of
@@ -102,6 +108,14 @@ class ScanPage:
     # (`figures.agreed_wraps`).
     wraps: dict[Box, tuple[str, ...]] = field(default_factory=dict)
     printed_at: float = 1.0
+    tables: int = 0  # the ruled tables found on it
+
+
+@dataclass(frozen=True)
+class TextPage:
+    """A page with no ruled table and many lines, laid out but not yet recognized."""
+
+    number: int
 
 
 def wrapped_stop(ink: Any, pieces: list[Rect]) -> bool:
@@ -301,6 +315,7 @@ class _PageReader:
         self.recognizer: Any = None
         self.lexicon: Lexicon | None = None
         self.pitches = Pitches()  # the page's digits side by side (`figures.Pitches`)
+        self.text_pages = False  # whether a page with no table and many lines is read
 
     def setup(self) -> None:
         from extractor.sources.scan.lexicon import Lexicon
@@ -309,9 +324,10 @@ class _PageReader:
         self.recognizer = Recognizer(threads=1)
         self.lexicon = Lexicon(self.known) if self.known else None
 
-    def run(self, number: int) -> ScanPage | PageCount:
+    def run(self, number: int) -> ScanPage | TextPage | PageCount:
         """Task 0 returns the page count, with each page's weight (`Pages.weights`) when
-        the count is within the limit; task n reads page n."""
+        the count is within the limit; task n reads page n (a page with no table and many
+        lines only when `text_pages`)."""
         if number == 0:
             count = self.pages.count()
             weights = self.pages.weights(count) if count <= self.max_pages else ()
@@ -325,6 +341,8 @@ class _PageReader:
         # A page printed reduced is laid out and cut into lines at a coarser resolution than
         # its own (`dpi`); where things stand on the sheet is told in points all the same.
         dpi, scale = upright.dpi, POINTS / upright.sheet_dpi
+        if not layout.tables and len(outside) >= TEXT_PAGE_LINES and not self.text_pages:
+            return TextPage(number)
         reads: dict[Box, Read] = {}
         doubts: dict[Box, tuple[Doubt, ...]] = {}
         items: list[Item] = []
@@ -368,7 +386,17 @@ class _PageReader:
         ]
         ordered = page_order(items, lines, tables)
         printed_at = dpi / upright.sheet_dpi
-        return ScanPage(number, ordered, reads, layout.angle, scanned, doubts, wraps, printed_at)
+        return ScanPage(
+            number,
+            ordered,
+            reads,
+            layout.angle,
+            scanned,
+            doubts,
+            wraps,
+            printed_at,
+            len(layout.tables),
+        )
 
     def _lines(
         self, layout: Layout, table: Table, lines: list[list[list[Rect]]], dpi: float
@@ -665,15 +693,30 @@ def read_scan(
 
     _check_installed(path)
     reader = _PageReader(data, kind, settings)
-    pages = read_pages(
-        path,
-        reader,
-        settings.scan_page_seconds,
-        settings,
-        lambda page, error: _worker_error(path, page, error, settings),
-        budget_pages=True,
-        only=only,
-    )
+
+    def read(numbers: list[int] | None) -> list[Any]:
+        return read_pages(
+            path,
+            reader,
+            settings.scan_page_seconds,
+            settings,
+            lambda page, error: _worker_error(path, page, error, settings),
+            budget_pages=True,
+            only=numbers,
+        )
+
+    pages = read(only)
+    text_pages = [page.number for page in pages if isinstance(page, TextPage)]
+    if text_pages:
+        # A whole scan with no table anywhere has no header row: refused unread, as the
+        # structure stage would refuse it read (the pages of a printed PDF that are scans
+        # may have their tables in its printed pages).
+        if only is None and not any(getattr(page, "tables", 0) for page in pages):
+            extent = Plural("its {count} page", "its {count} pages", count=len(pages))
+            raise NotAPacketError.no_header_row(display_path(path), extent)
+        reader.text_pages = True
+        again = {page.number: page for page in read(text_pages)}
+        pages = [again.get(page.number, page) for page in pages]
     pages = settled_by_packet(pages)
     rows: list[SourceRow] = []
     warnings: list[ExtractionWarning] = []

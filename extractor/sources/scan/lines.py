@@ -37,13 +37,13 @@ MAX_LINE = 40  # the longest piece of a line recognized at once, in line heights
 ITEM_GAP = 0.6
 UNFOUND_HEIGHT = 0.5  # ink this many line heights high in a cell with no line: a character
 # The layout's lengths in inches are made for a packet printed full size: h24's 5.4 pt face
-# on A3 makes lines 5.0 to 5.3 pt high (the median and the upper quartile, measured at 200
-# and 300 dpi, clean and bad), the next year's 6 pt Gothic 5.5 pt. A page whose lines'
-# upper quartile is less than SMALL_PRINT points was printed reduced (an A3 packet on A4:
-# 0.71 times, h24's lines 3.6 pt) and is laid out as if scanned at the resolution that
-# makes them FULL_PRINT points high, at least LEAST_PRINT_DPI. The upper quartile, not the
-# median: a line of figures alone is lower than one with kanji (a digit is about 0.7 of a
-# kanji's height), and a page may be half figures.
+# on A3 makes lines 5.0 pt high (measured at 200 and 300 dpi, clean and bad), the next
+# year's 6 pt Gothic 5.5 pt: the median height of a page's lines, each line weighing its
+# length (a line of figures alone is lower than one with kanji, a digit being about 0.7 of a
+# kanji's height, and short; a page may hold many). A page where that is less than
+# SMALL_PRINT points was printed reduced (an A3 packet on A4: 0.71 times, h24's lines
+# 3.6 pt) and is laid out as if scanned at the resolution that makes them FULL_PRINT points
+# high, at least LEAST_PRINT_DPI.
 SMALL_PRINT, FULL_PRINT = 4.5, 5.0
 LEAST_PRINT_DPI = 100.0
 
@@ -230,15 +230,17 @@ def print_dpi(lines: Iterable[list[list[Rect]]], dpi: float) -> float:
     its resolution, return the resolution its print is to be laid out at: its own, or,
     where the lines are too small for a page printed full size, a coarser one at which they
     measure as a full-size print's (SMALL_PRINT, FULL_PRINT)."""
-    heights = [
-        line[0][3] - line[0][1]
+    measured = sorted(
+        (line[0][3] - line[0][1], line[-1][2] - line[0][0])
         for found in lines
         for line in found
         if line[0][3] - line[0][1] >= 2 * shortest_mark(dpi)
-    ]
-    if not heights:
+    )
+    if not measured:
         return dpi
-    points = float(np.percentile(heights, 75)) * PDF_POINTS / dpi
+    lengths = np.cumsum([length for _, length in measured])
+    middle = int(np.searchsorted(lengths, lengths[-1] / 2))
+    points = measured[middle][0] * PDF_POINTS / dpi
     if points >= SMALL_PRINT:
         return dpi
     return max(LEAST_PRINT_DPI, dpi * points / FULL_PRINT)
