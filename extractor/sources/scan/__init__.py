@@ -23,8 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from extractor.errors import InputTooLargeError, NotAPacketError, UnreadableInputError
 from extractor.i18n import N_, Message, Plural
-from extractor.models import ExtractionWarning
-from extractor.problems import WarningCode
 from extractor.settings import ExtractSettings
 from extractor.sources.document import (
     BBox,
@@ -40,7 +38,7 @@ from extractor.sources.document import (
     table_items,
     worker_error,
 )
-from extractor.sources.scan.figures import Pitches
+from extractor.sources.scan.figures import Pitches, digits_apart
 
 if TYPE_CHECKING:
     from extractor.sources.scan.grid import Layout, Table
@@ -68,7 +66,6 @@ DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
-LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
 # A page with no ruled table and this many lines or more is not recognized at first (a
 # packet's cover has a few lines; a page of prose, 40 and more): where no page of the scan
 # has a table, it is no packet and is refused without reading its text (4 A4 pages of
@@ -198,7 +195,7 @@ def _settled(
         figure = chars[k].isdigit() or chars[k + 1].isdigit()
         if (wide or figure) and not {chars[k], chars[k + 1]} & SET_OFF:
             spaced.add(k)
-    held = _digits_apart(chars, boundaries, ink, piece, spaced, pitches)
+    held = digits_apart(chars, boundaries, ink, piece, spaced, pitches)
     found = dropped_marks(ink, gray, piece, xs, ends_sentence)
     sureness = reading.sureness
     found, lost_point = dots_beside_figures(chars, xs, found)
@@ -225,38 +222,6 @@ def _settled(
     text = "".join(marks.get(k, "") + c + after.get(k, "") for k, c in enumerate(chars))
     text += marks.get(len(chars), "")
     return Reading(text.strip(), reading.confidence, reading.places, sureness)
-
-
-def _digits_apart(
-    chars: list[str],
-    boundaries: list[float],
-    ink: Any,
-    piece: Rect,
-    spaced: set[int],
-    pitches: Pitches | None,
-) -> dict[int, str]:
-    """Given a piece's characters, the places between them and those a space follows
-    (`spaced`, changed here), return what follows each digit that another follows: the
-    place held in `pitches` for the page to settle, or, without it, a space or none as the
-    piece's own pairs settle it. Their own places decide, not the blank between their ink
-    (the blank beside a 1 is wide); a pair the image shows no digit of is left as it is."""
-    from extractor.sources.scan.marks import figure_pitches
-    from extractor.sources.scan.recognize import Reading
-
-    pairs = [k for k in range(len(chars) - 1) if chars[k].isdigit() and chars[k + 1].isdigit()]
-    places = [boundaries[k] for k in pairs]
-    held: dict[int, str] = {}
-    page = pitches or Pitches()
-    for k, pitch in zip(pairs, figure_pitches(ink, piece, places), strict=True):
-        place = page.hold(pitch, "1" in chars[k : k + 2]) if pitch else ""
-        if pitch is None or (pitch and not place):
-            continue  # no digit's ink on a side, or a page past holding: the blank decides
-        spaced.discard(k)
-        if place:
-            held[k] = place
-    if pitches is None:  # settled here, the piece a page of its own
-        held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
-    return held
 
 
 def _in_figure(chars: list[str], k: int) -> bool:
@@ -689,7 +654,7 @@ def read_scan(
     """Given a scan's bytes (`kind` "pdf" for an image-only PDF, else "image"), return its
     tables and text lines as a document of rows, each cell with what was read; `only`:
     the numbers of the pages to read (a PDF's scanned pages among printed ones)."""
-    from extractor.sources.scan.packet import settled_by_packet
+    from extractor.sources.scan.packet import coarse_pages, settled_by_packet
 
     _check_installed(path)
     reader = _PageReader(data, kind, settings)
@@ -719,21 +684,8 @@ def read_scan(
         pages = [again.get(page.number, page) for page in pages]
     pages = settled_by_packet(pages)
     rows: list[SourceRow] = []
-    warnings: list[ExtractionWarning] = []
+    warnings = coarse_pages(pages)
     for page in pages:
-        if page.scanned is not None and round(page.scanned) < LEAST_DPI:
-            code = WarningCode.SCAN_LOW_RESOLUTION
-            dpi = round(page.scanned)
-            warnings.append(ExtractionWarning.of(code, page=page.number, dpi=dpi))
-        elif page.scanned is not None and round(page.scanned * page.printed_at) < LEAST_DPI:
-            warnings.append(
-                ExtractionWarning.of(
-                    WarningCode.SCAN_SMALL_PRINT,
-                    page=page.number,
-                    dpi=round(page.scanned),
-                    print_dpi=round(page.scanned * page.printed_at),
-                )
-            )
         for _top, _x0, cells, boxes, spanned in page.items:
             reads = tuple(page.reads.get(b) if b else None for b in boxes)
             rows.append(SourceRow(len(rows) + 1, cells, page.number, boxes, spanned, reads=reads))

@@ -9,9 +9,10 @@ import statistics
 from collections import Counter
 from collections.abc import Hashable, Mapping
 from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
+    from extractor.sources.scan.grid import Rect
     from extractor.sources.scan.recognize import Reading
 
 K = TypeVar("K", bound=Hashable)
@@ -151,3 +152,35 @@ def dots_beside_figures(chars: list[str], xs: list[float], found: Marks) -> tupl
 
 
 __all__ = ["Pitches", "agreed_wraps", "dots_beside_figures"]
+
+
+def digits_apart(
+    chars: list[str],
+    boundaries: list[float],
+    ink: Any,
+    piece: Rect,
+    spaced: set[int],
+    pitches: Pitches | None,
+) -> dict[int, str]:
+    """Given a piece's characters, the places between them and those a space follows
+    (`spaced`, changed here), return what follows each digit that another follows: the
+    place held in `pitches` for the page to settle, or, without it, a space or none as the
+    piece's own pairs settle it. Their own places decide, not the blank between their ink
+    (the blank beside a 1 is wide); a pair the image shows no digit of is left as it is."""
+    from extractor.sources.scan.marks import figure_pitches
+    from extractor.sources.scan.recognize import Reading
+
+    pairs = [k for k in range(len(chars) - 1) if chars[k].isdigit() and chars[k + 1].isdigit()]
+    places = [boundaries[k] for k in pairs]
+    held: dict[int, str] = {}
+    page = pitches or Pitches()
+    for k, pitch in zip(pairs, figure_pitches(ink, piece, places), strict=True):
+        place = page.hold(pitch, "1" in chars[k : k + 2]) if pitch else ""
+        if pitch is None or (pitch and not place):
+            continue  # no digit's ink on a side, or a page past holding: the blank decides
+        spaced.discard(k)
+        if place:
+            held[k] = place
+    if pitches is None:  # settled here, the piece a page of its own
+        held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
+    return held

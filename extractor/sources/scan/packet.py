@@ -1,15 +1,20 @@
 """What a scan's pages gave, settled by the whole packet once every page is read: figures
 that wrapped between two digits, as the packet's cells of figures agree
 (`figures.agreed_wraps`), and the characters the recognizer was unsure of that no page
-could settle, by the packet's own words (`lexicon.settle_doubts`)."""
+could settle, by the packet's own words (`lexicon.settle_doubts`); and the pages too coarse
+to be read well, warned of."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
 
+from extractor.models import ExtractionWarning
+from extractor.problems import WarningCode
 from extractor.sources.document import Box
 from extractor.sources.scan import GUESSED_MARK, ScanPage
+
+LEAST_DPI = 200  # a page scanned coarser is warned of: 7 pt text is then ~20 px high
 
 
 def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
@@ -68,3 +73,26 @@ def _with_texts(page: ScanPage, texts: dict[Box, str], unsure: bool = True) -> S
 
 
 __all__ = ["settled_by_packet"]
+
+
+def coarse_pages(pages: list[ScanPage]) -> list[ExtractionWarning]:
+    """Given a scan's pages, return a warning for each one scanned coarser than LEAST_DPI
+    (`scan_low_resolution`), or whose small print is as coarse as full-size print scanned
+    so (`scan_small_print`: a page printed reduced, `lines.print_dpi`)."""
+    warnings = []
+    for page in pages:
+        if page.scanned is None:
+            continue
+        if round(page.scanned) < LEAST_DPI:
+            code = WarningCode.SCAN_LOW_RESOLUTION
+            warnings.append(ExtractionWarning.of(code, page=page.number, dpi=round(page.scanned)))
+        elif round(page.scanned * page.printed_at) < LEAST_DPI:
+            warnings.append(
+                ExtractionWarning.of(
+                    WarningCode.SCAN_SMALL_PRINT,
+                    page=page.number,
+                    dpi=round(page.scanned),
+                    print_dpi=round(page.scanned * page.printed_at),
+                )
+            )
+    return warnings
