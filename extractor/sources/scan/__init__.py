@@ -676,7 +676,7 @@ def read_scan(
         # A whole scan with no table anywhere has no header row: refused unread, as the
         # structure stage would refuse it read (the pages of a printed PDF that are scans
         # may have their tables in its printed pages).
-        if only is None and not any(getattr(page, "tables", 0) for page in pages):
+        if only is None and not any(isinstance(p, ScanPage) and p.tables for p in pages):
             extent = Plural("its {count} page", "its {count} pages", count=len(pages))
             raise NotAPacketError.no_header_row(display_path(path), extent)
         reader.text_pages = True

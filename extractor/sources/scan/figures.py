@@ -151,9 +151,6 @@ def dots_beside_figures(chars: list[str], xs: list[float], found: Marks) -> tupl
     return [(x, mark) for x, mark in found if mark not in "。、"], between
 
 
-__all__ = ["Pitches", "agreed_wraps", "dots_beside_figures"]
-
-
 def digits_apart(
     chars: list[str],
     boundaries: list[float],
@@ -184,3 +181,6 @@ def digits_apart(
     if pitches is None:  # settled here, the piece a page of its own
         held = {k: page.settle(Reading(h, 1.0), 1.0).text for k, h in held.items()}
     return held
+
+
+__all__ = ["Pitches", "agreed_wraps", "digits_apart", "dots_beside_figures"]
