@@ -209,14 +209,7 @@ def page_lines(
             key: lines_in(layout.ink, area, dpi, usual, layout.gray) for key, area in areas.items()
         }
         outside = lines_in(layout.outside, page, dpi, usual)
-        # The usual height is that of lines that can hold a character: a dash, a lone 。
-        # and the specks of a noisy page (many on a cover of few lines) are smaller.
-        heights = [
-            line[0][3] - line[0][1]
-            for lines in (*cells.values(), outside)
-            for line in lines
-            if line[0][3] - line[0][1] >= 2 * shortest_mark(dpi)
-        ]
+        heights = [height for height, _ in _character_lines((*cells.values(), outside), dpi)]
         if usual or not heights:
             break
         usual = int(statistics.median(heights))
@@ -225,17 +218,24 @@ def page_lines(
     return cells, [g for g in groups if not (len(g) == 1 and _lone_dot(layout.outside, g[0]))]
 
 
+def _character_lines(lines: Iterable[list[list[Rect]]], dpi: float) -> list[tuple[int, int]]:
+    """Given a page's lines (each cell's, and those outside the tables), return the height
+    and length of each that can hold a character: a dash, a lone 。 and the specks of a
+    noisy page (many on a cover of few lines) are lower."""
+    return [
+        (line[0][3] - line[0][1], line[-1][2] - line[0][0])
+        for found in lines
+        for line in found
+        if line[0][3] - line[0][1] >= 2 * shortest_mark(dpi)
+    ]
+
+
 def print_dpi(lines: Iterable[list[list[Rect]]], dpi: float) -> float:
     """Given a page's lines (`page_lines`: each cell's, and those outside the tables) and
     its resolution, return the resolution its print is to be laid out at: its own, or,
     where the lines are too small for a page printed full size, a coarser one at which they
     measure as a full-size print's (SMALL_PRINT, FULL_PRINT)."""
-    measured = sorted(
-        (line[0][3] - line[0][1], line[-1][2] - line[0][0])
-        for found in lines
-        for line in found
-        if line[0][3] - line[0][1] >= 2 * shortest_mark(dpi)
-    )
+    measured = sorted(_character_lines(lines, dpi))
     if not measured:
         return dpi
     lengths = np.cumsum([length for _, length in measured])

@@ -72,9 +72,6 @@ def _with_texts(page: ScanPage, texts: dict[Box, str], unsure: bool = True) -> S
     return replace(page, items=items, reads=reads)
 
 
-__all__ = ["settled_by_packet"]
-
-
 def coarse_pages(pages: list[ScanPage]) -> list[ExtractionWarning]:
     """Given a scan's pages, return a warning for each one scanned coarser than LEAST_DPI
     (`scan_low_resolution`), or whose small print is as coarse as full-size print scanned
@@ -86,13 +83,13 @@ def coarse_pages(pages: list[ScanPage]) -> list[ExtractionWarning]:
         if round(page.scanned) < LEAST_DPI:
             code = WarningCode.SCAN_LOW_RESOLUTION
             warnings.append(ExtractionWarning.of(code, page=page.number, dpi=round(page.scanned)))
-        elif round(page.scanned * page.printed_at) < LEAST_DPI:
+        elif (print_dpi := round(page.scanned * page.printed_at)) < LEAST_DPI:
+            code = WarningCode.SCAN_SMALL_PRINT
+            dpi = round(page.scanned)
             warnings.append(
-                ExtractionWarning.of(
-                    WarningCode.SCAN_SMALL_PRINT,
-                    page=page.number,
-                    dpi=round(page.scanned),
-                    print_dpi=round(page.scanned * page.printed_at),
-                )
+                ExtractionWarning.of(code, page=page.number, dpi=dpi, print_dpi=print_dpi)
             )
     return warnings
+
+
+__all__ = ["coarse_pages", "settled_by_packet"]
