@@ -261,6 +261,37 @@ def test_figures_printed_apart_in_a_face_with_a_narrow_space(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
+def test_a_packet_printed_in_mincho_reads_its_brackets_and_dots_as_printed(tmp_path: Path) -> None:
+    """Five of h24's activities printed in a Mincho face at 6 pt, scanned clean at 300 dpi.
+    The recognizer read Mincho's り with a closing bracket after it (環境づくり)の推進,
+    友愛訪問(見守り)訪問)) and its ・ between words as a hyphen (民生委員-児童委員); the
+    names and those cells read as printed, and a field read wrong is warned on its
+    activity."""
+    from tests.pdfs import MINCHO
+
+    rows = [[c.translate(CID_SAFE) for c in row] for row in h24_rows()]
+    rows = rows[:20] + [rows[k] for k in (33, 52, 95, 105, 125)]  # 1.2.3 1.4.2 2.3.2 2.4.1 2.6.2
+    rows = [r[:14] if not "".join(r[14:]).strip() else r for r in rows]
+    pdf = tmp_path / "mincho.pdf"
+    print_pdf(pdf, blocks_from_rows(rows), [*WIDTHS_14, 34, 34], font=MINCHO)
+    truth = extract(pdf)
+    assert [a.name for a in truth.activities][:2] == [
+        "地域福祉活動(福祉の輪づくり運動推進者研修会の開催)",
+        "利用しやすい建築物整備のための環境づくりの推進",
+    ]
+    read = extract(scan_pdf(pdf, tmp_path / "scan.pdf", CLEAN))
+    assert [a.name for a in read.activities] == [a.name for a in truth.activities]
+    printed, found = fields(truth), fields(read)
+    for name in ("1.1.3 city 0 results", "1.1.5 roles", "1.1.5 council efforts"):
+        assert found[name] == printed[name], name
+    assert "友愛訪問(見守り訪問)" in str(found["1.1.3 city 0 results"])
+    assert "民生委員・児童委員" in str(found["1.1.5 roles"])
+    wrong = differences(truth, read)
+    warned = {w.activity for w in read.warnings}
+    assert all(name.split()[0] in warned for name, _, _ in wrong), wrong
+
+
+@pytest.mark.slow
 def test_a_packet_printed_by_libreoffice(tmp_path: Path) -> None:
     """基本目標2 (2.1.1 to 2.5.3) of h24 as a ruled workbook printed by LibreOffice in
     IPAGothic (tests/fixtures/make_libreoffice_pdf.py), scanned clean at 300 dpi: every
@@ -1177,6 +1208,15 @@ def test_a_comma_between_words_that_is_a_dot_in_the_middle_of_the_line_is_a_bull
         assert _settled(reading, ink, gray, (0, 0, 100, 20), 0, 100).text == "相談・支援"
         ink, gray = _blocks_and_a_dot(14)  # low in the line: a comma indeed (or a 、)
         assert _settled(reading, ink, gray, (0, 0, 100, 20), 0, 100).text == f"相談{comma}支援"
+    # A hyphen read there is a ・ where the image shows a dot, a hyphen where it shows a dash.
+    hyphen = Reading("民生-委員", 0.5, places, (0.9,) * 5)
+    ink, gray = _blocks_and_a_dot(8)
+    assert _settled(hyphen, ink, gray, (0, 0, 100, 20), 0, 100).text == "民生・委員"
+    ink = np.zeros((20, 100), np.uint8)
+    for x in (0, 20, 56, 76):
+        ink[2:18, x : x + 16] = 255
+    ink[9:10, 43:49] = 255  # six times as wide as it is high
+    assert _settled(hyphen, ink, 255 - ink, (0, 0, 100, 20), 0, 100).text == "民生-委員"
     # Between two figures a comma is the thousands' mark whatever its place.
     figure = Reading("12,34", 0.5, places, (0.9,) * 5)
     ink, gray = _blocks_and_a_dot(8)

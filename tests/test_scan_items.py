@@ -5,7 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from extractor.sources.scan.items import ItemStarts, ends_item, join_lines, joined_pairs
+from extractor.sources.scan.items import (
+    ItemStarts,
+    ends_item,
+    join_lines,
+    joined_pairs,
+    without_stray_brackets,
+)
 from extractor.sources.scan.lexicon import Lexicon
 
 
@@ -16,6 +22,8 @@ from extractor.sources.scan.lexicon import Lexicon
         ("・サロン会場費の支援", "・市社協との連携"),
         ("・市ホームページ等への掲載", "・当事者団体の周知"),
         ("参加者 延5回", "・民生委員の部会"),  # a count ends an item
+        ("会場：山口県社会福祉会館", "・「山口市社協だより」や"),  # a bracket opens an item
+        ("・情報提供", "・(仮称)推進プランの周知"),
     ],
 )
 def test_a_bullet_after_a_phrase_or_a_count_begins_an_item(before: str, after: str) -> None:
@@ -87,3 +95,42 @@ def test_a_cell_s_lines_are_joined_as_the_words_say() -> None:
     asked = ItemStarts([])
     assert join_lines([("・高齢", True), ("・障害", True)], item_starts=asked) == "・高齢 ・障害"
     assert asked.guesses == 0
+
+
+@pytest.mark.parametrize(
+    ("lines", "meant"),
+    [
+        # Mincho's り read with a bracket after it (the reading of an r2 packet in HeiseiMin)
+        (["友愛訪問(見守り)訪問)活動事業"], ["友愛訪問(見守り訪問)活動事業"]),
+        (
+            ["利用しやすい環境づくり)の推進", "(継続活動)"],
+            ["利用しやすい環境づくりの推進", "(継続活動)"],
+        ),
+        (
+            ["地域福祉活動(福祉の輪づくり)", "運動推進者研修会の開催)"],
+            ["地域福祉活動(福祉の輪づくり", "運動推進者研修会の開催)"],
+        ),
+    ],
+)
+def test_a_closing_bracket_too_many_after_a_curved_kana_is_taken_out(
+    lines: list[str], meant: list[str]
+) -> None:
+    found, taken = without_stray_brackets([(line, False) for line in lines])
+    assert [text for text, _ in found] == meant
+    assert taken
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        ["友愛訪問(見守り)活動事業"],  # as many closing brackets as opening ones
+        ["・(仮称)協働推進プラン)の推進"],  # one too many, as h24 prints it, after no り
+        ["地域福祉(つながり", "づくり)の推進"],  # the bracket after り closes one opened
+    ],
+)
+def test_a_closing_bracket_not_too_many_or_after_another_character_stays(
+    lines: list[str],
+) -> None:
+    found, taken = without_stray_brackets([(line, True) for line in lines])
+    assert found == [(line, True) for line in lines]
+    assert not taken

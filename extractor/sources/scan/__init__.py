@@ -64,6 +64,9 @@ TIGHT_PAD = 2  # of white around it (a longer one with the whole pixels under dp
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
+HYPHENS = (
+    "-‐－"  # ... and in a Mincho face (民生委員-児童委員), where a figure is not on both sides
+)
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 # A page with no ruled table and this many lines or more is not recognized at first (a
@@ -183,7 +186,7 @@ def _settled(
     spaced = set(_spaced_positions(reading.text))
     xs = [left + place * width for place in reading.places]
     for k, char in enumerate(chars):
-        if char in DOTS or (char in COMMAS and not _in_figure(chars, k)):
+        if char in DOTS or (char in COMMAS + HYPHENS and not _in_figure(chars, k)):
             chars[k] = "・" if colon_or_bullet(ink, piece, xs[k]) == "・" else char
     boundaries = [(xs[k] + xs[k + 1]) / 2 for k in range(len(chars) - 1)]
     for start, end, wide in blanks(ink, piece):
@@ -412,7 +415,11 @@ class _PageReader:
         each cell reads (by its first grid position), and, for a cell of figures that
         wrapped between two digits, its other readings there: the number unbroken, or
         two figures apart (a printer that wraps a number whole breaks at a space)."""
-        from extractor.sources.scan.items import breaks_between_digits, join_lines
+        from extractor.sources.scan.items import (
+            breaks_between_digits,
+            join_lines,
+            without_stray_brackets,
+        )
         from extractor.sources.scan.japanese import tidy
 
         def starts(before: str, after: str) -> bool:
@@ -423,7 +430,7 @@ class _PageReader:
         for cell, cell_lines in zip(table.cells, lines, strict=True):
             if not cell_lines:
                 continue
-            joined = [(r.text, e) for r, e in cell_lines]
+            joined, stray = without_stray_brackets([(r.text, e) for r, e in cell_lines])
             guesses = item_starts.guesses
             plain = join_lines(joined, item_starts=starts)
             # Joined otherwise only where a line breaks between two digits (words asked once).
@@ -437,7 +444,8 @@ class _PageReader:
             )
             text = self._cell_text(plain)
             lowest = min(r.confidence for r, _ in cell_lines)
-            if item_starts.guesses > guesses:  # an item's start, or a ・ joining, guessed
+            # an item's start, or a ・ joining, guessed; a bracket taken out
+            if item_starts.guesses > guesses or stray:
                 lowest = min(lowest, GUESSED_MARK)
             doubts = tuple(d for r, _ in cell_lines for d in r.doubts)
             read[cell[:2]] = (text, lowest, len(cell_lines), doubts)

@@ -15,7 +15,8 @@ in order:
 - the year before's wording, when the reader has it (`Lexicon.starts_item`), else
 - the same two words joined by a ・ in the middle of a line on the same page (where a blank
   before an item would show), else
-- grammar: an item ends in a phrase, and a ・ joins parallel words under one head. The
+- grammar: a ・ before an opening bracket begins an item (・「山口市社協だより」や); an
+  item ends in a phrase, and a ・ joins parallel words under one head. The
   words since the last 、, bracket, blank or ・ hold a particle (講習会等の開催, 市社協との
   連携) or a figure not followed by another (延5回) in an item's end; but a verbal noun
   of two kanji standing alone after the ・ (集約・提供, 発見・把握と仕組みづくり, 調査・検討
@@ -45,6 +46,11 @@ SURE_ITEM_GAP = 0.7  # a ・ after a blank this wide (in line heights) is an ite
 BREAKS = re.compile(r"[、，,（(「『\s・：:]")  # what ends the words a ・ may join
 AFTER_BREAKS = re.compile(r"[、，,（(「『\s・：:。]")  # ... and the words after it
 FIGURE = re.compile("[0-9０-９]")
+OPENING, CLOSING = "(（", ")）"
+ITEM_OPENERS = "「『(（"  # a ・ before an opening bracket begins an item (h24: 5 of 5)
+# Kana whose last stroke, a long curve, a recognizer may read once more as a closing
+# bracket where the line wraps after it (a Mincho face: 環境づくり) / の推進).
+CURVED_LAST = "りリ"
 PAIR_SIDE = 2  # characters on each side of a ・ that make a pair
 LOOKED_AT = 12  # characters after the ・ that grammar looks at
 VERBAL_NOUN = 2  # the length of a verbal noun that may stand alone after a joining ・
@@ -94,6 +100,8 @@ def ends_item(before: str, after: str) -> bool:
     after = after.lstrip("・ ")
     if not last or not after:
         return False
+    if after[0] in ITEM_OPENERS:
+        return True
     phrase = any(m.part_of_speech()[0] == "助詞" for m in tokenizer().tokenize(last))
     counted = FIGURE.search(last) is not None and FIGURE.match(after) is None
     return (phrase or counted) and not _verbal_noun_alone(after)
@@ -170,6 +178,29 @@ def join_lines(
     return " ".join(text.split())
 
 
+def without_stray_brackets(lines: list[tuple[str, bool]]) -> tuple[list[tuple[str, bool]], bool]:
+    """Given a cell's lines as read, each with whether it ends short, return them with the
+    closing brackets a recognizer added after a curved kana taken out, and whether any
+    was. Such a bracket follows one of CURVED_LAST in a cell holding more closing brackets
+    than opening ones; only as many are taken out as there are too many, the first first
+    (友愛訪問(見守り)訪問)活動 is 友愛訪問(見守り訪問)活動)."""
+    texts = [line.strip() for line, _ in lines]
+    extra = sum(t.count(c) for t in texts for c in CLOSING)
+    extra -= sum(t.count(c) for t in texts for c in OPENING)
+    if extra <= 0:
+        return lines, False
+    found: list[tuple[str, bool]] = []
+    for text, (_, ends_short) in zip(texts, lines, strict=True):
+        kept = ""
+        for char in text:
+            if extra > 0 and char in CLOSING and kept[-1:] in tuple(CURVED_LAST):
+                extra -= 1
+                continue
+            kept += char
+        found.append((kept, ends_short))
+    return found, found != [(t, e) for t, (_, e) in zip(texts, lines, strict=True)]
+
+
 def breaks_between_digits(lines: list[tuple[str, bool]]) -> bool:
     """Given a cell's lines as read, whether one ends in a digit and the next begins with
     one: the only place where `join_lines` joins `tight` or `loose` otherwise than plain."""
@@ -200,4 +231,5 @@ __all__ = [
     "join_lines",
     "join_pieces",
     "joined_pairs",
+    "without_stray_brackets",
 ]

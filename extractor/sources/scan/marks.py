@@ -32,6 +32,7 @@ REFERENCE_SHARE = 0.8  # marks this close (in heights) are the dots of one ※
 MIN_CONTRAST = 64  # grey levels between a mark's ink and its paper
 COMMA_STRETCH = 3.0  # how much longer a 、's ink is along its slant than across
 COMMA_SLANT = 20  # how far (degrees) a 、's slant may be from the diagonal
+ROUND = 2.5  # a dot is no more than this much longer one way than the other
 # Digits side by side. A digit's ink (a 1's aside) is SINGLE_DIGIT wide in its height
 # (0.54-0.62 measured in Gothic and Mincho faces; a 1 narrower, two digits run together
 # wider), DIGIT_WIDTH when the piece shows none; a blot RUN_TOGETHER digits wide or more
@@ -189,6 +190,12 @@ def bullet_first(ink: Any) -> bool:
     )
 
 
+def _round(width: int, height: int) -> bool:
+    """Whether a mark of this size is a dot, not a stroke: neither side more than ROUND
+    times the other (a hyphen is five times as wide as it is high)."""
+    return max(width, height) <= ROUND * min(width, height)
+
+
 def colon_or_bullet(ink: Any, rect: Rect, x: float) -> str | None:
     """Given the text ink, a line's piece and where in it a character read as ： sits,
     return "：" when two dots stand there one over the other, "・" when a single dot sits
@@ -205,6 +212,7 @@ def colon_or_bullet(ink: Any, rect: Rect, x: float) -> str | None:
         for i in range(1, count)
         if stats[i][cv2.CC_STAT_WIDTH] < 0.35 * height
         and stats[i][cv2.CC_STAT_HEIGHT] < 0.35 * height
+        and _round(stats[i][cv2.CC_STAT_WIDTH], stats[i][cv2.CC_STAT_HEIGHT])
         and 0.2 <= float(centres[i][0]) / height <= 0.95
     ]
     upper = [d for d in dots if 0.3 <= d[1] <= 0.55]
