@@ -1794,3 +1794,27 @@ def test_a_slanting_stroke_is_a_comma_and_a_round_blot_is_not() -> None:
     assert not is_comma(dash)
     assert not is_comma(comma[:, ::-1])  # slanting the other way
     assert not is_comma(np.full((4, 4), 255, np.uint8))  # no ink
+
+
+def test_a_kanji_read_twice_in_two_forms_at_neighbouring_steps_is_read_once() -> None:
+    from extractor.sources.scan.recognize import Reading, undoubled
+
+    # 秋穗穂 as a Mincho print of 秋穂 was read: 穗 and 穂 0.23 of the line's height apart
+    places = (0.05, 0.15, 0.25, 0.35, 0.373, 0.45, 0.55)
+    sureness = (1.0, 0.9, 1.0, 0.75, 0.41, 1.0, 1.0)
+    reading = Reading("会場秋穗穂地域", 0.41, places, sureness)
+    once = undoubled(reading, 100, 10)
+    assert once.text == "会場秋穗地域"
+    assert once.places == (0.05, 0.15, 0.25, 0.35, 0.45, 0.55)
+    assert once.sureness == (1.0, 0.9, 1.0, 0.75, 1.0, 1.0)
+    # the surer of the two is kept, wherever it stands
+    surer = Reading("会場秋穗穂地域", 0.41, places, (1.0, 0.9, 1.0, 0.4, 0.8, 1.0, 1.0))
+    assert undoubled(surer, 100, 10).text == "会場秋穂地域"
+    # kanji side by side a height apart stay (楽楽楽), kana as close stay, and so do two
+    # kanji with a blank between them
+    apart = Reading("楽楽楽", 0.9, (0.1, 0.2, 0.3), (0.9, 0.9, 0.9))
+    assert undoubled(apart, 100, 10).text == "楽楽楽"
+    kana = Reading("しい", 0.9, (0.1, 0.12), (0.9, 0.9))
+    assert undoubled(kana, 100, 10).text == "しい"
+    blank = Reading("穗 穂", 0.9, (0.1, 0.12), (0.9, 0.9))
+    assert undoubled(blank, 100, 10).text == "穗 穂"

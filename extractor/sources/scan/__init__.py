@@ -566,7 +566,7 @@ class _PageReader:
         from extractor.sources.scan.grid import under
         from extractor.sources.scan.japanese import likelier_doubts
         from extractor.sources.scan.marks import is_dash
-        from extractor.sources.scan.recognize import Reading
+        from extractor.sources.scan.recognize import Reading, undoubled
 
         if is_dash(piece, dpi):  # too thin to recognize, and nothing else
             return Reading(DASH, 1.0)
@@ -584,11 +584,11 @@ class _PageReader:
             found: Reading = self.recognizer.read(cv2.cvtColor(crop, cv2.COLOR_GRAY2BGR))
             return found
 
-        reading = reread(piece)
-        text, doubts = likelier_doubts(reading.text, reading.options, self.lexicon)
-        chosen = replace(reading, text=text)
         left = max(0, x0 - pad)
         width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
+        reading = undoubled(reread(piece), width, bottom - top)
+        text, doubts = likelier_doubts(reading.text, reading.options, self.lexicon)
+        chosen = replace(reading, text=text)
         settled = _settled(
             chosen, ink, gray, piece, left, width, reread, ends_sentence, self.pitches
         )
