@@ -94,8 +94,8 @@ def test_stdout_output_is_the_json(workdir: Path) -> None:
         (b"", "Error: bad.txt: is empty; give the packet's exported .txt or its .pdf\n"),
         (
             b"\x00\x01\x02\xff\xfe\x00garbage" * 50,
-            "Error: bad.txt: holds binary data that is not a PDF or a workbook; give the packet's "
-            ".txt, .pdf, .xlsx or .xls\n",
+            "Error: bad.txt: holds binary data that is not a PDF, a workbook or an image; give the "
+            "packet's .txt, .pdf, .xlsx or .xls, or its scan as .pdf, .tif, .png or .jpg\n",
         ),
         (
             "ただのメモです\n二行目\n".encode(),

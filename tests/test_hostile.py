@@ -309,8 +309,8 @@ def test_a_file_is_read_by_what_it_holds_not_by_its_name(work: Path) -> None:
     junk = runner.invoke(main, ["junk.pdf"])
     assert junk.exit_code == 1
     assert one_line(junk.stderr) == (
-        "Error: junk.pdf: holds binary data that is not a PDF or a workbook; give the packet's "
-        ".txt, .pdf, .xlsx or .xls"
+        "Error: junk.pdf: holds binary data that is not a PDF, a workbook or an image; give the "
+        "packet's .txt, .pdf, .xlsx or .xls, or its scan as .pdf, .tif, .png or .jpg"
     )
     untouched(work)
 

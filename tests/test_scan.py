@@ -741,6 +741,51 @@ def test_a_bilevel_page_as_a_copier_stores_it_is_the_page_in_grey() -> None:
     assert np.array_equal(grey, page)
 
 
+@pytest.mark.parametrize(
+    ("kind", "options"),
+    [
+        ("GIF", {}),
+        ("BMP", {}),
+        ("WEBP", {"lossless": True}),
+        ("JPEG2000", {}),  # lossless unless told otherwise
+    ],
+)
+def test_a_page_saved_as_another_kind_of_image_is_read_as_a_scan(
+    kind: str, options: dict[str, Any]
+) -> None:
+    from extractor.sources.scan import is_image
+
+    page = drawn_table()
+    buffer = io.BytesIO()
+    Image.fromarray(page).save(buffer, kind, **options)
+    data = buffer.getvalue()
+    assert is_image(data)
+    grey, _dpi, _scanned = Pages(data, "image", 10**8).page(1)
+    assert grey.shape[0] * 4 == grey.shape[1] * 3  # the page, enlarged to 150 dpi or more
+    small = Image.fromarray(grey).resize((1600, 1200), Image.Resampling.NEAREST)
+    assert np.array_equal(np.array(small) < 128, page < 128)
+
+
+def test_text_that_begins_as_an_image_file_might_is_no_image(tmp_path: Path) -> None:
+    from extractor.sources.scan import is_heic, is_image
+
+    for text in ("BM活動名\t実施内容\n", "GIF 活動名\t実施内容\n", "RIFF活動名\t実施内容\n"):
+        assert not is_image(text.encode("utf-8"))
+    assert not is_heic("活動名\tftypheic\n".encode())
+
+
+def test_a_heic_photo_is_refused_in_one_line_saying_what_to_save_it_as(tmp_path: Path) -> None:
+    photo = tmp_path / "IMG_0001.HEIC"
+    photo.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
+    result = CliRunner().invoke(main, [str(photo), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {photo}: is a HEIC image (a phone's photo), which is not read; save it as "
+        "JPEG, PNG or PDF and give that\n"
+    )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
 def drawn_table() -> np.ndarray:
     """A 300 dpi page with one table: 3 columns by 4 rows, the middle column's first two
     rows merged, and the last row's last two columns merged."""

@@ -28,7 +28,7 @@ from extractor.sources.document import (
     cell_too_long,
     display_path,
 )
-from extractor.sources.scan import is_image, read_scan
+from extractor.sources.scan import is_heic, is_image, read_scan
 
 PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -109,6 +109,14 @@ def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
             if not settings.ocr:
                 raise
             document = read_scan(path, data, digest, settings, "pdf")
+    elif is_heic(data):
+        raise NotAPacketError(
+            N_(
+                "{path}: is a HEIC image (a phone's photo), which is not read; save it as "
+                "JPEG, PNG or PDF and give that"
+            ),
+            path=path,
+        )
     elif is_image(data):
         if not settings.ocr:
             raise NotAPacketError(

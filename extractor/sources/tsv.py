@@ -143,8 +143,8 @@ def decode(path: Path, data: bytes, settings: ExtractSettings) -> tuple[str, str
             return utf16
         raise NotAPacketError(
             N_(
-                "{path}: holds binary data that is not a PDF or a workbook; give the packet's "
-                ".txt, .pdf, .xlsx or .xls"
+                "{path}: holds binary data that is not a PDF, a workbook or an image; give the "
+                "packet's .txt, .pdf, .xlsx or .xls, or its scan as .pdf, .tif, .png or .jpg"
             ),
             path=path,
         )

@@ -51,6 +51,15 @@ Rect = tuple[int, int, int, int]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 JPEG_MAGIC = b"\xff\xd8\xff"
 TIFF_MAGICS = (b"II*\x00", b"MM\x00*")
+# Other kinds of image Pillow reads, by how their files begin: GIF; JPEG 2000 (its file
+# format and a bare codestream); WebP (a RIFF file of kind WEBP, at byte 8); AVIF (an ISO
+# media file whose brand, at byte 8, is avif or avis); BMP (BM, then at byte 14 the size
+# of one of the headers BMP files have, so that a text export beginning with BM is text).
+OTHER_IMAGE_MAGICS = (b"GIF87a", b"GIF89a", b"\x00\x00\x00\x0cjP  \r\n\x87\n", b"\xff\x4f\xff\x51")
+BMP_HEADER_SIZES = (12, 40, 52, 56, 64, 108, 124)
+AVIF_BRANDS = (b"avif", b"avis")
+# An ISO media image Pillow does not read (HEIC, a phone's photo): refused by name.
+HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 POINTS = 72.0
 HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wording
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
@@ -86,8 +95,20 @@ CellLines = tuple[tuple["Reading", bool], ...]
 
 
 def is_image(data: bytes) -> bool:
-    """Whether the bytes are a PNG, JPEG or TIFF file."""
-    return data.startswith((PNG_MAGIC, JPEG_MAGIC, *TIFF_MAGICS))
+    """Whether the bytes are an image file the reader decodes: PNG, JPEG, TIFF, GIF, JPEG
+    2000, WebP, AVIF or BMP."""
+    if data.startswith((PNG_MAGIC, JPEG_MAGIC, *TIFF_MAGICS, *OTHER_IMAGE_MAGICS)):
+        return True
+    if data.startswith(b"RIFF") and data[8:12] == b"WEBP":
+        return True
+    if data[4:8] == b"ftyp" and data[8:12] in AVIF_BRANDS:
+        return True
+    return data.startswith(b"BM") and int.from_bytes(data[14:18], "little") in BMP_HEADER_SIZES
+
+
+def is_heic(data: bytes) -> bool:
+    """Whether the bytes are a HEIC (HEIF) image, which the reader does not decode."""
+    return data[4:8] == b"ftyp" and data[8:12] in HEIC_BRANDS
 
 
 @dataclass(frozen=True)
