@@ -748,6 +748,7 @@ def test_a_bilevel_page_as_a_copier_stores_it_is_the_page_in_grey() -> None:
         ("BMP", {}),
         ("WEBP", {"lossless": True}),
         ("JPEG2000", {}),  # lossless unless told otherwise
+        ("AVIF", {"quality": 100}),
     ],
 )
 def test_a_page_saved_as_another_kind_of_image_is_read_as_a_scan(
