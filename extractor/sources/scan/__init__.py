@@ -73,9 +73,8 @@ TIGHT_PAD = 2  # of white around it (a longer one with the whole pixels under dp
 DASH = "—"  # what a lone dash in a cell stands for (an empty figure, as packets print it)
 DOTS = "：.．。"  # what a recognizer may read a ・ between words as
 COMMAS = ",，"  # ... and, blurred, between words (a packet writes 、 there, a comma in 1,234)
-HYPHENS = (
-    "-‐－"  # ... and in a Mincho face (民生委員-児童委員), where a figure is not on both sides
-)
+# ... and, in a Mincho face, as a hyphen (民生委員-児童委員; not between two figures)
+HYPHENS = "-‐－"
 # What a recognizer makes of an item's dot (and the blank after it)
 BULLET_READINGS = "・·•∙:：.．;；,，、-－iIl!|'’`∴∵…‥ "
 # A page with no ruled table and this many lines or more is not recognized at first (a

@@ -49,7 +49,7 @@ FIGURE = re.compile("[0-9０-９]")
 OPENING, CLOSING = "(（", ")）"
 ITEM_OPENERS = "「『(（"  # a ・ before an opening bracket begins an item (h24: 5 of 5)
 # Kana whose last stroke, a long curve, a recognizer may read once more as a closing
-# bracket where the line wraps after it (a Mincho face: 環境づくり) / の推進).
+# bracket (a Mincho face: 環境づくり)の推進).
 CURVED_LAST = "りリ"
 PAIR_SIDE = 2  # characters on each side of a ・ that make a pair
 LOOKED_AT = 12  # characters after the ・ that grammar looks at
@@ -190,15 +190,16 @@ def without_stray_brackets(lines: list[tuple[str, bool]]) -> tuple[list[tuple[st
     if extra <= 0:
         return lines, False
     found: list[tuple[str, bool]] = []
+    taken = 0
     for text, (_, ends_short) in zip(texts, lines, strict=True):
         kept = ""
         for char in text:
-            if extra > 0 and char in CLOSING and kept[-1:] in tuple(CURVED_LAST):
-                extra -= 1
+            if taken < extra and char in CLOSING and kept and kept[-1] in CURVED_LAST:
+                taken += 1
                 continue
             kept += char
         found.append((kept, ends_short))
-    return found, found != [(t, e) for t, (_, e) in zip(texts, lines, strict=True)]
+    return found, taken > 0
 
 
 def breaks_between_digits(lines: list[tuple[str, bool]]) -> bool:
