@@ -535,6 +535,43 @@ def test_an_image_declaring_ten_billion_pixels_is_refused_before_decoding(
 
 
 @pytest.mark.parametrize(
+    ("name", "header"),
+    [
+        # a GIF's screen and its one image 60,000 pixels square, and nearly no data
+        (
+            "bomb.gif",
+            b"GIF89a"
+            + struct.pack("<HHBBB", 60000, 60000, 0, 0, 0)
+            + b","
+            + struct.pack("<HHHHB", 0, 0, 60000, 60000, 0)
+            + b"\x02\x02\x44\x01\x00;",
+        ),
+        # a BMP 60,000 pixels square, one bit a pixel, with no pixels stored
+        (
+            "bomb.bmp",
+            b"BM"
+            + struct.pack("<IHHI", 62, 0, 0, 62)
+            + struct.pack("<IiiHHIIiiII", 40, 60000, 60000, 1, 1, 0, 0, 2835, 2835, 0, 0)
+            + b"\x00\x00\x00\x00\xff\xff\xff\x00",
+        ),
+    ],
+)
+def test_a_gif_or_bmp_declaring_billions_of_pixels_is_refused_before_decoding(
+    tmp_path: Path, name: str, header: bytes
+) -> None:
+    bomb = tmp_path / name
+    bomb.write_bytes(header)
+    result = CliRunner().invoke(main, [str(bomb), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {bomb}: page 1 is an image of 3,600,000,000 pixels, over the 100,000,000-"
+        "pixel limit; an image built to exhaust memory? Raise --max-scan-pixels if the file is "
+        "right\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
     ("content", "message"),
     [
         (np.full((600, 800), 255, np.uint8), "no text was found on its 1 page (a scan)"),
