@@ -518,25 +518,10 @@ def png_header_only(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", row) + chunk(b"IEND", b"")
 
 
-def test_an_image_declaring_ten_billion_pixels_is_refused_before_decoding(
-    tmp_path: Path,
-) -> None:
-    bomb = tmp_path / "bomb.png"
-    bomb.write_bytes(png_header_only(100_000, 100_000))
-    assert bomb.stat().st_size < 200
-    result = CliRunner().invoke(main, [str(bomb), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert result.stderr == (
-        f"Error: {bomb}: page 1 is an image of 10,000,000,000 pixels, over the 100,000,000-"
-        "pixel limit; an image built to exhaust memory? Raise --max-scan-pixels if the file is "
-        "right\n"
-    )
-    assert not (tmp_path / "out").exists()
-
-
 @pytest.mark.parametrize(
-    ("name", "header"),
+    ("name", "header", "pixels"),
     [
+        ("bomb.png", png_header_only(100_000, 100_000), "10,000,000,000"),
         # a GIF's screen and its one image 60,000 pixels square, and nearly no data
         (
             "bomb.gif",
@@ -545,6 +530,7 @@ def test_an_image_declaring_ten_billion_pixels_is_refused_before_decoding(
             + b","
             + struct.pack("<HHHHB", 0, 0, 60000, 60000, 0)
             + b"\x02\x02\x44\x01\x00;",
+            "3,600,000,000",
         ),
         # a BMP 60,000 pixels square, one bit a pixel, with no pixels stored
         (
@@ -553,18 +539,20 @@ def test_an_image_declaring_ten_billion_pixels_is_refused_before_decoding(
             + struct.pack("<IHHI", 62, 0, 0, 62)
             + struct.pack("<IiiHHIIiiII", 40, 60000, 60000, 1, 1, 0, 0, 2835, 2835, 0, 0)
             + b"\x00\x00\x00\x00\xff\xff\xff\x00",
+            "3,600,000,000",
         ),
     ],
 )
-def test_a_gif_or_bmp_declaring_billions_of_pixels_is_refused_before_decoding(
-    tmp_path: Path, name: str, header: bytes
+def test_an_image_declaring_billions_of_pixels_is_refused_before_decoding(
+    tmp_path: Path, name: str, header: bytes, pixels: str
 ) -> None:
     bomb = tmp_path / name
     bomb.write_bytes(header)
+    assert bomb.stat().st_size < 200
     result = CliRunner().invoke(main, [str(bomb), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {bomb}: page 1 is an image of 3,600,000,000 pixels, over the 100,000,000-"
+        f"Error: {bomb}: page 1 is an image of {pixels} pixels, over the 100,000,000-"
         "pixel limit; an image built to exhaust memory? Raise --max-scan-pixels if the file is "
         "right\n"
     )

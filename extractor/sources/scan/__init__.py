@@ -198,12 +198,12 @@ def _settled(
         unread_runs,
         unread_stroke,
     )
-    from extractor.sources.scan.recognize import Reading
+    from extractor.sources.scan.recognize import Reading, spaced_positions
 
     if not reading.places:
         return reading
     chars = list(reading.text.replace(" ", ""))
-    spaced = set(_spaced_positions(reading.text))
+    spaced = set(spaced_positions(reading.text))
     xs = [left + place * width for place in reading.places]
     for k, char in enumerate(chars):
         if char in DOTS or (char in COMMAS + HYPHENS and not _in_figure(chars, k)):
@@ -250,20 +250,6 @@ def _settled(
 def _in_figure(chars: list[str], k: int) -> bool:
     """Whether the character at k stands between two figures (1,234)."""
     return 0 < k < len(chars) - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit()
-
-
-def _spaced_positions(text: str) -> list[int]:
-    """Given a reading, return the indexes (among its non-space characters) of those a
-    space follows."""
-    found: list[int] = []
-    count = 0
-    for char in text:
-        if char == " ":
-            if count:
-                found.append(count - 1)
-        else:
-            count += 1
-    return found
 
 
 def printed_headers(texts: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:

@@ -46,7 +46,8 @@ SURE_ITEM_GAP = 0.7  # a ・ after a blank this wide (in line heights) is an ite
 BREAKS = re.compile(r"[、，,（(「『\s・：:]")  # what ends the words a ・ may join
 AFTER_BREAKS = re.compile(r"[、，,（(「『\s・：:。]")  # ... and the words after it
 FIGURE = re.compile("[0-9０-９]")
-OPENING, CLOSING = "(（", ")）"
+# The round ones of the brackets `japanese.OPENING` and `CLOSING` pair
+ROUND_OPENING, ROUND_CLOSING = "(（", ")）"
 ITEM_OPENERS = "「『(（"  # a ・ before an opening bracket begins an item (h24: 5 of 5)
 # Kana whose last stroke, a long curve, a recognizer may read once more as a closing
 # bracket (a Mincho face: 環境づくり)の推進).
@@ -185,8 +186,8 @@ def without_stray_brackets(lines: list[tuple[str, bool]]) -> tuple[list[tuple[st
     than opening ones; only as many are taken out as there are too many, the first first
     (友愛訪問(見守り)訪問)活動 is 友愛訪問(見守り訪問)活動)."""
     texts = [line.strip() for line, _ in lines]
-    extra = sum(t.count(c) for t in texts for c in CLOSING)
-    extra -= sum(t.count(c) for t in texts for c in OPENING)
+    extra = sum(t.count(c) for t in texts for c in ROUND_CLOSING)
+    extra -= sum(t.count(c) for t in texts for c in ROUND_OPENING)
     if extra <= 0:
         return lines, False
     found: list[tuple[str, bool]] = []
@@ -194,7 +195,7 @@ def without_stray_brackets(lines: list[tuple[str, bool]]) -> tuple[list[tuple[st
     for text, (_, ends_short) in zip(texts, lines, strict=True):
         kept = ""
         for char in text:
-            if taken < extra and char in CLOSING and kept and kept[-1] in CURVED_LAST:
+            if taken < extra and char in ROUND_CLOSING and kept and kept[-1] in CURVED_LAST:
                 taken += 1
                 continue
             kept += char

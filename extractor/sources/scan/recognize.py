@@ -56,6 +56,20 @@ class Reading:
     doubts: tuple[Doubt, ...] = ()
 
 
+def spaced_positions(text: str) -> list[int]:
+    """Given a reading's text, return the indexes (among its non-space characters) of those
+    a space follows."""
+    found: list[int] = []
+    count = 0
+    for char in text:
+        if char == " ":
+            if count:
+                found.append(count - 1)
+        else:
+            count += 1
+    return found
+
+
 def undoubled(reading: Reading, width: float, height: float) -> Reading:
     """Given a reading of a line's image `width` pixels wide, its text `height` pixels high,
     return it with each kanji read twice (two kanji closer than DOUBLED of the height, no
@@ -63,13 +77,7 @@ def undoubled(reading: Reading, width: float, height: float) -> Reading:
     if not reading.places or len(reading.sureness) != len(reading.places):
         return reading
     chars = reading.text.replace(" ", "")
-    blank_before = set()  # the characters a blank comes before (by their index in chars)
-    count = 0
-    for char in reading.text:
-        if char == " ":
-            blank_before.add(count)
-        else:
-            count += 1
+    blank_before = {k + 1 for k in spaced_positions(reading.text)}  # by index in chars
     dropped: set[int] = set()
     kept = 0
     for k in range(1, len(chars)):
