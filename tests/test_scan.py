@@ -812,6 +812,58 @@ def test_a_heic_photo_is_refused_in_one_line_saying_what_to_save_it_as(tmp_path:
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+@pytest.mark.parametrize("kind", ["GIF", "PNG", "WEBP"])
+def test_an_animation_is_refused_by_name_before_any_frame_is_read(
+    kind: str, tmp_path: Path
+) -> None:
+    """An animation's frames are no pages (and a GIF's frame n is decoded with every one
+    before it: 500 frames took minutes); it is refused at once, in one line."""
+    frames = [Image.new("L", (400, 300), grey) for grey in range(0, 250, 50)]
+    path = tmp_path / f"moving.{kind.lower()}"
+    frames[0].save(path, kind, save_all=True, append_images=frames[1:])
+    assert getattr(Image.open(path), "n_frames", 1) == 5
+    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path}: is an animation of 5 frames, not a scan's pages; give the scan as a "
+        "PDF or a multi-page TIFF\n"
+    )
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_tiff_has_a_page_a_frame_and_a_camera_jpeg_one_page() -> None:
+    """A TIFF's frames are its pages; a camera's JPEG that carries a second picture (MPO:
+    its preview) is one page, the first picture."""
+    page = Image.fromarray(drawn_table())
+    stored = io.BytesIO()
+    page.save(stored, "TIFF", save_all=True, append_images=[page, page])
+    assert Pages(stored.getvalue(), "image", 10**8).count() == 3
+    photo = io.BytesIO()
+    preview = page.resize((400, 300))
+    page.save(photo, "MPO", save_all=True, append_images=[preview], dpi=(150, 150))
+    assert getattr(Image.open(io.BytesIO(photo.getvalue())), "n_frames", 1) == 2
+    pages = Pages(photo.getvalue(), "image", 10**8)
+    assert pages.count() == 1
+    grey, _dpi, _scanned = pages.page(1)
+    assert grey.shape == (1200, 1600)  # the page at its 150 dpi, not its preview enlarged
+
+
+@pytest.mark.parametrize("size", [(20000, 3), (3, 20000), (2000, 40)])
+def test_a_strip_too_narrow_for_a_line_of_text_is_a_blank_page(
+    size: tuple[int, int], tmp_path: Path
+) -> None:
+    """An image a few pixels high (or wide) holds no line of text: read as a blank page, so
+    that the file gets the line for a scan with no text, not an internal error (as a strip
+    just broad enough to be read, which finds none, gets)."""
+    path = tmp_path / "strip.png"
+    Image.new("L", size, 0).save(path)
+    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {path}: no text was found on its 1 page (a scan); is this the right file?\n"
+    )
+
+
 def drawn_table() -> np.ndarray:
     """A 300 dpi page with one table: 3 columns by 4 rows, the middle column's first two
     rows merged, and the last row's last two columns merged."""

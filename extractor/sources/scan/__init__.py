@@ -306,10 +306,13 @@ class _PageReader:
             count = self.pages.count()
             weights = self.pages.weights(count) if count <= self.max_pages else ()
             return PageCount(count, weights)
+        from extractor.sources.scan.images import holds_text
         from extractor.sources.scan.japanese import printed_heading, tidy
         from extractor.sources.scan.orient import upright_layout
 
         gray, page_dpi, scanned = self.pages.page(number)
+        if not holds_text(gray, page_dpi):
+            return ScanPage(number, [], {}, 0.0, scanned)
         upright = upright_layout(gray, page_dpi, self.recognizer, self.pages.max_pixels)
         layout, cells, outside = upright.layout, upright.cells, upright.outside
         # A page printed reduced is laid out and cut into lines at a coarser resolution than
@@ -605,9 +608,18 @@ def _worker_error(
     path: Path, page: int, error: BaseException, settings: ExtractSettings
 ) -> Exception:
     """Given what stopped a page's worker, return the error to tell the user."""
-    from extractor.sources.scan.images import BadImage, ImageTooLarge
+    from extractor.sources.scan.images import Animation, BadImage, ImageTooLarge
 
     def known(cause: BaseException, where: Message) -> Exception | None:
+        if isinstance(cause, Animation):
+            return NotAPacketError(
+                N_(
+                    "{path}: is an animation of {frames:,} frames, not a scan's pages; give "
+                    "the scan as a PDF or a multi-page TIFF"
+                ),
+                path=path,
+                frames=cause.frames,
+            )
         if isinstance(cause, ImageTooLarge):
             return InputTooLargeError(
                 N_(

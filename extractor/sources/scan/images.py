@@ -28,6 +28,9 @@ A3_LONG_INCHES = 420 / 25.4
 PAGE_INCHES = (8.0, 20.0)  # a page's longer side: A4 is 11.7 inches, A3 16.5, B4 14.3
 PDF_POINTS = 72.0
 WEIGHING_SECONDS = 2.0  # the most spent weighing a scan's pages before reading them
+# A page narrower than this holds no line of a packet's text (a 6 pt line in its ruled row
+# is 0.15 inch high); it is read as blank.
+MIN_PAGE_INCHES = 0.25
 STRIP_BYTES, TILE_BYTES = 279, 325  # TIFF's tags of its frames' stored bytes
 
 
@@ -37,6 +40,15 @@ class ImageTooLarge(Exception):
     def __init__(self, page: int, pixels: int) -> None:
         super().__init__(page, pixels)  # the arguments, so that it crosses process lines
         self.page, self.pixels = page, pixels
+
+
+class Animation(Exception):
+    """An image file of several frames that is not a TIFF: an animation (GIF, PNG, WebP,
+    AVIF), not the pages of a scan."""
+
+    def __init__(self, frames: int) -> None:
+        super().__init__(frames)
+        self.frames = frames
 
 
 class BadImage(Exception):
@@ -101,8 +113,17 @@ class Pages:
         return self._document
 
     def count(self) -> int:
+        """The number of pages: a PDF's pages, a TIFF's frames, or one. A JPEG's other
+        frames (MPO: a camera's preview, or its other eye) are no pages; an animation is
+        refused (`Animation`), as its frames are no pages either, and each would be decoded
+        with all the frames before it."""
         document = self._open()
-        return len(document) if self.kind == "pdf" else int(getattr(document, "n_frames", 1))
+        if self.kind == "pdf":
+            return len(document)
+        frames = int(getattr(document, "n_frames", 1))
+        if frames > 1 and document.format not in ("TIFF", "MPO"):
+            raise Animation(frames)
+        return frames if document.format == "TIFF" else 1
 
     def weights(self, count: int) -> tuple[float, ...]:
         """Given the page count, return each page's bytes of image data as the file stores
@@ -139,6 +160,8 @@ class Pages:
         """Given a page number (from 1), return its grey pixels, the dark ground around the
         paper made paper (`without_ground`), their resolution, and the scan's own."""
         found = self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
+        if not holds_text(found.pixels, found.dpi):
+            return found
         return found._replace(pixels=without_ground(found.pixels, found.dpi))
 
     def _check(self, number: int, width: float, height: float) -> None:
@@ -197,6 +220,12 @@ class Pages:
         except Exception as exc:  # Pillow raises many kinds for a broken file
             raise BadImage(number) from exc
         return PageImage(pixels, _clamped(dpi * factor), dpi)
+
+
+def holds_text(pixels: Any, dpi: float) -> bool:
+    """Whether a page's grey pixels, at their resolution, are broad enough each way to
+    hold a line of text (MIN_PAGE_INCHES)."""
+    return bool(min(pixels.shape[:2]) >= dpi * MIN_PAGE_INCHES)
 
 
 def _images(page: Any) -> Any:
