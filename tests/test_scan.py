@@ -53,7 +53,7 @@ from extractor.sources.scan.japanese import (
 )
 from extractor.sources.scan.lines import lines_in, page_lines, print_dpi
 from extractor.sources.scan.marks import full_stop_at, is_comma
-from extractor.sources.scan.orient import upright_layout
+from extractor.sources.scan.orient import on_its_side, upright_layout
 from extractor.sources.scan.recognize import (
     STAND_IN_SCORE,
     Recognizer,
@@ -1067,6 +1067,22 @@ def test_a_cover_on_its_side_is_turned_upright_though_straightening_sharpened_it
     page = np.ascontiguousarray(np.rot90(np.array(image.convert("L")), 3))
     layout, _, outside, turns, *_ = upright_layout(page, 200.0, Recognizer())
     assert turns == 1 and not layout.tables and len(outside) >= 6
+
+
+def test_a_blank_page_is_not_shown_to_the_detector() -> None:
+    """A blank back of a sheet scanned both sides has nothing to turn: the detector, a
+    second of a worker's time on an A4 page, is not asked of it (a sheet with a speck of
+    dust neither)."""
+
+    class Refusing:
+        def detect(self, gray: Any) -> list[Any]:
+            raise AssertionError("the detector was asked")
+
+    page = np.full((2480, 3508), 255, np.uint8)
+    page[1200:1202, 1700:1702] = 0
+    layout = read_layout(page, 300.0)
+    assert not layout.tables and layout.ink.any()  # the speck is ink, and all of it
+    assert on_its_side(layout, 300.0, Refusing()) is False
 
 
 def test_the_dark_ground_round_a_sheet_is_made_paper() -> None:
