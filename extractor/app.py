@@ -65,9 +65,21 @@ def _extract_one(job: tuple[Path, Path | None, ExtractSettings]) -> Outcome:
             ) from None
         return Outcome(path, target, dataset, dataset_json(dataset))
     except ExtractorError as exc:
-        return Outcome(path, target, error=exc, internal=traceback.format_exc())
+        return Outcome(path, target, error=_as_given(exc, path), internal=traceback.format_exc())
     except Exception:  # a bug of ours: reported as such, with the traceback kept
         return Outcome(path, target, internal=traceback.format_exc())
+
+
+def _as_given(error: ExtractorError, path: Path) -> ExtractorError:
+    """Given an error and the path of the file it is about, return it naming the file as
+    the user gave it: the stages after reading know a file by the path its dataset
+    stores, which is only its name where it lies outside the working directory (two
+    packets named h24.pdf in two folders would read alike)."""
+    from extractor.sources.document import display_path
+
+    if error.message.args.get("path") == display_path(path):
+        error.message.args["path"] = path
+    return error
 
 
 def extract_files(

@@ -122,6 +122,27 @@ def test_bad_input_is_refused_with_one_line(workdir: Path, content: bytes, messa
     assert sorted(p.name for p in (workdir / "normalized").iterdir()) == ["keep.json"]
 
 
+def test_a_refusal_names_the_file_as_given_though_it_lies_elsewhere(
+    workdir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """A file outside the working directory is stored in a dataset by its name alone; the
+    line refusing it names it as the user gave it, so two files of one name in two folders
+    are told apart (each stage's refusal: decoding, and the structure stage's)."""
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "memo.txt").write_text("ただのメモです\n二行目\n", encoding="utf-8")
+    (elsewhere / "empty.txt").write_text("")
+    result = run(str(elsewhere / "memo.txt"))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {elsewhere / 'memo.txt'}: not a committee packet: no header row with an "
+        "activity-name column in its 2 lines; is this the right file?\n"
+    )
+    result = run(str(elsewhere / "empty.txt"))
+    assert result.stderr == (
+        f"Error: {elsewhere / 'empty.txt'}: is empty; give the packet's exported .txt or its .pdf\n"
+    )
+
+
 def test_missing_path_and_folder(workdir: Path) -> None:
     result = run("raw/h25.txt")
     assert (result.exit_code, result.stderr) == (
