@@ -803,13 +803,19 @@ def test_text_that_begins_as_an_image_file_might_is_no_image(tmp_path: Path) -> 
 def test_a_heic_photo_is_refused_in_one_line_saying_what_to_save_it_as(tmp_path: Path) -> None:
     photo = tmp_path / "IMG_0001.HEIC"
     photo.write_bytes(b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(200))
-    result = CliRunner().invoke(main, [str(photo), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert result.stderr == (
+    assert _refused(photo, tmp_path) == (
         f"Error: {photo}: is a HEIC image (a phone's photo), which is not read; save it as "
         "JPEG, PNG or PDF and give that\n"
     )
+
+
+def _refused(path: Path, tmp_path: Path) -> str:
+    """Given a file, run the command on it and return what it said, having checked that
+    it refused the file (exit code 1) and wrote no dataset."""
+    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    return result.stderr
 
 
 @pytest.mark.parametrize("kind", ["GIF", "PNG", "WEBP"])
@@ -822,13 +828,10 @@ def test_an_animation_is_refused_by_name_before_any_frame_is_read(
     path = tmp_path / f"moving.{kind.lower()}"
     frames[0].save(path, kind, save_all=True, append_images=frames[1:])
     assert getattr(Image.open(path), "n_frames", 1) == 5
-    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert result.stderr == (
+    assert _refused(path, tmp_path) == (
         f"Error: {path}: is an animation of 5 frames, not a scan's pages; give the scan as a "
         "PDF or a multi-page TIFF\n"
     )
-    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_a_tiff_has_a_page_a_frame_and_a_camera_jpeg_one_page() -> None:
@@ -857,9 +860,7 @@ def test_a_strip_too_narrow_for_a_line_of_text_is_a_blank_page(
     just broad enough to be read, which finds none, gets)."""
     path = tmp_path / "strip.png"
     Image.new("L", size, 0).save(path)
-    result = CliRunner().invoke(main, [str(path), "-o", str(tmp_path / "out")])
-    assert result.exit_code == 1
-    assert result.stderr == (
+    assert _refused(path, tmp_path) == (
         f"Error: {path}: no text was found on its 1 page (a scan); is this the right file?\n"
     )
 
