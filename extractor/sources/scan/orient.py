@@ -23,8 +23,8 @@ from extractor.sources.scan.lines import page_lines, print_dpi
 
 ACROSS = 1.5  # rows of text ink this much sharper than its columns: lines run across
 DETECT_DPI = 100.0  # the reduced copy the detector is given: 7 pt text is ~10 px high
-# Square inches of text ink less than one character's: 福 printed 7 pt in a light Mincho
-# face has 0.0024 (10 pt: 0.0049; in a Gothic face, 0.0065); a speck of dust, 0.00005.
+# Square inches of text ink less than one character's: 福 printed 10 pt in a light Mincho
+# face has 0.0049 (so about 0.0024 at 7 pt), in a Gothic face 0.0065; a speck, 0.00005.
 LEAST_INK = 0.002
 SIDEWAYS = 2.0  # text taller than wide must outweigh the wider by this to turn a page
 LONG = 1.5  # a detected line counts one way when its length is this many times its height
