@@ -154,6 +154,16 @@ def test_missing_path_and_folder(workdir: Path) -> None:
         1,
         "Error: raw: is a folder, not a packet file; give the .txt, .pdf or .xlsx\n",
     )
+    pages = workdir / "scanned"
+    pages.mkdir()
+    for name in ("notes.txt", "scan_001.JPG", "scan_002.JPG"):
+        (pages / name).write_bytes(b"")
+    result = run("scanned")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: scanned: is a folder of page images; a scan is read from one file: put its "
+        "pages, in order, into one PDF or multi-page TIFF and give that\n",
+    )
 
 
 def test_forced_wrong_encoding(workdir: Path) -> None:

@@ -34,6 +34,9 @@ PDF_MAGIC = b"%PDF-"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
+# The names of the image files a scanner or a phone saves a page to.
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", ".jp2")
+LOOKED_AT = 1000  # the entries of a folder given as a packet looked at for images
 
 __all__ = ["Box", "Read", "SourceDocument", "SourceRow", "display_path", "read_source"]
 
@@ -52,6 +55,21 @@ def _too_large(path: Path, limit: int, size: int | None = None) -> InputTooLarge
     return InputTooLargeError(template, path=path, limit=limit, size=size)
 
 
+def _holds_page_images(folder: Path) -> bool:
+    """Whether a folder holds image files (a packet scanned a page to a file), looking at
+    no more than LOOKED_AT of its entries, by their names."""
+    try:
+        with os.scandir(folder) as entries:
+            for k, entry in enumerate(entries):
+                if k >= LOOKED_AT:
+                    break
+                if entry.name.lower().endswith(IMAGE_SUFFIXES):
+                    return True
+    except OSError:
+        return False
+    return False
+
+
 def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
     """Given a path, return its bytes, refusing what is missing, not a regular file (a
     folder, pipe or device), or larger than the limit, counted as read."""
@@ -64,6 +82,14 @@ def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
             N_("{path}: cannot read ({reason}); check permissions"), path=path, reason=exc.strerror
         ) from exc
     if stat.S_ISDIR(info.st_mode):
+        if _holds_page_images(path):
+            raise InputNotFoundError(
+                N_(
+                    "{path}: is a folder of page images; a scan is read from one file: put "
+                    "its pages, in order, into one PDF or multi-page TIFF and give that"
+                ),
+                path=path,
+            )
         raise InputNotFoundError(
             N_("{path}: is a folder, not a packet file; give the .txt, .pdf or .xlsx"), path=path
         )
