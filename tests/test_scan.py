@@ -1721,6 +1721,65 @@ def test_the_decoder_ranks_each_characters_choices_and_reads_a_ruled_out_kanji_u
     assert decode.options[2][-1][1] == pytest.approx(0.85)
 
 
+def test_the_decoder_marks_where_a_character_was_lost_between_two_read_far_apart() -> None:
+    """Characters read every two steps, then four steps of blank where the third of them
+    scores 0.13 for 護 (a character lost: the blank won everywhere there): a gap before
+    the third character read, offering 護 first. Blanks as long as the usual distance, or
+    where nothing but the blank scores GAP_LEAST, are no gap."""
+
+    class Decode:
+        def __init__(self) -> None:
+            self.character = ["blank", "要", "援", "護", "者", " ", "の"]
+
+        def decode(self, *args: object, **kw: object) -> str:
+            return "decoded"
+
+    decode = _JapaneseDecode(Decode())
+
+    def step(**scores: float) -> list[float]:
+        row = [0.0] * 7
+        for name, score in scores.items():
+            row[{"blank": 0, "yo": 1, "en": 2, "go": 3, "sha": 4, "space": 5, "no": 6}[name]] = (
+                score
+            )
+        row[0] += 1 - sum(row)
+        return row
+
+    blank = step()
+    preds = np.array(
+        [
+            [
+                step(yo=0.9),
+                blank,
+                step(en=0.9),
+                blank,  # 要, 援: two steps apart
+                blank,
+                step(go=0.13, sha=0.02),
+                blank,
+                blank,  # 護 lost
+                step(sha=0.9),
+                blank,
+                step(space=0.9),
+                blank,
+                step(no=0.9),  # 者, a space, の
+                blank,
+                blank,
+                blank,
+                blank,
+                step(yo=0.9),  # a long blank, nothing in it
+            ]
+        ],
+        dtype=np.float32,
+    )
+    decode(preds, True, [1.0], 1.0)
+    (gap,) = decode.gaps
+    assert gap.before == 2  # before 者, the third character read
+    assert gap.place == pytest.approx(5 / 18)
+    assert [name for name, _ in gap.options[:2]] == ["護", "者"]
+    assert [score for _, score in gap.options[:2]] == pytest.approx([0.13, 0.02])
+    assert all(name not in ("blank", " ") for name, _ in gap.options)
+
+
 # --- corrections against the year before --------------------------------------------------------
 
 

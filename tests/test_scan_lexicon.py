@@ -15,9 +15,10 @@ from extractor.settings import ExtractSettings
 from extractor.sources.scan import wrapped_stop
 from extractor.sources.scan.items import join_lines
 from extractor.sources.scan.japanese import likelier, likelier_doubts, reads_as_well
-from extractor.sources.scan.lexicon import Doubt, Lexicon, dataset_texts, settle_doubts
+from extractor.sources.scan.lexicon import Doubt, Lexicon, dataset_texts, filled, settle_doubts
 from extractor.sources.scan.lines import lines_in
 from extractor.sources.scan.marks import low_mark
+from extractor.sources.scan.recognize import Gap, Reading
 from tests.packets import H24
 from tests.scans import BAD, differences, fields, print_next_year, scan_pdf
 
@@ -58,6 +59,39 @@ def test_a_kanji_beyond_jis_x_0208_is_read_only_where_the_year_before_wrote_it()
     assert likelier("小鴎小学校", options) == "小鴎小学校"  # not the dictionary's to choose
     options = read_as("毎月定例会", 0, ("毎", 0.5), ("海", 0.01), ("每", 0.95))
     assert likelier("毎月定例会", options, Lexicon(["毎月定例会を開催"])) == "毎月定例会"
+
+
+def gapped(text: str, before: int, *choices: tuple[str, float]) -> Reading:
+    """A line read as `text`, sure of every character, where the recognizer may have lost
+    one before character `before` (counted without spaces), offering `choices` there."""
+    chars = text.replace(" ", "")
+    places = tuple(k / len(chars) for k in range(len(chars)))
+    gap = Gap(before, (before - 0.5) / len(chars), choices)
+    options = tuple(((c, 0.99),) for c in chars)
+    return Reading(text, 0.99, places, (0.99,) * len(chars), options, gaps=(gap,))
+
+
+def word(char: str) -> bool:
+    return char not in "0123456789"
+
+
+def test_a_character_lost_between_two_is_put_back_where_the_year_before_writes_it() -> None:
+    reading = gapped("地域の要援者 の福祉", 5, ("罩", 0.19), ("護", 0.13), ("援", 0.01))
+    lexicon = Lexicon(["地域の要援護者の福祉課題をまとめる"])
+    put = filled(reading, lexicon, word)
+    assert put.text == "地域の要援護者 の福祉"  # the space read after 者 stays after it
+    assert put.sureness[5] == pytest.approx(0.13)  # unsure, so warned
+    assert put.places[5] == pytest.approx(4.5 / 9) and put.places[4:7] == tuple(
+        sorted(put.places[4:7])
+    )
+    assert put.options[5][0] == ("護", 0.13) and ("罩", 0.19) in put.options[5]
+    assert len(put.options) == len(put.places) == len(put.sureness) == 10
+    # Without a year before that writes it, or where it writes nothing offered, as read.
+    assert filled(reading, Lexicon(["市民活動の推進"]), word) == reading
+    assert filled(reading, Lexicon(["地域の要援人者の福祉"]), word) == reading
+    # Never a figure, whatever the year before writes.
+    figures = gapped("研修会を回開催", 4, ("8", 0.3), ("人", 0.01))
+    assert filled(figures, Lexicon(["研修会を8回開催した。"]), word) == figures
 
 
 def test_the_year_before_never_changes_a_figure_nor_a_sure_character() -> None:

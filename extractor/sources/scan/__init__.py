@@ -574,6 +574,7 @@ class _PageReader:
 
         from extractor.sources.scan.grid import under
         from extractor.sources.scan.japanese import likelier_doubts
+        from extractor.sources.scan.lexicon import filled
         from extractor.sources.scan.marks import is_dash
         from extractor.sources.scan.recognize import Reading, undoubled
 
@@ -595,13 +596,23 @@ class _PageReader:
 
         left = max(0, x0 - pad)
         width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
-        reading = undoubled(reread(piece), width, bottom - top)
+        reading = reread(piece)
+        if self.lexicon:  # a character lost where the year before's words show one
+            reading = filled(reading, self.lexicon, _word_character)
+        reading = undoubled(reading, width, bottom - top)
         text, doubts = likelier_doubts(reading.text, reading.options, self.lexicon)
         chosen = replace(reading, text=text)
         settled = _settled(
             chosen, ink, gray, piece, left, width, reread, ends_sentence, self.pitches
         )
         return replace(settled, doubts=doubts)
+
+
+def _word_character(char: str) -> bool:
+    """Whether a character is a kanji or kana (`japanese.WORD_CHARACTER`)."""
+    from extractor.sources.scan.japanese import WORD_CHARACTER
+
+    return WORD_CHARACTER.fullmatch(char) is not None
 
 
 def _worker_error(

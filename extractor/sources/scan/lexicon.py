@@ -8,6 +8,12 @@ likelier (グルーブ員研修 → グループ員研修, 地域員献 → 地�
 recognizer itself offered are chosen among, never figures; the cell stays unsure (and
 warned) as before, and what was read is kept on its `source.ocr` record.
 
+So too where the recognizer lost a character (its blank won over it): between two
+characters read far apart (`recognize.GAP_PITCHES`), the characters it scored there are
+offered (`recognize.Gap`), and one is put in where the year before's words take it, as
+for a character read unsure (地域の要援者 → 要援護者; `filled`); without them nothing is
+put in.
+
 The same wording settles where a ・ the image did not set apart (at the start of a line
 that wrapped, or after too narrow a blank) starts an item: the year before shows whether
 the words on either side of it stood in one item (委員・児童委員) or ended one item and
@@ -28,7 +34,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from extractor.sources.scan.recognize import Reading
 
 GRAMS = (3, 4)  # the lengths of the runs of characters looked up
 CONTEXT = 3  # characters on each side of a line break that are looked up
@@ -92,13 +101,19 @@ class Lexicon:
             chars[k] = option
             scored.append((self.hits(chars, k, doubted), option))
         chars[k] = read
-        baseline = self.hits(chars, k, doubted)
-        scored.sort(reverse=True)
-        if not scored or scored[0][0] < baseline + WIN_BY:
+        return _winner(scored, self.hits(chars, k, doubted))
+
+    def inserted(self, chars: list[str], at: int, options: list[str]) -> str | None:
+        """Given a line's characters, a place among them (the index of the character it
+        stands before) where the recognizer may have lost one, and the characters it
+        offered there, return the one that, put in, puts clearly more runs of characters
+        through it in the texts' words than the character after the place has as read
+        (see WIN_BY), else None."""
+        if not chars:
             return None
-        if len(scored) > 1 and scored[1][0] == scored[0][0]:
-            return None
-        return scored[0][1]
+        after = min(at, len(chars) - 1)
+        scored = [(self.hits([*chars[:at], c, *chars[at:]], at), c) for c in options]
+        return _winner(scored, self.hits(chars, after))
 
     def starts_item(self, before: str, after: str) -> bool | None:
         """Given a cell's text before a ・ and the text from the ・ on, return whether the
@@ -126,6 +141,63 @@ class Lexicon:
             apart = out and not out.endswith(" ") and self.starts_item(out, "・" + part)
             out += (" ・" if apart else "・") + part
         return out
+
+
+def _winner(scored: list[tuple[int, str]], baseline: int) -> str | None:
+    """Given readings each with the runs of characters it finds in the texts, and the runs
+    the reading as read finds, return the one reading that finds WIN_BY more than that
+    and more than any other, else None."""
+    scored = sorted(scored, reverse=True)
+    if not scored or scored[0][0] < baseline + WIN_BY:
+        return None
+    if len(scored) > 1 and scored[1][0] == scored[0][0]:
+        return None
+    return scored[0][1]
+
+
+def filled(reading: Reading, lexicon: Lexicon, fits: Callable[[str], bool]) -> Reading:
+    """Given a line as read, the year before's words and which characters may be put in
+    (`fits`: kanji and kana, never a figure or a mark), return the line with a character
+    put in at each of its gaps (`recognize.Gap`) where the words take one the recognizer
+    offered there (`Lexicon.inserted`: 地域の要援者 → 要援護者), with its place, and its
+    score as its sureness: unsure, so warned."""
+    from dataclasses import replace
+
+    from extractor.sources.scan.recognize import spaced_positions
+
+    chars = list(reading.text.replace(" ", ""))
+    count = len(chars)
+    if not reading.gaps or not lexicon or not count:
+        return reading
+    if not len(reading.places) == len(reading.sureness) == len(reading.options) == count:
+        return reading
+    places, sureness = list(reading.places), list(reading.sureness)
+    options = list(reading.options)
+    put: list[int] = []  # where, among the characters as read
+    for gap in sorted(reading.gaps, key=lambda g: -g.before):  # the last first
+        chosen = lexicon.inserted(chars, gap.before, [c for c, _ in gap.options if fits(c)])
+        if chosen is None:
+            continue
+        score = dict(gap.options)[chosen]
+        chars.insert(gap.before, chosen)
+        places.insert(gap.before, gap.place)
+        sureness.insert(gap.before, score)
+        others = tuple(option for option in gap.options if option[0] != chosen)
+        options.insert(gap.before, ((chosen, score), *others))
+        put.append(gap.before)
+    if not put:
+        return reading
+    # a space read after a character stays after it, wherever it now stands
+    spaced = {k + sum(1 for at in put if at <= k) for k in spaced_positions(reading.text)}
+    text = "".join(char + (" " if k in spaced else "") for k, char in enumerate(chars))
+    return replace(
+        reading,
+        text=text,
+        places=tuple(places),
+        sureness=tuple(sureness),
+        options=tuple(options),
+        gaps=(),
+    )
 
 
 def respaced(text: str, chars: Sequence[str]) -> str:
@@ -201,4 +273,4 @@ def dataset_texts(value: object) -> Iterable[str]:
             yield from dataset_texts(item)
 
 
-__all__ = ["Doubt", "Lexicon", "dataset_texts", "respaced", "settle_doubts"]
+__all__ = ["Doubt", "Lexicon", "dataset_texts", "filled", "respaced", "settle_doubts"]

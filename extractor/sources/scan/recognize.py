@@ -36,6 +36,13 @@ STAND_IN_SCORE = 0.5  # ... the likeliest it allows is read instead, this unsure
 # where a step is 0.23). Kanji are as wide as they are high in every face, so two side by
 # side are read about one height apart (kana may be narrower in a proportional face).
 DOUBLED = 0.35
+# A character the recognizer lost: where two characters it read stand this many times
+# their usual distance apart (in its steps) with only blank between, the likeliest
+# character at the surest step between them, at least GAP_LEAST likely, is offered there
+# (地域の要援者: 護 0.13 between 援 and 者, ten steps apart where a character takes five).
+# Only the year before's words put it in (`lexicon.Lexicon.inserted`).
+GAP_PITCHES = 1.6
+GAP_LEAST = 0.05
 
 
 @dataclass(frozen=True)
@@ -54,6 +61,19 @@ class Reading:
     # The characters nothing settled where the line was read, for the packet's own words
     # to settle once every page is read (`lexicon.settle_doubts`).
     doubts: tuple[Doubt, ...] = ()
+    # Where the recognizer may have lost a character (GAP_PITCHES): the index (among the
+    # characters but spaces) it would stand before, its place, and the likeliest
+    # characters there with their scores, best first.
+    gaps: tuple[Gap, ...] = ()
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A place between two characters read where the recognizer may have lost one."""
+
+    before: int
+    place: float
+    options: tuple[tuple[str, float], ...]
 
 
 def spaced_positions(text: str) -> list[int]:
@@ -146,6 +166,9 @@ class _JapaneseDecode:
         self.ruled_out_kanji = np.array(kanji, dtype=bool) & ~self.allowed
         self.kept = np.flatnonzero(self.allowed)  # the characters a choice can be
         self.options: list[tuple[tuple[str, float], ...]] = []
+        self.gaps: list[Gap] = []
+        # What a lost character can be: a packet's, neither the blank nor a space.
+        self.fillers = np.array([k for k in self.kept[1:] if decode.character[k] != " "])
 
     def __call__(
         self,
@@ -172,11 +195,39 @@ class _JapaneseDecode:
         if len(preds):
             raised = {int(t): float(scores[0, t]) for t in np.flatnonzero(lost[0])}
             self.options = self._options(preds[0], best[0], top[0], zeroed[0], raised)
+            self.gaps = self._gaps(preds[0], best[0])
         else:
-            self.options = []
+            self.options, self.gaps = [], []
         return self.decode.decode(
             best, scores, return_word_box, wh_ratio_list, max_wh_ratio, remove_duplicate=True
         )
+
+    def _gaps(self, preds: Any, best: Any) -> list[Gap]:
+        """Given one line's scores (time step × character) and the character decoded at
+        each step, return the places where two characters decoded stand GAP_PITCHES times
+        their usual distance apart with only blank between (see `Gap`)."""
+        emitted = np.flatnonzero((best != 0) & np.concatenate(([True], best[1:] != best[:-1])))
+        if len(emitted) < 2:
+            return []
+        pitch = float(np.median(np.diff(emitted)))
+        spaces = np.cumsum([self.decode.character[best[t]] == " " for t in emitted])
+        found = []
+        for k in np.flatnonzero(np.diff(emitted) >= GAP_PITCHES * pitch):
+            steps = np.arange(emitted[k] + 1, emitted[k + 1])
+            steps = steps[best[steps] == 0]
+            if not len(steps):
+                continue
+            likeliest = preds[steps][:, self.fillers]
+            step = int(likeliest.max(axis=1).argmax())
+            if likeliest[step].max() < GAP_LEAST:
+                continue
+            order = np.argsort(-likeliest[step])[:OPTIONS]
+            options = tuple(
+                (self.decode.character[self.fillers[j]], float(likeliest[step, j])) for j in order
+            )
+            before = int(k + 1 - spaces[k])  # characters but spaces up to the gap
+            found.append(Gap(before, float(steps[step]) / len(best), options))
+        return found
 
     def _options(
         self, preds: Any, best: Any, top: Any, zeroed: Any, raised: dict[int, float]
@@ -271,9 +322,12 @@ class Recognizer:
             places, sureness = (), ()
         found = self.decode.options if self.decode is not None else []
         options = tuple(o for o, c in zip(found, text, strict=False) if c != " ")
+        gaps: tuple[Gap, ...] = ()
         if len(found) != len(text) or any(o[0][0] != c for o, c in zip(found, text, strict=False)):
             options = ()  # not the line just decoded
-        return Reading(text, float(scores[0]), places, sureness, options)
+        elif places and self.decode is not None:
+            gaps = tuple(self.decode.gaps)
+        return Reading(text, float(scores[0]), places, sureness, options, gaps=gaps)
 
     def detect(self, gray: Any) -> list[Any]:
         """Given a (reduced) page's grey pixels, return the text lines the detector finds
