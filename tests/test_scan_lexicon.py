@@ -71,14 +71,10 @@ def gapped(text: str, before: int, *choices: tuple[str, float]) -> Reading:
     return Reading(text, 0.99, places, (0.99,) * len(chars), options, gaps=(gap,))
 
 
-def word(char: str) -> bool:
-    return char not in "0123456789"
-
-
 def test_a_character_lost_between_two_is_put_back_where_the_year_before_writes_it() -> None:
     reading = gapped("地域の要援者 の福祉", 5, ("罩", 0.19), ("護", 0.13), ("援", 0.01))
     lexicon = Lexicon(["地域の要援護者の福祉課題をまとめる"])
-    put = filled(reading, lexicon, word)
+    put = filled(reading, lexicon)
     assert put.text == "地域の要援護者 の福祉"  # the space read after 者 stays after it
     assert put.sureness[5] == pytest.approx(0.13)  # unsure, so warned
     assert put.places[5] == pytest.approx(4.5 / 9) and put.places[4:7] == tuple(
@@ -87,11 +83,11 @@ def test_a_character_lost_between_two_is_put_back_where_the_year_before_writes_i
     assert put.options[5][0] == ("護", 0.13) and ("罩", 0.19) in put.options[5]
     assert len(put.options) == len(put.places) == len(put.sureness) == 10
     # Without a year before that writes it, or where it writes nothing offered, as read.
-    assert filled(reading, Lexicon(["市民活動の推進"]), word) == reading
-    assert filled(reading, Lexicon(["地域の要援人者の福祉"]), word) == reading
+    assert filled(reading, Lexicon(["市民活動の推進"])) == reading
+    assert filled(reading, Lexicon(["地域の要援人者の福祉"])) == reading
     # Never a figure, whatever the year before writes.
     figures = gapped("研修会を回開催", 4, ("8", 0.3), ("人", 0.01))
-    assert filled(figures, Lexicon(["研修会を8回開催した。"]), word) == figures
+    assert filled(figures, Lexicon(["研修会を8回開催した。"])) == figures
 
 
 def test_the_year_before_never_changes_a_figure_nor_a_sure_character() -> None:

@@ -598,7 +598,7 @@ class _PageReader:
         width = min(page_width, x1 + pad) - left  # the reading's places are shares of it
         reading = reread(piece)
         if self.lexicon:  # a character lost where the year before's words show one
-            reading = filled(reading, self.lexicon, _word_character)
+            reading = filled(reading, self.lexicon)
         reading = undoubled(reading, width, bottom - top)
         text, doubts = likelier_doubts(reading.text, reading.options, self.lexicon)
         chosen = replace(reading, text=text)
@@ -606,13 +606,6 @@ class _PageReader:
             chosen, ink, gray, piece, left, width, reread, ends_sentence, self.pitches
         )
         return replace(settled, doubts=doubts)
-
-
-def _word_character(char: str) -> bool:
-    """Whether a character is a kanji or kana (`japanese.WORD_CHARACTER`)."""
-    from extractor.sources.scan.japanese import WORD_CHARACTER
-
-    return WORD_CHARACTER.fullmatch(char) is not None
 
 
 def _worker_error(

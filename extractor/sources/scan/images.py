@@ -160,8 +160,6 @@ class Pages:
         """Given a page number (from 1), return its grey pixels, the dark ground around the
         paper made paper (`without_ground`), their resolution, and the scan's own."""
         found = self._pdf_page(number) if self.kind == "pdf" else self._frame(number)
-        if not holds_text(found.pixels, found.dpi):
-            return found
         return found._replace(pixels=without_ground(found.pixels, found.dpi))
 
     def _check(self, number: int, width: float, height: float) -> None:
@@ -276,9 +274,12 @@ def without_ground(gray: Any, dpi: float) -> Any:
     a sheet (an open lid, a feeder's black backing) made the paper's tone: dark regions
     broader than any stroke of ink that reach the image's edge; and so too dark blots
     broader than any character (a punch hole, a staple). Left there, the ground's edges
-    would be read as a table's rulings, and its grain and a blot as text."""
+    would be read as a table's rulings, and its grain and a blot as text. A page too
+    narrow to hold text (`holds_text`) has no ground to tell, and is given back as it is."""
     import cv2
 
+    if not holds_text(gray, dpi):
+        return gray
     scale = min(1.0, GROUND_DPI / dpi)
     small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     threshold, dark = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)

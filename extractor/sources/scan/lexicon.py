@@ -155,14 +155,14 @@ def _winner(scored: list[tuple[int, str]], baseline: int) -> str | None:
     return scored[0][1]
 
 
-def filled(reading: Reading, lexicon: Lexicon, fits: Callable[[str], bool]) -> Reading:
-    """Given a line as read, the year before's words and which characters may be put in
-    (`fits`: kanji and kana, never a figure or a mark), return the line with a character
-    put in at each of its gaps (`recognize.Gap`) where the words take one the recognizer
-    offered there (`Lexicon.inserted`: 地域の要援者 → 要援護者), with its place, and its
-    score as its sureness: unsure, so warned."""
+def filled(reading: Reading, lexicon: Lexicon) -> Reading:
+    """Given a line as read and the year before's words, return the line with a character
+    put in at each of its gaps (`recognize.Gap`) where the words take a kanji or kana the
+    recognizer offered there (`Lexicon.inserted`: 地域の要援者 → 要援護者; never a figure
+    or a mark), with its place, and its score as its sureness: unsure, so warned."""
     from dataclasses import replace
 
+    from extractor.sources.scan.japanese import WORD_CHARACTER
     from extractor.sources.scan.recognize import spaced_positions
 
     chars = list(reading.text.replace(" ", ""))
@@ -175,7 +175,8 @@ def filled(reading: Reading, lexicon: Lexicon, fits: Callable[[str], bool]) -> R
     options = list(reading.options)
     put: list[int] = []  # where, among the characters as read
     for gap in sorted(reading.gaps, key=lambda g: -g.before):  # the last first
-        chosen = lexicon.inserted(chars, gap.before, [c for c, _ in gap.options if fits(c)])
+        offered = [c for c, _ in gap.options if WORD_CHARACTER.fullmatch(c)]
+        chosen = lexicon.inserted(chars, gap.before, offered)
         if chosen is None:
             continue
         score = dict(gap.options)[chosen]

@@ -194,19 +194,22 @@ class _JapaneseDecode:
         scores[lost] = np.maximum(scores[lost], STAND_IN_SCORE)
         if len(preds):
             raised = {int(t): float(scores[0, t]) for t in np.flatnonzero(lost[0])}
-            self.options = self._options(preds[0], best[0], top[0], zeroed[0], raised)
-            self.gaps = self._gaps(preds[0], best[0])
+            line = best[0]
+            # the steps CTC decoding emits a character at: not the blank, not the one before
+            steps = np.flatnonzero((line != 0) & np.concatenate(([True], line[1:] != line[:-1])))
+            self.options = self._options(preds[0], line, steps, top[0], zeroed[0], raised)
+            self.gaps = self._gaps(preds[0], line, steps)
         else:
             self.options, self.gaps = [], []
         return self.decode.decode(
             best, scores, return_word_box, wh_ratio_list, max_wh_ratio, remove_duplicate=True
         )
 
-    def _gaps(self, preds: Any, best: Any) -> list[Gap]:
-        """Given one line's scores (time step × character) and the character decoded at
-        each step, return the places where two characters decoded stand GAP_PITCHES times
-        their usual distance apart with only blank between (see `Gap`)."""
-        emitted = np.flatnonzero((best != 0) & np.concatenate(([True], best[1:] != best[:-1])))
+    def _gaps(self, preds: Any, best: Any, emitted: Any) -> list[Gap]:
+        """Given one line's scores (time step × character), the character decoded at each
+        step and the steps a character is emitted at, return the places where two
+        characters decoded stand GAP_PITCHES times their usual distance apart with only
+        blank between (see `Gap`)."""
         if len(emitted) < 2:
             return []
         pitch = float(np.median(np.diff(emitted)))
@@ -230,20 +233,24 @@ class _JapaneseDecode:
         return found
 
     def _options(
-        self, preds: Any, best: Any, top: Any, zeroed: Any, raised: dict[int, float]
+        self,
+        preds: Any,
+        best: Any,
+        steps: Any,
+        top: Any,
+        zeroed: Any,
+        raised: dict[int, float],
     ) -> list[tuple[tuple[str, float], ...]]:
         """Given one line's scores (time step × character), the likeliest character a packet
-        can hold at each step, the recognizer's own score of its likeliest at each step, the
-        character ruled out at each step (0 for none; else that likeliest one), and the
-        steps where a stand-in's score was raised (`STAND_IN_SCORE`), return each decoded
-        character's likeliest characters, as CTC decoding emits them: a step whose best is
-        not the blank (0) and differs from the step before. Equal scores rank by dictionary
-        order."""
-        emitted = (best != 0) & np.concatenate(([True], best[1:] != best[:-1]))
-        if not emitted.any():
+        can hold at each step, the steps CTC decoding emits a character at (its best not the
+        blank, 0, and not the step before's), the recognizer's own score of its likeliest
+        at each step, the character ruled out at each step (0 for none; else that
+        likeliest one), and the steps where a stand-in's score was raised
+        (`STAND_IN_SCORE`), return each emitted character's likeliest characters. Equal
+        scores rank by dictionary order."""
+        if not len(steps):
             return []
-        chosen = preds[emitted][:, self.kept]
-        steps = np.flatnonzero(emitted)
+        chosen = preds[steps][:, self.kept]
         for step, score in raised.items():
             row = np.searchsorted(steps, step)
             if row < len(steps) and steps[row] == step:
@@ -256,8 +263,8 @@ class _JapaneseDecode:
         order = np.lexsort((likeliest, -values))  # best first, then dictionary order
         ranked = np.take_along_axis(likeliest, order, axis=1).tolist()
         ranked_scores = np.take_along_axis(values, order, axis=1).tolist()
-        ruled_out = zeroed[emitted].tolist()
-        raw = top[emitted].tolist()
+        ruled_out = zeroed[steps].tolist()
+        raw = top[steps].tolist()
         characters = self.decode.character
         found = []
         for order_k, score_k, out, out_score in zip(
