@@ -70,9 +70,11 @@ class _Printer:
         repeat_header: bool,
         font: str,
         dash: tuple[float, float] | None = None,
+        shade: float | None = None,
     ):
         self.font = font
         self.dash = dash
+        self.shade = shade
         self.page_width, self.page_height = landscape(A3)
         self.canvas = canvas.Canvas(str(path), pagesize=(self.page_width, self.page_height))
         self.widths = widths
@@ -137,7 +139,9 @@ class _Printer:
             r = end + 1
         return groups
 
-    def _draw_rows(self, grid: Grid, heights: list[float], first: int, last: int) -> None:
+    def _draw_rows(
+        self, grid: Grid, heights: list[float], first: int, last: int, shaded: bool = False
+    ) -> None:
         top = self.y
         for r in range(first, last + 1):
             x = self.margin
@@ -147,6 +151,10 @@ class _Printer:
                     w = self._span_width(c, span)
                     h = sum(heights[r : r + span.rows])
                     y0 = self.page_height - top - h
+                    if shaded and self.shade is not None:
+                        self.canvas.setFillGray(self.shade)
+                        self.canvas.rect(x, y0, w, h, stroke=0, fill=1)
+                        self.canvas.setFillGray(0)
                     self._border(x, y0, w, h)
                     self.canvas.setFont(self.font, self.size)
                     for i, line in enumerate(
@@ -180,13 +188,13 @@ class _Printer:
         bottom = self.page_height - self.margin
         if self.y + header_height + heights[block.header_rows] > bottom:
             self.new_page()
-        self._draw_rows(grid, heights, *header)
+        self._draw_rows(grid, heights, *header, shaded=True)
         for first, last in self._groups(grid, block.header_rows):
             height = sum(heights[first : last + 1])
             if self.y + height > bottom:
                 self.new_page()
                 if self.repeat_header:
-                    self._draw_rows(grid, heights, *header)
+                    self._draw_rows(grid, heights, *header, shaded=True)
             self._draw_rows(grid, heights, first, last)
         self.y += 8
 
@@ -203,10 +211,13 @@ def print_pdf(
     repeat_header: bool = True,
     font: str = FONT,
     dash: tuple[float, float] | None = None,
+    shade: float | None = None,
 ) -> int:
     """Print blocks to a PDF at `path` in `font`, the tables' rulings solid or dashed
-    (`dash`: the length of a dash and of a gap, in points); return the number of pages."""
-    printer = _Printer(path, widths, size, repeat_header, font, dash)
+    (`dash`: the length of a dash and of a gap, in points), their header rows filled with
+    grey if `shade` is given (0 black, 1 white), as a workbook's header fill prints;
+    return the number of pages."""
+    printer = _Printer(path, widths, size, repeat_header, font, dash, shade)
     for block in blocks:
         if isinstance(block, Text):
             printer.text(block)

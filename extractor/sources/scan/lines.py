@@ -115,7 +115,10 @@ def lines_in(ink: Any, rect: Rect, dpi: float, line: int = 0, gray: Any = None) 
                 continue
             whole = (x0 + int(columns[0]), top + a, x0 + int(columns[-1]) + 1, top + b)
             if is_dash(whole, dpi):
-                found.append([whole])  # a thin, wide mark alone is a dash
+                # A thin, wide mark alone is a dash; one along the area's top or bottom edge
+                # is what is left of a ruling (a blurred one is thicker than its mask).
+                if a >= shortest and b <= len(area) - shortest:
+                    found.append([whole])
                 continue
             if b - a < shortest:
                 continue  # a speck
