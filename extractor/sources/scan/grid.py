@@ -27,7 +27,6 @@ MAX_SKEW = 5.0  # degrees a page may be turned and still be straightened
 RULING_INCHES = 0.25  # a ruling is a run of ink at least this long
 TABLE_MIN_INCHES = (0.5, 0.15)  # the smallest table: width, height
 SPECK_INCHES = 0.01  # ink spots smaller than this square are noise
-FRINGE_INCHES = 0.02  # ink no farther than this from a ruling, and no more, on a shaded ground
 WALL_SHARE = 0.5  # share of a grid edge that must be ruled to separate two positions
 FULL_RULING = 0.9  # share of a row's height a column ruling covers
 # Two row rulings closer than this hold no line of text between them (7 pt text is 0.1
@@ -51,6 +50,7 @@ DOTTED_INCHES = 0.5
 # inch), narrower than a shaded row (a line of 7 pt text with its padding is 0.13).
 GROUND_INCHES = 0.1
 SHADE_LEVELS = 24  # a ground this much darker than the paper is shaded (a 90% grey fill is 25)
+SHADED_INK = 0.25  # ink on a shaded ground is darker than it by this share of its level
 
 
 @dataclass(frozen=True)
@@ -88,17 +88,21 @@ def binarize(gray: Any, dpi: float) -> Any:
     mean but not than its own grey, does not either."""
     median = cv2.medianBlur(gray, 3)
     noise = float(np.median(np.abs(gray.astype(np.int16) - median))) * 1.4826
-    smooth = _smooth(gray, dpi)
+    smooth = cv2.GaussianBlur(gray, (0, 0), max(0.5, dpi / 300))
     margin = max(15.0, 4 * noise)
     ink = cv2.adaptiveThreshold(
         smooth, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, margin
     )
-    ink[cv2.subtract(_ground(smooth, dpi), smooth) < margin] = 0
+    ground = _ground(smooth, dpi)
+    below = cv2.subtract(ground, smooth)
+    ink[below < margin] = 0
+    # A shaded ground is grainier than white paper, whose grain the white clips, and JPEG
+    # rings beside what is printed on it (17 to 25 levels under a 60% grey fill's 152, on
+    # a bad scan): ink there is darker than its ground by a share of the ground's level.
+    shade = _shade(ground)
+    if shade.any():
+        ink[shade & (below < SHADED_INK * ground)] = 0
     return ink
-
-
-def _smooth(gray: Any, dpi: float) -> Any:
-    return cv2.GaussianBlur(gray, (0, 0), max(0.5, dpi / 300))
 
 
 def _ground(smooth: Any, dpi: float) -> Any:
@@ -108,10 +112,9 @@ def _ground(smooth: Any, dpi: float) -> Any:
     return cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
 
 
-def shaded(gray: Any, dpi: float) -> Any:
-    """Given a grey page, return where its ground is shaded (True): SHADE_LEVELS or more
-    darker than its paper (a header row's fill)."""
-    ground = _ground(_smooth(gray, dpi), dpi)
+def _shade(ground: Any) -> Any:
+    """Given a page's ground, return where it is shaded (True): SHADE_LEVELS or more darker
+    than its paper (a header row's fill)."""
     return ground < float(np.median(ground)) - SHADE_LEVELS
 
 
@@ -415,24 +418,14 @@ def find_tables(ink: Any, dpi: float) -> tuple[list[Table], Any]:
     return tables, rulings
 
 
-def text_ink(ink: Any, rulings: Any, dpi: float, shade: Any = None) -> Any:
+def text_ink(ink: Any, rulings: Any, dpi: float) -> Any:
     """Given a page's ink and its rulings, return the ink of its text: rulings removed,
-    and specks too small to be part of a character; given where the page is shaded
-    (`shade`, as `shaded` finds it), the ragged edge of a ruling there too."""
+    and specks too small to be part of a character."""
     grown = cv2.dilate(rulings, np.ones((3, 3), np.uint8))
     text = cv2.bitwise_and(ink, cv2.bitwise_not(grown))
     _count, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
     least = max(2, under((dpi * SPECK_INCHES) ** 2))
     keep = stats[:, cv2.CC_STAT_AREA] >= least
-    if shade is not None and shade.any():
-        # On a shaded ground, ink wholly within FRINGE_INCHES of a ruling is its ragged
-        # edge (grain and JPEG's ringing beside a blurred ruling), not text. (On white
-        # paper a workbook's text may stand as close: a ゛ or a line's first 、.)
-        fringe = max(2, round(dpi * FRINGE_INCHES))
-        near = cv2.dilate(grown, np.ones((2 * fringe + 1, 2 * fringe + 1), np.uint8)) > 0
-        inside = np.bincount(labels[near & (text > 0)], minlength=len(stats))
-        on_shade = np.bincount(labels[shade & (text > 0)], minlength=len(stats))
-        keep &= (inside < stats[:, cv2.CC_STAT_AREA]) | (on_shade == 0)
     keep[0] = False
     return np.where(keep, 255, 0).astype(np.uint8)[labels]
 
@@ -447,7 +440,7 @@ def read_layout(gray: Any, dpi: float) -> Layout:
     margin = under(dpi * EDGE_INCHES)  # a scanner's edge shadows, not the packet's
     ink[:margin], ink[-margin:], ink[:, :margin], ink[:, -margin:] = 0, 0, 0, 0
     tables, rulings = find_tables(ink, dpi)
-    text = text_ink(ink, rulings, dpi, shaded(gray, dpi))
+    text = text_ink(ink, rulings, dpi)
     outside = text.copy()
     pad = max(2, under(dpi / 100))
     for table in tables:
