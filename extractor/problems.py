@@ -28,6 +28,7 @@ class WarningCode(StrEnum):
     UNKNOWN_COLUMN = "unknown_column"
     UNMAPPED_CELL = "unmapped_cell"
     UNEXPECTED_SUBHEADER = "unexpected_subheader"
+    SUBHEADER_DASH = "subheader_dash"
     HEADER_YEAR_MISMATCH = "header_year_mismatch"
     PLAN_PERIOD_MISMATCH = "plan_period_mismatch"
     PLAN_PERIOD_ASSUMED = "plan_period_assumed"
@@ -127,6 +128,12 @@ SPECS: dict[WarningCode, Spec] = {
         N_("a third year {text} under the plan targets; kept in unmapped"),
         N_("Check the sub-header under the plan targets: it names more than the plan-start and "
            "target years."),
+        quoted=("text",),
+    ),
+    C.SUBHEADER_DASH: Spec(
+        N_("a dash {text} in the sub-header row beside the plan years; kept in unmapped"),
+        N_("Check the sub-header row: a cell there holds a dash alone (on a scan, often an "
+           "empty shaded cell read as one)."),
         quoted=("text",),
     ),
     C.HEADER_YEAR_MISMATCH: Spec(

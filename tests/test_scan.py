@@ -27,13 +27,14 @@ from extractor.errors import NotAPacketError
 from extractor.models import Activity, CellBox, Dataset, OcrRead, Target
 from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
-from extractor.sources.document import UNSURE_BELOW, PageCount, read_pages
+from extractor.sources.document import UNSURE_BELOW, Box, PageCount, read_pages
 from extractor.sources.scan import TEXT_PAGE_LINES, _PageReader, printed_headers
 from extractor.sources.scan.blind import blind_for, first_level, survey
 from extractor.sources.scan.grid import (
     Layout,
     Rect,
     Table,
+    _lightened,
     _piece_of,
     binarize,
     find_tables,
@@ -1011,6 +1012,23 @@ def test_grain_on_a_shaded_ground_is_no_ink_and_a_dash_beside_it_is() -> None:
     assert ink[300:303].any()
 
 
+def test_a_dark_fill_is_brought_up_to_the_papers_tone_for_the_recognizer() -> None:
+    """Black text on a 40% grey header fill, scanned badly, was read 封面目樣 for 計画目標:
+    the recognizer takes it with the fill's tone. The page it reads has the fill scaled
+    up to the paper's; a patch of ground a blurred bold word darkens (0.2 inch at most)
+    is no fill, and the paper is as it was."""
+    page = np.full((600, 900), 240, np.uint8)
+    page[100:200, 100:800] = 100  # the fill
+    page[140:160, 300:500] = 20  # a stroke on it
+    page[400:440, 300:340] = 200  # a patch of dense bold text's ground, 0.13 inch
+    page[300:306, 300:500] = 20  # a stroke on the paper
+    gray = _lightened(page, 300.0)
+    assert abs(int(gray[120, 150]) - 240) <= 3
+    assert gray[150, 400] < 60  # the stroke stays dark: 20 * 240 / 100
+    assert (gray[380:460, 280:360] == page[380:460, 280:360]).all()
+    assert (gray[250:350] == page[250:350]).all()
+
+
 def test_a_thin_mark_along_a_cells_edge_is_no_dash_and_one_inside_it_is() -> None:
     """A blurred ruling is thicker than its mask: what is left of it lies along a cell's
     top or bottom edge, thin and wide, and was read as '—' (in the empty cells of a
@@ -1348,6 +1366,45 @@ def test_a_cells_lines_are_joined_as_printed() -> None:
     assert join_lines(lines, loose=True) == "設置数 9529 10079 152"
     assert breaks_between_digits(lines)
     assert not breaks_between_digits([("1050 1050", False), ("", False), ("回", True)])
+
+
+def test_a_header_misread_too_far_is_read_as_the_packets_other_tables_head_that_place() -> None:
+    """On a bad scan of header rows filled 40% grey, 担当課 was read 相当罐 and 計画目標
+    封面目樣: too far from the printed words to be put right alone, though every other
+    table of the packet heads those places so."""
+    from extractor.sources.document import Read
+    from extractor.sources.scan import ScanPage
+    from extractor.sources.scan.packet import agreed_headers
+
+    xs = [(30, 90), (90, 180), (180, 230), (230, 280), (280, 330)]
+
+    def page(number: int, cells: list[str]) -> ScanPage:
+        boxes = tuple(Box(number, x0, 100, x1, 110) for x0, x1 in xs)
+        reads = {box: Read(text, 0.9) for box, text in zip(boxes, cells, strict=True)}
+        return ScanPage(number, [(100, 30, tuple(cells), boxes, frozenset())], reads, 0.0)
+
+    printed = ["活動名", "実施内容", "担当課", "年次計画", "計画目標"]
+    pages = [
+        page(1, printed),
+        page(2, printed),
+        page(3, ["活動名", "実施内容", "相当罐", "年次計画", "封面目 樣"]),
+    ]
+    found = agreed_headers(pages)
+    assert {box.x0: text for (number, box), text in found.items() if number == 3} == {
+        180: "担当課",
+        280: "計画目標",
+    }
+    assert all(number == 3 for number, _ in found)
+    # Where the packet's header rows disagree, or the cell is longer by more than one
+    # character, or the row holds the word already, nothing is put in.
+    other = page(4, ["活動名", "実施内容", "年次計画", "担当課", "計画目標"])
+    assert agreed_headers([*pages[:2], other, pages[2]]) == {
+        (3, Box(3, 280, 100, 330, 110)): "計画目標"
+    }
+    far = page(3, ["活動名", "実施内容", "相当罐の欄", "年次計画", "計画目標"])
+    assert agreed_headers([*pages[:2], far]) == {}
+    held = page(3, ["活動名", "担当課", "相当罐", "年次計画", "計画目標"])
+    assert agreed_headers([*pages[:2], held]) == {}
 
 
 def test_a_figures_wrap_is_read_as_the_packets_other_figures_agree() -> None:

@@ -123,6 +123,22 @@ def test_a_third_year_under_the_plan_goes_to_unmapped() -> None:
     assert [w.code for w in read.warnings] == ["unexpected_subheader"]
 
 
+def test_a_dash_alone_beside_the_plan_years_goes_to_unmapped_and_a_dash_row_is_no_subheader() -> (
+    None
+):
+    """A bad scan read an empty shaded cell of the sub-header row as '—'; the row, taken
+    for data, became a nameless activity and every activity after it was numbered on."""
+    table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
+    cells = [cell("—", 20, 8), cell("21", 20, 11), cell("25", 20, 12)]
+    read = read_subheader(table, cells, CONTEXT)
+    assert read is not None
+    assert (read.table.plan_fiscal_year, read.table.target_fiscal_year) == (2009, 2013)
+    assert [(c.text, c.column) for c in read.unmapped] == [("—", 8)]
+    assert [w.code for w in read.warnings] == ["subheader_dash"]
+    assert read_subheader(table, [cell("—", 20, 11), cell("—", 20, 12)], CONTEXT) is None
+    assert read_subheader(table, [cell("活動", 20, 0), cell("21", 20, 11)], CONTEXT) is None
+
+
 def test_a_data_row_maps_its_cells_to_their_columns() -> None:
     table = read_header(SourceRow(19, tuple(H24_HEADER)), H24_HEADER, (None, None), CONTEXT).table
     values = [

@@ -10,7 +10,7 @@ from extractor.errors import MalformedPacketError
 from extractor.i18n import N_, Quoted
 from extractor.models import ExtractionWarning
 from extractor.normalize.dates import resolve_range, resolve_year, year_token
-from extractor.normalize.text import clean
+from extractor.normalize.text import clean, is_dash
 from extractor.problems import WarningArg, WarningCode
 from extractor.sources import SourceRow
 from extractor.structure.headers import fiscal_year_in, header_role
@@ -178,8 +178,13 @@ def read_subheader(table: TableLayout, cells: list[Cell], context: Context) -> S
     計画目標 years (21 / 25) if that row holds them, else None. The two years are read as
     one range, in the eras that make it run forward."""
     start = table.targets_start
+    # A dash alone (an empty shaded cell a scan read as '—') does not make the row data.
+    stray = [c for c in cells if is_dash(c.text)]
+    cells = [c for c in cells if not is_dash(c.text)]
     tokens = [year_token(c.text) for c in cells]
-    if start is None or any(t is None for t in tokens) or any(c.column < start for c in cells):
+    if start is None or not cells or any(t is None for t in tokens):
+        return None
+    if any(c.column < start for c in cells):
         return None
     ordered = sorted(zip(cells, tokens, strict=True), key=lambda item: item[0].column)
     reference = table.results_fiscal_year or table.actual_fiscal_year or context.reference_year
@@ -216,6 +221,11 @@ def read_subheader(table: TableLayout, cells: list[Cell], context: Context) -> S
             result.warnings.append(
                 _warning(cell.line, cell.page, WarningCode.UNEXPECTED_SUBHEADER, text=cell.text)
             )
+    for cell in stray:
+        result.unmapped.append(cell)
+        result.warnings.append(
+            _warning(cell.line, cell.page, WarningCode.SUBHEADER_DASH, text=cell.text)
+        )
     new.plan_fiscal_year, new.target_fiscal_year = years
     _actual_year(new)
     for column in new.columns:

@@ -50,6 +50,7 @@ DOTTED_INCHES = 0.5
 # inch), narrower than a shaded row (a line of 7 pt text with its padding is 0.13).
 GROUND_INCHES = 0.1
 SHADE_LEVELS = 24  # a ground this much darker than the paper is shaded (a 90% grey fill is 25)
+FILL_INCHES = 0.5  # over this length one way at least (a header cell's width)
 SHADED_INK = 0.25  # ink on a shaded ground is darker than it by this share of its level
 
 
@@ -99,7 +100,7 @@ def binarize(gray: Any, dpi: float) -> Any:
     # A shaded ground is grainier than white paper, whose grain the white clips, and JPEG
     # rings beside what is printed on it (17 to 25 levels under a 60% grey fill's 152, on
     # a bad scan): ink there is darker than its ground by a share of the ground's level.
-    shade = _shade(ground)
+    shade = _shade(ground, dpi)
     if shade.any():
         ink[shade & (below < SHADED_INK * ground)] = 0
     return ink
@@ -112,10 +113,30 @@ def _ground(smooth: Any, dpi: float) -> Any:
     return cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
 
 
-def _shade(ground: Any) -> Any:
+def _lightened(gray: Any, dpi: float) -> Any:
+    """Given a grey page, return it with its shaded grounds brought up to its paper's tone
+    (each pixel scaled by the paper's level over its ground's), for the recognizer: black
+    text on a dark fill (40% grey) is read as on paper. The rest is as it was."""
+    ground = _ground(cv2.GaussianBlur(gray, (0, 0), max(0.5, dpi / 300)), dpi)
+    shade = _shade(ground, dpi)
+    if not shade.any():
+        return gray
+    paper = float(np.median(ground))
+    scale = paper / np.maximum(ground[shade], 1).astype(np.float32)
+    lighter = gray.copy()
+    lighter[shade] = np.clip(gray[shade] * scale, 0, 255).astype(np.uint8)
+    return lighter
+
+
+def _shade(ground: Any, dpi: float) -> Any:
     """Given a page's ground, return where it is shaded (True): SHADE_LEVELS or more darker
-    than its paper (a header row's fill)."""
-    return ground < float(np.median(ground)) - SHADE_LEVELS
+    than its paper over FILL_INCHES one way (a header row's fill; not blurred bold text,
+    whose strokes close into patches of ground 0.2 inch across at most)."""
+    dark = (ground < float(np.median(ground)) - SHADE_LEVELS).astype(np.uint8)
+    long, short = under(dpi * FILL_INCHES), max(3, under(dpi * GROUND_INCHES))
+    along = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((short, long), np.uint8))
+    down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((long, short), np.uint8))
+    return (along > 0) | (down > 0)
 
 
 def skew(ink: Any) -> float:
@@ -446,4 +467,4 @@ def read_layout(gray: Any, dpi: float) -> Layout:
     for table in tables:
         x0, top, x1, bottom = table.rect
         outside[max(0, top - pad) : bottom + pad, max(0, x0 - pad) : x1 + pad] = 0
-    return Layout(gray, text, angle, tables, outside)
+    return Layout(_lightened(gray, dpi), text, angle, tables, outside)

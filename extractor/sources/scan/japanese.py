@@ -430,6 +430,10 @@ def _masked(text: str) -> tuple[str, list[str]]:
     return MASKED.sub(mask, "".join(text.split())), found
 
 
+SHORT = 4  # a header this long at most is a short one (担当課, 計画目標)
+SHORT_HEADERS = tuple(t for t in PRINTED_HEADERS if len(t) <= SHORT and not set(t) & set("E#"))
+
+
 def is_printed_header(text: str) -> bool:
     """Whether a cell as read is one of the packet's printed header texts."""
     key, _values = _masked(text)
@@ -451,7 +455,7 @@ def printed_header(text: str, in_header_row: bool = False) -> str | None:
         return None
     templates = [t for t in PRINTED_HEADERS if t.count("#") + t.count("E") == len(values)]
     reach = 2 if in_header_row else 1
-    distances = sorted((Levenshtein.distance(key, t), t) for t in templates if len(t) <= 4)
+    distances = sorted((Levenshtein.distance(key, t), t) for t in templates if len(t) <= SHORT)
     short = [t for d, t in distances if d <= reach and d < len(t) - 1]
     nearest = len(short) == 1 or (len(short) > 1 and distances[0][0] < distances[1][0])
     score = LOOSE_SNAP_SCORE if in_header_row else SNAP_SCORE

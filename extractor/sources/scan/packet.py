@@ -28,6 +28,8 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
     from extractor.sources.scan.lexicon import settle_doubts
 
     assert all(isinstance(page, ScanPage) for page in pages)
+    by_page = _by_page(agreed_headers(pages))
+    pages = [_with_texts(page, by_page.get(page.number, {})) for page in pages]
     texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
     wraps = {(page.number, box): other for page in pages for box, other in page.wraps.items()}
     joined = agreed_wraps(texts, wraps)
@@ -37,6 +39,45 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
     doubts = {(page.number, box): found for page in pages for box, found in page.doubts.items()}
     by_page = _by_page(settle_doubts(texts, doubts, reads_as_well))
     return [_with_texts(page, by_page.get(page.number, {})) for page in pages]
+
+
+HEADER_CELLS = 3  # a row holding this many of the printed header words is a header row
+
+
+def agreed_headers(pages: list[ScanPage]) -> dict[tuple[int, Box], str]:
+    """Given what each page of a scan gave, return the header cells misread too far to be
+    put right alone (担当課 read 相当罐, 計画目標 read 封面目樣, on a dark fill), by page and
+    box, each as the short header (活動名, 担当課, 計画目標…) that heads the same place
+    across the page in every other header row of the packet that has one there; where
+    the header rows disagree there, or the row holds that header already, or the cell's
+    length is off by more than a character, none."""
+    from extractor.sources.scan.japanese import SHORT_HEADERS, is_printed_header
+
+    def key(text: str) -> str:
+        return "".join(text.split())
+
+    rows = [
+        [(page.number, box, key(cell)) for cell, box in zip(cells, boxes, strict=True) if box]
+        for page in pages
+        for _top, _x0, cells, boxes, _spanned in page.items
+    ]
+    rows = [row for row in rows if sum(is_printed_header(t) for _, _, t in row) >= HEADER_CELLS]
+    heads = [(b.x0, b.x1, text) for row in rows for _, b, text in row if text in SHORT_HEADERS]
+    found: dict[tuple[int, Box], str] = {}
+    for row in rows:
+        held = {text for _, _, text in row}
+        for number, box, text in row:
+            if not text or is_printed_header(text):
+                continue
+            there = {
+                head
+                for x0, x1, head in heads
+                if min(x1, box.x1) - max(x0, box.x0) >= 0.5 * max(x1 - x0, box.x1 - box.x0)
+            }
+            head = there.pop() if len(there) == 1 else None
+            if head and head not in held and abs(len(head) - len(text)) <= 1:
+                found[(number, box)] = head
+    return found
 
 
 def _by_page(texts: dict[tuple[int, Box], str]) -> dict[int, dict[Box, str]]:
@@ -92,4 +133,4 @@ def coarse_pages(pages: list[ScanPage]) -> list[ExtractionWarning]:
     return warnings
 
 
-__all__ = ["coarse_pages", "settled_by_packet"]
+__all__ = ["agreed_headers", "coarse_pages", "settled_by_packet"]
