@@ -1374,7 +1374,7 @@ def test_a_header_misread_too_far_is_read_as_the_packets_other_tables_head_that_
     table of the packet heads those places so."""
     from extractor.sources.document import Read
     from extractor.sources.scan import ScanPage
-    from extractor.sources.scan.packet import agreed_headers
+    from extractor.sources.scan.packet import agreed_headers, settled_by_packet
 
     xs = [(30, 90), (90, 180), (180, 230), (230, 280), (280, 330)]
 
@@ -1405,6 +1405,11 @@ def test_a_header_misread_too_far_is_read_as_the_packets_other_tables_head_that_
     assert agreed_headers([*pages[:2], far]) == {}
     held = page(3, ["活動名", "担当課", "相当罐", "年次計画", "計画目標"])
     assert agreed_headers([*pages[:2], held]) == {}
+    # Put right, the cell keeps what was read and is unsure (warned).
+    settled = settled_by_packet(pages)[2]
+    read = settled.reads[Box(3, 180, 100, 230, 110)]
+    assert (read.text, read.read_as) == ("担当課", "相当罐")
+    assert read.confidence < UNSURE_BELOW and settled.items[0][2][2] == "担当課"
 
 
 def test_a_figures_wrap_is_read_as_the_packets_other_figures_agree() -> None:

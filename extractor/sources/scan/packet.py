@@ -29,7 +29,7 @@ def settled_by_packet(pages: list[Any]) -> list[ScanPage]:
 
     assert all(isinstance(page, ScanPage) for page in pages)
     by_page = _by_page(agreed_headers(pages))
-    pages = [_with_texts(page, by_page.get(page.number, {})) for page in pages]
+    pages = [_with_texts(page, by_page.get(page.number, {}), keep_read=True) for page in pages]
     texts = {(page.number, box): read.text for page in pages for box, read in page.reads.items()}
     wraps = {(page.number, box): other for page in pages for box, other in page.wraps.items()}
     joined = agreed_wraps(texts, wraps)
@@ -88,10 +88,13 @@ def _by_page(texts: dict[tuple[int, Box], str]) -> dict[int, dict[Box, str]]:
     return found
 
 
-def _with_texts(page: ScanPage, texts: dict[Box, str], unsure: bool = True) -> ScanPage:
+def _with_texts(
+    page: ScanPage, texts: dict[Box, str], unsure: bool = True, keep_read: bool = False
+) -> ScanPage:
     """Given a page as read and new texts for some of its cells and lines, by box, return
     the page with them, each such cell no surer than a guess (GUESSED_MARK: warned) if
-    `unsure`."""
+    `unsure`, and keeping what was read (`Read.read_as`) if `keep_read`: printed wording
+    put back."""
     if not texts:
         return page
     least = GUESSED_MARK if unsure else 1.0
@@ -101,7 +104,12 @@ def _with_texts(page: ScanPage, texts: dict[Box, str], unsure: bool = True) -> S
         return texts.get(box, cell) if box and was and was.text == cell else cell
 
     reads = {
-        box: replace(read, text=texts[box], confidence=min(read.confidence, least))
+        box: replace(
+            read,
+            text=texts[box],
+            confidence=min(read.confidence, least),
+            read_as=(read.read_as or read.text) if keep_read else read.read_as,
+        )
         if box in texts
         else read
         for box, read in page.reads.items()
