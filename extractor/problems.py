@@ -225,8 +225,8 @@ SPECS: dict[WarningCode, Spec] = {
            "page, or give the packet's text export: the page's activities are missing."),
     ),
     C.ACTIVITY_WITHOUT_NAME: Spec(
-        N_("the activity has no name (the table has no activity-name column or the cell is "
-           "empty)"),
+        N_("the activity has no name (the table has no activity-name column, or its cell is "
+           "empty or holds marks alone)"),
         N_("Check the activity: it has no activity name, so it is known only by its place in "
            "the "
            "packet."),

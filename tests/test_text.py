@@ -38,9 +38,12 @@ from extractor.normalize.text import (
             "continuing",
         ),
         ("NPO法人 支えてネットワーク", "NPO法人支えてネットワーク", None),
+        # Marks alone are no name (a scan's sub-header row, taken for data, read '・—').
+        ("・—", None, None),
+        ("— (継続活動)", None, "continuing"),
     ],
 )
-def test_parse_name(raw: str, name: str, status: str | None) -> None:
+def test_parse_name(raw: str, name: str | None, status: str | None) -> None:
     assert parse_name(raw) == (name, status)
 
 

@@ -13,6 +13,7 @@ WHITESPACE_RUN = re.compile(r"\s+")
 # printed in a non-embedded Japanese CID font.
 DASHES = "—―－‐−\\-ー─\u0336"  # for a character class
 DASH_ONLY = re.compile(rf"^\s*[{DASHES}]+(?:\s+[{DASHES}]+)*\s*$")  # — or — —
+WORD = re.compile(r"[^\W_]")  # a letter, kana, kanji or digit
 # A bullet is a ・ at the start of a cell or after whitespace; 高齢・障害福祉課 has no bullet.
 BULLET_SPLIT = re.compile(r"(?:^|\s+)・\s*")
 # (継続活動) / (新規活動), full- or half-width brackets, optional space before and inside.
@@ -132,12 +133,13 @@ def split_departments(text: str) -> list[str]:
 
 
 def parse_name(raw: str) -> tuple[str | None, Status | None]:
-    """Given a 活動名 cell, return the name without its status mark, and the status."""
+    """Given a 活動名 cell, return the name without its status mark (None where no word is
+    left: marks alone, '—' or '・', are no name), and the status."""
     matches = list(STATUS_MARK.finditer(raw))
     status = STATUS_VALUES[matches[-1].group(1)] if matches else None
     name = STATUS_MARK.sub("", raw) if matches else raw
     name = remove_wrap_spaces(name)
-    return (name or None), status
+    return (name if WORD.search(name) else None), status
 
 
 # NFKC would split ˜ (how pdfminer reads a tilde printed in a non-embedded CID font) into a
