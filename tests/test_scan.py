@@ -34,6 +34,7 @@ from extractor.sources.scan.grid import (
     Layout,
     Rect,
     Table,
+    _light_on_dark,
     _lightened,
     _piece_of,
     binarize,
@@ -1027,6 +1028,28 @@ def test_a_dark_fill_is_brought_up_to_the_papers_tone_for_the_recognizer() -> No
     assert gray[150, 400] < 60  # the stroke stays dark: 20 * 240 / 100
     assert (gray[380:460, 280:360] == page[380:460, 280:360]).all()
     assert (gray[250:350] == page[250:350]).all()
+
+
+def test_a_dark_fill_with_white_words_is_kept_and_read_the_other_way_round() -> None:
+    """A header filled 25% grey with its words in white, as some workbook styles print it:
+    it was taken for a blot (a punch hole) and made paper, and its white words were no
+    ink, so the scan was refused for having no header row. The fill is kept (a hole has
+    no light marks in it: see the dark ground's test), and the page is laid out with the
+    fill printed the other way
+    round: its words dark on the paper's tone. A page with no such fill is as it was."""
+    page = np.full((1200, 1600), 245, np.uint8)
+    page[200:300, 200:1400] = 64  # the fill
+    page[248:252, 300:700] = 255  # a white word's stroke on it
+    page[200:203, 200:1400] = 0  # the ruling along its top
+    kept = without_ground(page, 300.0)
+    assert (kept[200:300, 200:1400] == page[200:300, 200:1400]).all()
+    turned = _light_on_dark(kept, 300.0)
+    assert (turned[248:252, 320:680] < 60).all()  # the word, dark
+    assert (turned[270:290, 800:1300] > 200).all()  # the fill, paper
+    assert (turned[500:] == kept[500:]).all()
+    plain = np.full((400, 600), 245, np.uint8)
+    plain[100:120, 100:300] = 20
+    assert (_light_on_dark(plain, 300.0) == plain).all()
 
 
 def test_a_thin_mark_along_a_cells_edge_is_no_dash_and_one_inside_it_is() -> None:

@@ -51,6 +51,11 @@ DOTTED_INCHES = 0.5
 GROUND_INCHES = 0.1
 SHADE_LEVELS = 24  # a ground this much darker than the paper is shaded (a 90% grey fill is 25)
 FILL_INCHES = 0.5  # over this length one way at least (a header cell's width)
+# A fill this dark is read for light words on it (25% grey is 64), its level the median
+# over a square this wide.
+DARK_FILL = 80
+DARK_MEDIAN_INCHES = 0.2
+DARK_NEAR_INCHES = 0.05  # ... and to the pixel, over a square wider than a word's stroke
 SHADED_INK = 0.25  # ink on a shaded ground is darker than it by this share of its level
 
 
@@ -451,8 +456,40 @@ def text_ink(ink: Any, rulings: Any, dpi: float) -> Any:
     return np.where(keep, 255, 0).astype(np.uint8)[labels]
 
 
+def _light_on_dark(gray: Any, dpi: float) -> Any:
+    """Given a grey page, return it with each fill too dark for dark text to be read on
+    (its median DARK_FILL levels or less over DARK_MEDIAN_INCHES, and FILL_INCHES long one
+    way) printed the other way round: what stands out of the fill, lighter (its words) or
+    darker (its rulings), dark on the paper's tone. The rest is as it was."""
+    small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    side = max(3, under(dpi / 4 * DARK_MEDIAN_INCHES)) | 1
+    ground = cv2.medianBlur(small, side)
+    dark = (ground <= DARK_FILL).astype(np.uint8)
+    long, short = max(3, under(dpi / 4 * FILL_INCHES)), max(3, under(dpi / 4 * GROUND_INCHES))
+    along = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((short, long), np.uint8))
+    down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((long, short), np.uint8))
+    dark = np.maximum(along, down)
+    if not dark.any():
+        return gray
+    # Out into the fill's corners, where the median square holds more paper than fill.
+    dark = cv2.dilate(dark, np.ones((side, side), np.uint8))
+    ground = cv2.erode(ground, np.ones((side, side), np.uint8))
+    size = gray.shape[::-1]
+    # The fill as found on the reduced copy, to the pixel: where the ground close round a
+    # pixel is dark too (else the copy's blocks along its edge would be turned: L, J).
+    near = cv2.medianBlur(gray, max(3, under(dpi * DARK_NEAR_INCHES)) | 1)
+    fill = (cv2.resize(dark, size, interpolation=cv2.INTER_NEAREST) > 0) & (near <= DARK_FILL)
+    level = cv2.resize(ground, size, interpolation=cv2.INTER_LINEAR)[fill].astype(np.float32)
+    paper = float(np.median(gray))
+    standing = np.abs(gray[fill].astype(np.float32) - level)
+    turned = gray.copy()
+    turned[fill] = np.clip(paper - standing * paper / np.maximum(255 - level, 1), 0, 255)
+    return turned
+
+
 def read_layout(gray: Any, dpi: float) -> Layout:
     """Given a page's grey pixels and resolution, return its straightened layout."""
+    gray = _light_on_dark(gray, dpi)
     ink = binarize(gray, dpi)
     angle = skew(ink)
     if abs(angle) >= 0.1:

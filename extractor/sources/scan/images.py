@@ -24,6 +24,7 @@ GROUND_DPI = 50.0  # the reduced copy the ground around the paper is found on
 GROUND_INCHES = 0.06  # ground is dark and broader than this; a stroke of ink is not
 # A solid dark blot this broad each way is no character (a ● of 14 pt is 0.19 inch across).
 BLOT_INCHES, BLOT_FILL = 0.22, 0.6
+LIGHT_MARKS = 0.02  # a dark region this much of which is light marks inside is a fill, no blot
 A3_LONG_INCHES = 420 / 25.4
 PAGE_INCHES = (8.0, 20.0)  # a page's longer side: A4 is 11.7 inches, A3 16.5, B4 14.3
 PDF_POINTS = 72.0
@@ -297,7 +298,19 @@ def without_ground(gray: Any, dpi: float) -> Any:
     def blot(k: int) -> bool:  # as dark as ink: a shaded cell, however broad, is not
         if min(width[k], height[k]) < broad_blot or not solid[k]:
             return False
-        return bool(np.median(small[labels == k]) <= threshold / 2)
+        level = float(np.median(small[labels == k]))
+        return level <= threshold / 2 and not holds_light(k, level)
+
+    def holds_light(k: int, level: float) -> bool:
+        """Whether light marks stand inside a dark region (lighter than halfway from its
+        level to the paper's): a header filled dark with its words in white, not a hole."""
+        x, y, w, h = (int(v) for v in stats[k, :4])
+        mine = (labels[y : y + h, x : x + w] == k).astype(np.uint8)
+        outline, _ = cv2.findContours(mine, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        whole = cv2.drawContours(np.zeros_like(mine), outline, -1, 1, cv2.FILLED)
+        whole = cv2.erode(whole, np.ones((5, 5), np.uint8)) > 0  # not its blurred rim
+        light = whole & (small[y : y + h, x : x + w] > (level + threshold) / 2)
+        return bool(light.sum() >= LIGHT_MARKS * whole.sum())
 
     away = [k for k in range(1, count) if k in edge or blot(k)]
     if not away:
