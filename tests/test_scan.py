@@ -34,6 +34,7 @@ from extractor.sources.scan.grid import (
     Layout,
     Rect,
     Table,
+    _binarized,
     _light_on_dark,
     _lightened,
     _piece_of,
@@ -1023,7 +1024,7 @@ def test_a_dark_fill_is_brought_up_to_the_papers_tone_for_the_recognizer() -> No
     page[140:160, 300:500] = 20  # a stroke on it
     page[400:440, 300:340] = 200  # a patch of dense bold text's ground, 0.13 inch
     page[300:306, 300:500] = 20  # a stroke on the paper
-    gray = _lightened(page, 300.0)
+    gray = _lightened(page, *_binarized(page, 300.0)[1:])
     assert abs(int(gray[120, 150]) - 240) <= 3
     assert gray[150, 400] < 60  # the stroke stays dark: 20 * 240 / 100
     assert (gray[380:460, 280:360] == page[380:460, 280:360]).all()

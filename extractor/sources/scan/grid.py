@@ -92,6 +92,11 @@ def binarize(gray: Any, dpi: float) -> Any:
     darker paper, grain and JPEG blocks do not become ink; and darker than its ground
     (`_ground`), so that the inner edge of a shaded cell, darker than its neighbourhood's
     mean but not than its own grey, does not either."""
+    return _binarized(gray, dpi)[0]
+
+
+def _binarized(gray: Any, dpi: float) -> tuple[Any, Any, Any]:
+    """`binarize`, with the page's ground and where it is shaded (`_shade`)."""
     median = cv2.medianBlur(gray, 3)
     noise = float(np.median(np.abs(gray.astype(np.int16) - median))) * 1.4826
     smooth = cv2.GaussianBlur(gray, (0, 0), max(0.5, dpi / 300))
@@ -108,7 +113,7 @@ def binarize(gray: Any, dpi: float) -> Any:
     shade = _shade(ground, dpi)
     if shade.any():
         ink[shade & (below < SHADED_INK * ground)] = 0
-    return ink
+    return ink, ground, shade
 
 
 def _ground(smooth: Any, dpi: float) -> Any:
@@ -118,12 +123,11 @@ def _ground(smooth: Any, dpi: float) -> Any:
     return cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, np.ones((side, side), np.uint8))
 
 
-def _lightened(gray: Any, dpi: float) -> Any:
-    """Given a grey page, return it with its shaded grounds brought up to its paper's tone
-    (each pixel scaled by the paper's level over its ground's), for the recognizer: black
-    text on a dark fill (40% grey) is read as on paper. The rest is as it was."""
-    ground = _ground(cv2.GaussianBlur(gray, (0, 0), max(0.5, dpi / 300)), dpi)
-    shade = _shade(ground, dpi)
+def _lightened(gray: Any, ground: Any, shade: Any) -> Any:
+    """Given a grey page, its ground and where that is shaded (as `_binarized` finds
+    them), return it with its shaded grounds brought up to its paper's tone (each pixel
+    scaled by the paper's level over its ground's), for the recognizer: black text on a
+    dark fill (40% grey) is read as on paper. The rest is as it was."""
     if not shade.any():
         return gray
     paper = float(np.median(ground))
@@ -490,11 +494,11 @@ def _light_on_dark(gray: Any, dpi: float) -> Any:
 def read_layout(gray: Any, dpi: float) -> Layout:
     """Given a page's grey pixels and resolution, return its straightened layout."""
     gray = _light_on_dark(gray, dpi)
-    ink = binarize(gray, dpi)
+    ink, ground, shade = _binarized(gray, dpi)
     angle = skew(ink)
     if abs(angle) >= 0.1:
         gray = turn(gray, angle)
-        ink = binarize(gray, dpi)
+        ink, ground, shade = _binarized(gray, dpi)
     margin = under(dpi * EDGE_INCHES)  # a scanner's edge shadows, not the packet's
     ink[:margin], ink[-margin:], ink[:, :margin], ink[:, -margin:] = 0, 0, 0, 0
     tables, rulings = find_tables(ink, dpi)
@@ -504,4 +508,4 @@ def read_layout(gray: Any, dpi: float) -> Layout:
     for table in tables:
         x0, top, x1, bottom = table.rect
         outside[max(0, top - pad) : bottom + pad, max(0, x0 - pad) : x1 + pad] = 0
-    return Layout(_lightened(gray, dpi), text, angle, tables, outside)
+    return Layout(_lightened(gray, ground, shade), text, angle, tables, outside)
