@@ -142,10 +142,16 @@ def _shade(ground: Any, dpi: float) -> Any:
     than its paper over FILL_INCHES one way (a header row's fill; not blurred bold text,
     whose strokes close into patches of ground 0.2 inch across at most)."""
     dark = (ground < float(np.median(ground)) - SHADE_LEVELS).astype(np.uint8)
-    long, short = under(dpi * FILL_INCHES), max(3, under(dpi * GROUND_INCHES))
+    return _fills(dark, dpi) > 0
+
+
+def _fills(dark: Any, dpi: float) -> Any:
+    """Given a mask (uint8) of dark ground at a resolution, return it with only what runs
+    FILL_INCHES one way and GROUND_INCHES the other: a fill, not a patch of it."""
+    long, short = max(3, under(dpi * FILL_INCHES)), max(3, under(dpi * GROUND_INCHES))
     along = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((short, long), np.uint8))
     down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((long, short), np.uint8))
-    return (along > 0) | (down > 0)
+    return np.maximum(along, down)
 
 
 def skew(ink: Any) -> float:
@@ -468,11 +474,7 @@ def _light_on_dark(gray: Any, dpi: float) -> Any:
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
     side = max(3, under(dpi / 4 * DARK_MEDIAN_INCHES)) | 1
     ground = cv2.medianBlur(small, side)
-    dark = (ground <= DARK_FILL).astype(np.uint8)
-    long, short = max(3, under(dpi / 4 * FILL_INCHES)), max(3, under(dpi / 4 * GROUND_INCHES))
-    along = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((short, long), np.uint8))
-    down = cv2.morphologyEx(dark, cv2.MORPH_OPEN, np.ones((long, short), np.uint8))
-    dark = np.maximum(along, down)
+    dark = _fills((ground <= DARK_FILL).astype(np.uint8), dpi / 4)
     if not dark.any():
         return gray
     # Out into the fill's corners, where the median square holds more paper than fill.
