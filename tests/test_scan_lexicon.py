@@ -14,7 +14,7 @@ from extractor.pipeline import extract
 from extractor.settings import ExtractSettings
 from extractor.sources.scan import wrapped_stop
 from extractor.sources.scan.items import join_lines
-from extractor.sources.scan.japanese import likelier, likelier_doubts, reads_as_well
+from extractor.sources.scan.japanese import likelier, likelier_doubts, reads_as_well, sureness
 from extractor.sources.scan.lexicon import Doubt, Lexicon, dataset_texts, filled, settle_doubts
 from extractor.sources.scan.lines import lines_in
 from extractor.sources.scan.marks import low_mark
@@ -212,22 +212,41 @@ def test_a_character_nothing_settled_is_a_doubt_with_the_characters_around_it() 
         5: (("プ", 0.88), ("ブ", 0.12)),
     }
     read = tuple(unsure.get(k, ((c, 0.99),)) for k, c in enumerate("チャアキャプ※の貸出"))
-    text, doubts = likelier_doubts("チャアキャプ※の貸出", read)
+    text, doubts, voicings = likelier_doubts("チャアキャプ※の貸出", read)
     assert text == "チャアキャプ※の貸出"
     assert doubts == (
         Doubt("チ", "ャ", "アキャ", ("ヤ",)),
         Doubt("アキャ", "プ", "※の貸", ("ブ",)),
     )
+    assert voicings == (5,)  # プ or ブ; ャ or ヤ is no voicing
     # What the year before settles is no doubt; nor is a figure, nor a sure character.
     options: Options = read_as("社会員献活動", 2, ("員", 0.34), ("貢", 0.06))
-    assert likelier_doubts("社会員献活動", options, YEAR_BEFORE) == ("社会貢献活動", ())
+    assert likelier_doubts("社会員献活動", options, YEAR_BEFORE) == ("社会貢献活動", (), ())
     assert (
         likelier_doubts("3回開催した", read_as("3回開催した", 0, ("3", 0.5), ("8", 0.4)))[1] == ()
     )
     assert likelier_doubts("社会貴献活動", read_as("社会貴献活動", 2, ("貴", 0.97)))[1] == ()
-    # A kana read surely is no doubt, though the recognizer offered its other voicing.
+    # A kana read surely is no doubt, though the recognizer offered its other voicing; but
+    # its voicing stays open (so it is unsure) unless the year before's words settle it.
     options = read_as("グループワーク", 3, ("プ", 0.974), ("ブ", 0.026))
-    assert likelier_doubts("グループワーク", options) == ("グループワーク", ())
+    assert likelier_doubts("グループワーク", options) == ("グループワーク", (), (3,))
+    assert likelier_doubts("グループワーク", options, YEAR_BEFORE) == ("グループワーク", (), ())
+    options = read_as("グループワーク", 3, ("プ", 0.995), ("ブ", 0.005))  # no rival
+    assert likelier_doubts("グループワーク", options) == ("グループワーク", (), ())
+
+
+def test_how_sure_a_character_is_counts_its_forms_and_the_choice_words_made() -> None:
+    # ） or ): the dataset writes them alike, so the two scores make one.
+    options = read_as("(仮称)", 3, ("）", 0.59), (")", 0.41))
+    assert sureness("(仮称)", options, (0.99, 0.99, 0.99, 0.59), (), 0.7)[3] == pytest.approx(1.0)
+    # 社 chosen by the words where the recognizer was 0.91 sure of 祉: as sure as 社 was.
+    options = read_as("福社員", 1, ("祉", 0.91), ("社", 0.09))
+    assert sureness("福社員", options, (0.99, 0.91, 0.99), (), 0.7) == (0.99, 0.09, 0.99)
+    # A voicing nothing settled is no surer than a guess, however sure the recognizer was.
+    options = read_as("グループ", 3, ("プ", 0.974), ("ブ", 0.026))
+    assert sureness("グループ", options, (0.99, 0.99, 0.99, 0.974), (3,), 0.7)[3] == 0.7
+    # Where the recognizer said nothing of each character, its scores stand.
+    assert sureness("グループ", (), (0.5,), (), 0.7) == (0.5,)
 
 
 def test_a_doubt_takes_the_reading_the_rest_of_the_packet_shows() -> None:

@@ -61,7 +61,6 @@ AVIF_BRANDS = (b"avif", b"avis")
 # An ISO media image Pillow does not read (HEIC, a phone's photo): refused by name.
 HEIC_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1")
 POINTS = 72.0
-HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wording
 # Characters whose own glyph has a wide blank beside it: no space is read into that blank.
 SET_OFF = set("、。，．「」『』（）()：・")
 MARK_SURENESS = 0.9  # how sure a mark read by its shape alone is (a lone 。)
@@ -205,9 +204,13 @@ def _settled(
     chars = list(reading.text.replace(" ", ""))
     spaced = set(spaced_positions(reading.text))
     xs = [left + place * width for place in reading.places]
+    sureness = list(reading.sureness)
     for k, char in enumerate(chars):
         if char in DOTS or (char in COMMAS + HYPHENS and not _in_figure(chars, k)):
-            chars[k] = "・" if colon_or_bullet(ink, piece, xs[k]) == "・" else char
+            shape = colon_or_bullet(ink, piece, xs[k])
+            chars[k] = "・" if shape == "・" else char
+            if shape == chars[k] and k < len(sureness):  # the image settles which mark
+                sureness[k] = max(sureness[k], MARK_SURENESS)
     boundaries = [(xs[k] + xs[k + 1]) / 2 for k in range(len(chars) - 1)]
     for start, end, wide in blanks(ink, piece):
         if not boundaries:
@@ -220,10 +223,9 @@ def _settled(
             spaced.add(k)
     held = digits_apart(chars, boundaries, ink, piece, spaced, pitches)
     found = dropped_marks(ink, gray, piece, xs, ends_sentence)
-    sureness = reading.sureness
     found, lost_point = dots_beside_figures(chars, xs, found)
     if lost_point:
-        sureness = (*sureness, GUESSED_MARK)
+        sureness.append(GUESSED_MARK)
     if reread is not None:
         for start, end in unread_runs(ink, piece, xs, chars):
             k = sum(1 for c in xs if c < start)
@@ -232,11 +234,11 @@ def _settled(
             if mark is not None:
                 found = [(x, m) for x, m in found if not start <= x <= end]
                 found.append(((start + end) / 2, mark))
-                sureness = (*sureness, again.confidence)
+                sureness.append(again.confidence)
             else:  # a character left out that reads as no mark: it stays out, unsure
-                sureness = (*sureness, GUESSED_MARK)
+                sureness.append(GUESSED_MARK)
         if unread_stroke(ink, piece, xs):
-            sureness = (*sureness, GUESSED_MARK)  # a 1 left out, perhaps: unsure, warned
+            sureness.append(GUESSED_MARK)  # a 1 left out, perhaps: unsure, warned
     marks: dict[int, str] = {}  # what goes before character k (len(chars): at the end)
     for x, mark in sorted(found):
         k = sum(1 for c in xs if c < x)
@@ -244,36 +246,12 @@ def _settled(
     after = {k: " " for k in spaced} | held  # what follows character k
     text = "".join(marks.get(k, "") + c + after.get(k, "") for k, c in enumerate(chars))
     text += marks.get(len(chars), "")
-    return Reading(text.strip(), reading.confidence, reading.places, sureness)
+    return Reading(text.strip(), reading.confidence, reading.places, tuple(sureness))
 
 
 def _in_figure(chars: list[str], k: int) -> bool:
     """Whether the character at k stands between two figures (1,234)."""
     return 0 < k < len(chars) - 1 and chars[k - 1].isdigit() and chars[k + 1].isdigit()
-
-
-def printed_headers(texts: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
-    """Given a table's cells as read by grid position, return the printed header wording of
-    those in its header rows that misread one. A row that holds a printed header (as read,
-    or put right) is a header row, and its other cells are put right more boldly, to a
-    header the row does not hold yet (a table continued from the page before has none)."""
-    from extractor.sources.scan.japanese import is_printed_header, printed_header
-
-    found: dict[tuple[int, int], str] = {}
-    for row in range(HEADER_ROWS):
-        cells = {p: t for p, t in texts.items() if p[0] == row}
-        for position, text in cells.items():
-            if (header := printed_header(text)) is not None:
-                found[position] = header
-        held = {found.get(p, t) for p, t in cells.items() if is_printed_header(found.get(p, t))}
-        if not held:
-            continue
-        for position, text in cells.items():
-            header = None if position in found else printed_header(text, in_header_row=True)
-            if header is not None and header not in held:
-                found[position] = header
-                held.add(header)
-    return found
 
 
 class _PageReader:
@@ -482,7 +460,7 @@ class _PageReader:
         cell's printed wording is put back where it was misread (a header, a status mark),
         and, unsure, the marks a scan loses or makes mended (`japanese.mended_marks`);
         what was read is kept (`Read.read_as`)."""
-        from extractor.sources.scan.japanese import mended_marks, printed_status
+        from extractor.sources.scan.japanese import mended_marks, printed_headers, printed_status
 
         owner: dict[tuple[int, int], tuple[int, int]] = {}
         origins: dict[tuple[int, int], BBox] = {}
@@ -550,7 +528,14 @@ class _PageReader:
             return Reading("。", MARK_SURENESS if sure else GUESSED_MARK)
         bullets = [starts_with_bullet(ink, piece) for piece in pieces]
         readings = [
-            self._read(gray, ink, piece, dpi, ends_sentence=k + 1 == len(pieces) or bullets[k + 1])
+            self._read(
+                gray,
+                ink,
+                piece,
+                dpi,
+                ends_sentence=k + 1 == len(pieces) or bullets[k + 1],
+                bullet=bullets[k],
+            )
             for k, piece in enumerate(pieces)
         ]
         texts = [
@@ -566,14 +551,22 @@ class _PageReader:
         return Reading(join_pieces(pieces, texts), lowest, doubts=doubts)
 
     def _read(
-        self, gray: Any, ink: Any, piece: Rect, dpi: float, ends_sentence: bool = True
+        self,
+        gray: Any,
+        ink: Any,
+        piece: Rect,
+        dpi: float,
+        ends_sentence: bool = True,
+        bullet: bool = False,
     ) -> Reading:
         """Given a piece of a line, return what it says, as the image settles it (see
-        `_settled`, for `ends_sentence` too)."""
+        `_settled`, for `ends_sentence` too), and how sure it is of each character
+        (`japanese.sureness`); `bullet`: the image shows the piece begin with a bullet,
+        so what the recognizer read for its dot is as sure as a mark read by its shape."""
         import cv2
 
         from extractor.sources.scan.grid import under
-        from extractor.sources.scan.japanese import likelier_doubts
+        from extractor.sources.scan.japanese import likelier_doubts, sureness
         from extractor.sources.scan.lexicon import filled
         from extractor.sources.scan.marks import is_dash
         from extractor.sources.scan.recognize import Reading, undoubled
@@ -600,8 +593,12 @@ class _PageReader:
         if self.lexicon:  # a character lost where the year before's words show one
             reading = filled(reading, self.lexicon)
         reading = undoubled(reading, width, bottom - top)
-        text, doubts = likelier_doubts(reading.text, reading.options, self.lexicon)
-        chosen = replace(reading, text=text)
+        text, doubts, voicings = likelier_doubts(reading.text, reading.options, self.lexicon)
+        scores = sureness(text, reading.options, reading.sureness, voicings, GUESSED_MARK)
+        if bullet:  # the dot the image shows, whatever the recognizer made of it
+            marks = len(text.replace(" ", "")) - len(text.replace(" ", "").lstrip(BULLET_READINGS))
+            scores = tuple(MARK_SURENESS if k < marks else s for k, s in enumerate(scores))
+        chosen = replace(reading, text=text, sureness=scores)
         settled = _settled(
             chosen, ink, gray, piece, left, width, reread, ends_sentence, self.pitches
         )

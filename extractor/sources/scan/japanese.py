@@ -61,6 +61,7 @@ LATIN_LETTER = re.compile("[A-Za-z]")  # read for a kana now and then: 及U for 
 WORD_CHARACTER = re.compile(f"[{HIRAGANA_RANGE}\u30a1-\u30fa{KANJI_RANGE}々]")
 SNAP_SCORE = 80  # how close (rapidfuzz ratio) a header as read must be to a printed one
 LOOSE_SNAP_SCORE = 65  # ... in a row other cells of which read as headers
+HEADER_ROWS = 2  # a table's header and its 計画目標 sub-header: printed wording
 MAX_COMPOUND = 24  # longest katakana run cut into words
 MIN_WORD = 3  # the shortest word a run is cut into changed (shorter ones fit anywhere)
 # A katakana standing alone, and what it is beside kanji or hiragana.
@@ -313,28 +314,36 @@ def likelier_doubts(
     text: str,
     options: tuple[tuple[tuple[str, float], ...], ...],
     lexicon: Lexicon | None = None,
-) -> tuple[str, tuple[Doubt, ...]]:
-    """Given a line as for `likelier`, return what `likelier` makes of it, and the
-    characters the year before's words did not settle that the packet's own words may:
-    each kanji or kana the recognizer was unsure of (see `lexicon.Doubt`). A kana read
-    surely, whatever voicing it also offered, is no doubt: it is as the year before's
-    words leave it, and it counts as read without doubt where the packet's words are
-    weighed (グループワーク read surely settles グルーブ read unsure)."""
-    from extractor.sources.scan.lexicon import CONTEXT, Doubt, respaced
+) -> tuple[str, tuple[Doubt, ...], tuple[int, ...]]:
+    """Given a line as for `likelier`, return what `likelier` makes of it; the characters
+    the year before's words did not settle that the packet's own words may: each kanji
+    or kana the recognizer was unsure of (see `lexicon.Doubt`); and where a kana stands
+    whose other voicing the recognizer offered and the year before's words did not
+    settle (an index among the characters but spaces): the voicing marks are the finest
+    strokes a scan blurs, so such a kana is unsure however sure the recognizer was
+    (`sureness`), unless the year before writes it as read (`Lexicon.keeps`). A kana
+    read surely, whatever voicing it also offered, is no doubt: it is as the year
+    before's words leave it, and it counts as read without doubt where the packet's
+    words are weighed (グループワーク read surely settles グルーブ read unsure)."""
+    from extractor.sources.scan.lexicon import respaced
 
     chars = list(text.replace(" ", ""))
     if len(options) != len(chars):
-        return text, ()
+        return text, (), ()
     open_places: list[int] = []
+    voicings: list[int] = []
     for k, choices in enumerate(options):
         sure = choices[0][1] >= SURE_CHARACTER
-        if sure and not _voiced_rival(choices):
+        voiced = _voiced_rival(choices)
+        if sure and not voiced:
             continue
         if WORD_CHARACTER.match(chars[k]) or LATIN_LETTER.match(chars[k]):
             chosen = lexicon.choose(chars, k, _offered(choices)) if lexicon else None
             if chosen is not None:
                 chars[k] = chosen
                 continue
+            if voiced and not (lexicon and lexicon.keeps(chars, k, _offered(choices))):
+                voicings.append(k)
             if not sure:  # a kana read surely is the year before's alone to change
                 open_places.append(k)
         if sure or not WORD_CHARACTER.match(chars[k]):
@@ -354,8 +363,19 @@ def likelier_doubts(
             if words < fewest:
                 best, fewest = char, words
         chars[k] = best
+    return respaced(text, chars), _doubts(chars, options, open_places), tuple(voicings)
+
+
+def _doubts(
+    chars: list[str], options: tuple[tuple[tuple[str, float], ...], ...], places: list[int]
+) -> tuple[Doubt, ...]:
+    """Given a line's characters as chosen, the recognizer's likeliest at each, and the
+    places nothing settled, return the doubts there that have a Japanese word character
+    to offer instead, each with its context."""
+    from extractor.sources.scan.lexicon import CONTEXT, Doubt
+
     doubts = []
-    for k in open_places:
+    for k in places:
         first = options[k][0][0]
         others = [c for c in (*_offered(options[k]), first) if c != chars[k]]
         others = [c for c in others if WORD_CHARACTER.match(c) and japanese(c)]
@@ -363,7 +383,35 @@ def likelier_doubts(
             before = "".join(chars[max(0, k - CONTEXT) : k])
             after = "".join(chars[k + 1 : k + 1 + CONTEXT])
             doubts.append(Doubt(before, chars[k], after, tuple(dict.fromkeys(others))))
-    return respaced(text, chars), tuple(doubts)
+    return tuple(doubts)
+
+
+def sureness(
+    text: str,
+    options: tuple[tuple[tuple[str, float], ...], ...],
+    scores: tuple[float, ...],
+    guessed: tuple[int, ...],
+    guess: float,
+) -> tuple[float, ...]:
+    """Given a line's characters as chosen (`likelier_doubts`), the recognizer's likeliest
+    characters at each of them and its score of the one it read there, return how sure
+    each character is: the recognizer's score of it, counting the forms NFKC makes one
+    together (） and ), which the dataset writes alike, share one score); for a
+    character the words chose over the recognizer's likeliest, its score of the one
+    chosen (the recognizer's 0.91 for 祉 does not make the 社 chosen instead sure); and
+    for each of `guessed` (indexes among the characters but spaces), no more than
+    `guess`. Where the recognizer said nothing of a character, the scores are kept."""
+    chars = text.replace(" ", "")
+    if len(options) != len(chars) or len(scores) != len(chars):
+        return scores
+    found: list[float] = []
+    for k, (char, choices, score) in enumerate(zip(chars, options, scores, strict=True)):
+        form = unicodedata.normalize("NFKC", char)
+        alike = sum(s for c, s in choices if unicodedata.normalize("NFKC", c) == form)
+        likeliest = unicodedata.normalize("NFKC", choices[0][0]) == form
+        value = max(score, alike) if likeliest else alike
+        found.append(min(value, guess) if k in guessed else value)
+    return tuple(found)
 
 
 def _dash_or_one(match: re.Match[str]) -> str:
@@ -468,6 +516,28 @@ def printed_header(text: str, in_header_row: bool = False) -> str | None:
         return None
     filled = iter(values)
     return "".join(next(filled) if c in "E#" else c for c in template)
+
+
+def printed_headers(texts: dict[tuple[int, int], str]) -> dict[tuple[int, int], str]:
+    """Given a table's cells as read by grid position, return the printed header wording of
+    those in its header rows that misread one. A row that holds a printed header (as read,
+    or put right) is a header row, and its other cells are put right more boldly, to a
+    header the row does not hold yet (a table continued from the page before has none)."""
+    found: dict[tuple[int, int], str] = {}
+    for row in range(HEADER_ROWS):
+        cells = {p: t for p, t in texts.items() if p[0] == row}
+        for position, text in cells.items():
+            if (header := printed_header(text)) is not None:
+                found[position] = header
+        held = {found.get(p, t) for p, t in cells.items() if is_printed_header(found.get(p, t))}
+        if not held:
+            continue
+        for position, text in cells.items():
+            header = None if position in found else printed_header(text, in_header_row=True)
+            if header is not None and header not in held:
+                found[position] = header
+                held.add(header)
+    return found
 
 
 def printed_heading(text: str) -> str | None:

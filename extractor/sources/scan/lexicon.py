@@ -103,6 +103,20 @@ class Lexicon:
         chars[k] = read
         return _winner(scored, self.hits(chars, k, doubted))
 
+    def keeps(self, chars: list[str], k: int, options: list[str]) -> bool:
+        """Given a line's characters, one of them and the recognizer's other readings of
+        it, return whether the reading as read puts WIN_BY more of the line's runs of
+        characters in the texts' words than each other reading does: the year before
+        writes it so (グループ, where ブ was offered beside プ)."""
+        read = chars[k]
+        others = []
+        for option in options:
+            if option != read:
+                chars[k] = option
+                others.append(self.hits(chars, k))
+        chars[k] = read
+        return self.hits(chars, k) >= max(others, default=0) + WIN_BY
+
     def inserted(self, chars: list[str], at: int, options: list[str]) -> str | None:
         """Given a line's characters, a place among them (the index of the character it
         stands before) where the recognizer may have lost one, and the characters it
