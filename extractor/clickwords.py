@@ -197,12 +197,14 @@ crosswalk_option = option(
 # What each command says of itself in --help (a catalog message each, translated when shown).
 HELP = {
     "run": N_(
-        "Extract each packet FILE (.txt export, .pdf or .xlsx) into OUTPUT_DIR/<name>.json.\n"
+        "Extract each packet FILE (.txt export, .pdf, .xlsx or .xls; a scan: .pdf, .tif, "
+        ".png or .jpg, or a folder of its page images) into OUTPUT_DIR/<name>.json.\n"
         "\n"
         "\b\n"
         "extract raw/h24.txt\n"
         "extract raw/h24.pdf -o out/\n"
-        "extract raw/h25.xlsx --link-to normalized/h24.json"
+        "extract raw/h25.xlsx --link-to normalized/h24.json\n"
+        "extract raw/h21/   a folder of page images, in the order of their names"
     ),
     "link": N_(
         "Link datasets of several years (normalized/*.json) into their crosswalk.\n"

@@ -161,9 +161,17 @@ def test_missing_path_and_folder(workdir: Path) -> None:
     result = run("scanned")
     assert (result.exit_code, result.stderr) == (
         1,
-        "Error: scanned: is a folder of page images; a scan is read from one file: put its "
-        "pages, in order, into one PDF or multi-page TIFF and give that\n",
+        "Error: scanned: holds notes.txt beside page images; a folder is read as the pages "
+        "of one scan, an image file each: move the other files out, or give each file\n",
     )
+    (pages / "notes.txt").unlink()
+    result = run("scanned")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: scanned/scan_001.JPG: is named as an image but holds none; take it out of the "
+        "folder of page images, or save that page again\n",
+    )
+    assert not (workdir / "normalized" / "scanned.json").exists()
 
 
 def test_forced_wrong_encoding(workdir: Path) -> None:

@@ -684,6 +684,44 @@ def test_a_broken_image_is_one_line(tmp_path: Path) -> None:
     assert result.stderr == (
         f"Error: {path}: the image of page 1 cannot be decoded; get a fresh copy of the scan\n"
     )
+    # In a folder of page images, the error names the file (its own page 1, the folder's 2).
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    Image.new("L", (2480, 3508), 255).save(folder / "page1.png", dpi=(300, 300))
+    (folder / "page2.png").write_bytes(path.read_bytes())
+    result = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {folder / 'page2.png'}: the image of page 1 cannot be decoded; get a fresh "
+        "copy of the scan\n"
+    )
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.slow
+def test_a_folder_of_page_images_is_one_scan_its_pages_in_the_order_of_their_names(
+    tmp_path: Path, printed: tuple[Path, Dataset]
+) -> None:
+    """A copier that saves each page to a file: the folder is the packet, named after it,
+    its pages in the order of the files' names read as numbers (page9 before page10),
+    what an operating system leaves beside them passed over."""
+    pdf, truth = printed
+    folder = tmp_path / "h24"
+    folder.mkdir()
+    (image,) = page_images(pdf, CLEAN)
+    width, height = image.size
+    Image.new("L", (width, height), 255).save(folder / "page9.png", dpi=(300, 300))
+    image.save(folder / "page10.png", dpi=(300, 300))
+    (folder / "Thumbs.db").write_bytes(b"\0" * 64)
+    (folder / ".DS_Store").write_bytes(b"\0" * 64)
+    result = CliRunner().invoke(main, [str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.stderr
+    read = Dataset.model_validate_json((tmp_path / "out" / "h24.json").read_text("utf-8"))
+    assert (read.source.format, read.source.pages) == ("scan", 2)
+    assert {page for a in read.activities for page in a.source.pages} == {2}
+    assert [a.name for a in read.activities] == [a.name for a in truth.activities]
+    assert figures(read) == figures(truth)
+    assert 99 - len(differences(truth, read)) >= 97
 
 
 # --- the steps, on drawn pages --------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -36,7 +37,14 @@ ZIP_MAGIC = b"PK\x03\x04"
 CHUNK = 1 << 20
 # The names of the image files a scanner or a phone saves a page to.
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".gif", ".bmp", ".webp", ".jp2")
-LOOKED_AT = 1000  # the entries of a folder given as a packet looked at for images
+LOOKED_AT = 1000  # the other entries of a folder of page images looked at, at most
+# Files an operating system leaves in a folder of images, passed over as no page.
+SYSTEM_FILES = ("thumbs.db", "desktop.ini", "ehthumbs.db")
+PAGE_NUMBER = re.compile(r"(\d+)")
+HEIC = N_(
+    "{path}: is a HEIC image (a phone's photo), which is not read; save it as JPEG, PNG or "
+    "PDF and give that"
+)
 
 __all__ = ["Box", "Read", "SourceDocument", "SourceRow", "display_path", "read_source"]
 
@@ -55,19 +63,96 @@ def _too_large(path: Path, limit: int, size: int | None = None) -> InputTooLarge
     return InputTooLargeError(template, path=path, limit=limit, size=size)
 
 
-def _holds_page_images(folder: Path) -> bool:
-    """Whether a folder holds image files (a packet scanned a page to a file), looking at
-    no more than LOOKED_AT of its entries, by their names."""
+def _page_order(name: str) -> list[str | int]:
+    """The key that puts a folder's page images in page order: the name, its runs of
+    digits as numbers (page2 before page10)."""
+    parts: list[str | int] = []
+    for k, part in enumerate(PAGE_NUMBER.split(name.lower())):
+        parts.append(int(part) if k % 2 else part)
+    return parts
+
+
+def _page_names(folder: Path, settings: ExtractSettings) -> list[str]:
+    """Given a folder, return the names of its page images (a packet scanned a page to a
+    file) in page order; hidden files and those an operating system leaves (Thumbs.db)
+    are passed over. Refused: a folder with no image file (no scan), one with other files
+    or folders beside its images (which of them would be the packet?), and one of more
+    images than a scan may have pages."""
+    images: list[str] = []
+    others: list[str] = []
     try:
         with os.scandir(folder) as entries:
-            for k, entry in enumerate(entries):
-                if k >= LOOKED_AT:
+            for entry in entries:
+                name = entry.name
+                if name.startswith(".") or name.lower() in SYSTEM_FILES:
+                    continue
+                if name.lower().endswith(IMAGE_SUFFIXES) and not entry.is_dir():
+                    images.append(name)
+                else:
+                    others.append(name)
+                if len(images) > settings.max_pdf_pages or len(others) > LOOKED_AT:
                     break
-                if entry.name.lower().endswith(IMAGE_SUFFIXES):
-                    return True
-    except OSError:
-        return False
-    return False
+    except OSError as exc:
+        raise UnreadableInputError(
+            N_("{path}: cannot read ({reason}); check permissions"),
+            path=folder,
+            reason=exc.strerror,
+        ) from exc
+    if not images:
+        raise InputNotFoundError(
+            N_("{path}: is a folder, not a packet file; give the .txt, .pdf or .xlsx"), path=folder
+        )
+    if others:
+        raise NotAPacketError(
+            N_(
+                "{path}: holds {name} beside page images; a folder is read as the pages of "
+                "one scan, an image file each: move the other files out, or give each file"
+            ),
+            path=folder,
+            name=sorted(others, key=_page_order)[0],
+        )
+    if len(images) > settings.max_pdf_pages:
+        raise InputTooLargeError(
+            N_(
+                "{path}: holds more than {limit:,} page images; raise --max-pages if the "
+                "folder is right"
+            ),
+            path=folder,
+            limit=settings.max_pdf_pages,
+        )
+    return sorted(images, key=_page_order)
+
+
+def _read_page_folder(folder: Path, settings: ExtractSettings) -> SourceDocument:
+    """Given a folder of page images, read them as the pages of one scan, in the order of
+    their names, each within the input's caps and all of them together too."""
+    if not settings.ocr:
+        raise NotAPacketError(
+            N_("{path}: is a folder of page images (a scan); read it without --no-ocr"),
+            path=folder,
+        )
+    files: list[tuple[Path, bytes]] = []
+    digest = hashlib.sha256()
+    size = 0
+    for name in _page_names(folder, settings):
+        path = folder / name
+        data = read_bytes(path, settings)
+        size += len(data)
+        if size > settings.max_input_bytes:
+            raise _too_large(folder, settings.max_input_bytes, size)
+        if is_heic(data):
+            raise NotAPacketError(HEIC, path=path)
+        if not is_image(data):
+            raise NotAPacketError(
+                N_(
+                    "{path}: is named as an image but holds none; take it out of the folder "
+                    "of page images, or save that page again"
+                ),
+                path=path,
+            )
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
+        files.append((path, data))
+    return read_scan(folder, b"", digest.hexdigest(), settings, "image", files=files)
 
 
 def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
@@ -82,14 +167,6 @@ def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
             N_("{path}: cannot read ({reason}); check permissions"), path=path, reason=exc.strerror
         ) from exc
     if stat.S_ISDIR(info.st_mode):
-        if _holds_page_images(path):
-            raise InputNotFoundError(
-                N_(
-                    "{path}: is a folder of page images; a scan is read from one file: put "
-                    "its pages, in order, into one PDF or multi-page TIFF and give that"
-                ),
-                path=path,
-            )
         raise InputNotFoundError(
             N_("{path}: is a folder, not a packet file; give the .txt, .pdf or .xlsx"), path=path
         )
@@ -123,7 +200,12 @@ def read_bytes(path: Path, settings: ExtractSettings) -> bytes:
 def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
     """Given a packet file, return its rows of cells: a PDF, a workbook or a text export,
     told apart by what the file holds, whatever its name says (a text export saved as
-    .xlsx is read as text, a workbook named .pdf as a workbook)."""
+    .xlsx is read as text, a workbook named .pdf as a workbook); and a folder of page
+    images as one scan, its pages in the order of the files' names."""
+    if path.is_dir():
+        document = _read_page_folder(path, settings)
+        _check_cells(document, settings)
+        return document
     data = read_bytes(path, settings)
     digest = hashlib.sha256(data).hexdigest()
     if PDF_MAGIC in data[:1024]:  # a PDF may have bytes before its header
@@ -136,13 +218,7 @@ def read_source(path: Path, settings: ExtractSettings) -> SourceDocument:
                 raise
             document = read_scan(path, data, digest, settings, "pdf")
     elif is_heic(data):
-        raise NotAPacketError(
-            N_(
-                "{path}: is a HEIC image (a phone's photo), which is not read; save it as "
-                "JPEG, PNG or PDF and give that"
-            ),
-            path=path,
-        )
+        raise NotAPacketError(HEIC, path=path)
     elif is_image(data):
         if not settings.ocr:
             raise NotAPacketError(

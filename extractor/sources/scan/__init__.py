@@ -16,7 +16,7 @@ from the top left of the page as turned upright, as for a printed PDF.
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -258,10 +258,16 @@ class _PageReader:
     """Reads one scan in a worker process: opens it and loads the recognizer once, then a
     page per task."""
 
-    def __init__(self, data: bytes, kind: str, settings: ExtractSettings) -> None:
-        from extractor.sources.scan.images import Pages
+    def __init__(
+        self, data: bytes, kind: str, settings: ExtractSettings, files: Sequence[bytes] = ()
+    ) -> None:
+        from extractor.sources.scan.images import PageFiles, Pages
 
-        self.pages = Pages(data, kind, settings.max_scan_pixels)
+        self.pages: Pages | PageFiles = (
+            PageFiles(files, settings.max_scan_pixels)
+            if files
+            else Pages(data, kind, settings.max_scan_pixels)
+        )
         self.known = settings.known_texts
         self.max_pages = settings.max_pdf_pages
         self.recognizer: Any = None
@@ -606,12 +612,22 @@ class _PageReader:
 
 
 def _worker_error(
-    path: Path, page: int, error: BaseException, settings: ExtractSettings
+    path: Path,
+    page: int,
+    error: BaseException,
+    settings: ExtractSettings,
+    files: Sequence[Path] = (),
 ) -> Exception:
-    """Given what stopped a page's worker, return the error to tell the user."""
+    """Given what stopped a page's worker, return the error to tell the user; `files`: the
+    page images of a folder read as one scan, whose errors name the file they are of."""
     from extractor.sources.scan.images import Animation, BadImage, ImageTooLarge
 
     def known(cause: BaseException, where: Message) -> Exception | None:
+        if isinstance(cause, Animation | BadImage | ImageTooLarge) and cause.part is not None:
+            return known_of(cause, files[cause.part])
+        return known_of(cause, path)
+
+    def known_of(cause: BaseException, path: Path) -> Exception | None:
         if isinstance(cause, Animation):
             return NotAPacketError(
                 N_(
@@ -677,14 +693,18 @@ def read_scan(
     settings: ExtractSettings,
     kind: str,
     only: list[int] | None = None,
+    files: Sequence[tuple[Path, bytes]] = (),
 ) -> SourceDocument:
     """Given a scan's bytes (`kind` "pdf" for an image-only PDF, else "image"), return its
     tables and text lines as a document of rows, each cell with what was read; `only`:
-    the numbers of the pages to read (a PDF's scanned pages among printed ones)."""
+    the numbers of the pages to read (a PDF's scanned pages among printed ones); `files`:
+    for a folder of page images (`path`), each image file and its bytes, in page order
+    (`data` is then not read)."""
     from extractor.sources.scan.packet import coarse_pages, settled_by_packet
 
     _check_installed(path)
-    reader = _PageReader(data, kind, settings)
+    reader = _PageReader(data, kind, settings, [part for _, part in files])
+    names = [name for name, _ in files]
 
     def read(numbers: list[int] | None) -> list[Any]:
         return read_pages(
@@ -692,7 +712,7 @@ def read_scan(
             reader,
             settings.scan_page_seconds,
             settings,
-            lambda page, error: _worker_error(path, page, error, settings),
+            lambda page, error: _worker_error(path, page, error, settings, names),
             budget_pages=True,
             only=numbers,
         )
@@ -727,7 +747,7 @@ def read_scan(
         path=display_path(path),
         format="scan",
         sha256=digest,
-        size=len(data),
+        size=sum(len(part) for _, part in files) if files else len(data),
         rows=rows,
         pages=count,
         warnings=warnings,

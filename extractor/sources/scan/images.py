@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -36,28 +37,29 @@ STRIP_BYTES, TILE_BYTES = 279, 325  # TIFF's tags of its frames' stored bytes
 
 
 class ImageTooLarge(Exception):
-    """An image (or a page rendered at its resolution) has more pixels than allowed."""
+    """An image (or a page rendered at its resolution) has more pixels than allowed; `part`:
+    which of a folder's files it is (`PageFiles`), its own page number then `page`."""
 
-    def __init__(self, page: int, pixels: int) -> None:
-        super().__init__(page, pixels)  # the arguments, so that it crosses process lines
-        self.page, self.pixels = page, pixels
+    def __init__(self, page: int, pixels: int, part: int | None = None) -> None:
+        super().__init__(page, pixels, part)  # the arguments, so that it crosses process lines
+        self.page, self.pixels, self.part = page, pixels, part
 
 
 class Animation(Exception):
     """An image file of several frames that is not a TIFF: an animation (GIF, PNG, WebP,
     AVIF), not the pages of a scan."""
 
-    def __init__(self, frames: int) -> None:
-        super().__init__(frames)
-        self.frames = frames
+    def __init__(self, frames: int, part: int | None = None) -> None:
+        super().__init__(frames, part)
+        self.frames, self.part = frames, part
 
 
 class BadImage(Exception):
     """The image file or the PDF page cannot be decoded."""
 
-    def __init__(self, page: int) -> None:
-        super().__init__(page)
-        self.page = page
+    def __init__(self, page: int, part: int | None = None) -> None:
+        super().__init__(page, part)
+        self.page, self.part = page, part
 
 
 EXIF_ORIENTATION = 0x0112
@@ -219,6 +221,55 @@ class Pages:
         except Exception as exc:  # Pillow raises many kinds for a broken file
             raise BadImage(number) from exc
         return PageImage(pixels, _clamped(dpi * factor), dpi)
+
+
+class PageFiles:
+    """The pages of a scan saved a page to a file (or a few, in a TIFF): each file's pages
+    after those of the files before it. What is wrong with a page is told of its file:
+    the error's `part` is the file's index, its page the file's own page number."""
+
+    def __init__(self, files: Sequence[bytes], max_pixels: int) -> None:
+        self.files = [Pages(data, "image", max_pixels) for data in files]
+        self.max_pixels = max_pixels
+        self._counts: list[int] = []
+
+    def count(self) -> int:
+        """The number of pages: each file's, added up (see `Pages.count`)."""
+        if not self._counts:
+            self._counts = [
+                self._told(k, lambda pages: pages.count()) for k in range(len(self.files))
+            ]
+        return sum(self._counts)
+
+    def weights(self, count: int) -> tuple[float, ...]:
+        """Each page's stored bytes (see `Pages.weights`); empty where a file does not tell."""
+        found: list[float] = []
+        for pages, pages_count in zip(self.files, self._counts, strict=True):
+            weights = pages.weights(pages_count)
+            if len(weights) != pages_count:
+                return ()
+            found.extend(weights)
+        return tuple(found) if len(found) == count else ()
+
+    def page(self, number: int) -> PageImage:
+        """Given a page number (from 1, over all the files), return the page (`Pages.page`)."""
+        self.count()
+        part = 0
+        while number > self._counts[part]:
+            number -= self._counts[part]
+            part += 1
+        found: PageImage = self._told(part, lambda pages: pages.page(number))
+        return found
+
+    def _told(self, part: int, call: Callable[[Pages], Any]) -> Any:
+        try:
+            return call(self.files[part])
+        except Animation as exc:
+            raise Animation(exc.frames, part) from exc
+        except ImageTooLarge as exc:
+            raise ImageTooLarge(exc.page, exc.pixels, part) from exc
+        except BadImage as exc:
+            raise BadImage(exc.page, part) from exc
 
 
 def holds_text(pixels: Any, dpi: float) -> bool:
