@@ -239,6 +239,9 @@ def test_how_sure_a_character_is_counts_its_forms_and_the_choice_words_made() ->
     # ） or ): the dataset writes them alike, so the two scores make one.
     options = read_as("(仮称)", 3, ("）", 0.59), (")", 0.41))
     assert sureness("(仮称)", options, (0.99, 0.99, 0.99, 0.59), (), 0.7)[3] == pytest.approx(1.0)
+    # 齢 or its old form 齡, which the reader writes as 齢: one score too.
+    options = read_as("高齢者", 1, ("齡", 0.55), ("齢", 0.44), ("令", 0.01))
+    assert sureness("高齡者", options, (0.99, 0.55, 0.99), (), 0.7)[1] == pytest.approx(0.99)
     # 社 chosen by the words where the recognizer was 0.91 sure of 祉: as sure as 社 was.
     options = read_as("福社員", 1, ("祉", 0.91), ("社", 0.09))
     assert sureness("福社員", options, (0.99, 0.91, 0.99), (), 0.7) == (0.99, 0.09, 0.99)

@@ -28,7 +28,7 @@ class Box:
 # (ocr_unsure), and open to correction against the year before. How sure a character is
 # (`scan.japanese.sureness`): the recognizer's score of it, its forms one in NFKC counted
 # together; a mark whose shape the image settles (an item's dot) as sure as that shape;
-# a kana whose voicing nothing settled, a guess. On a clean scan of raw/h24.pdf, 239 of
+# a kana whose voicing nothing settled, a guess. On a clean scan of raw/h24.pdf, 235 of
 # its 756 cells are unsure, each of the 4 read wrong among them (355 when every dot the
 # recognizer doubted counted).
 UNSURE_BELOW = 0.8

@@ -386,6 +386,12 @@ def _doubts(
     return tuple(doubts)
 
 
+def _written(char: str) -> str:
+    """A character as the dataset writes it: its NFKC form, an old form of a kanji the
+    current one (`tidy`: 齡 is 齢)."""
+    return unicodedata.normalize("NFKC", char).translate(OLD_FORMS)
+
+
 def sureness(
     text: str,
     options: tuple[tuple[tuple[str, float], ...], ...],
@@ -395,8 +401,8 @@ def sureness(
 ) -> tuple[float, ...]:
     """Given a line's characters as chosen (`likelier_doubts`), the recognizer's likeliest
     characters at each of them and its score of the one it read there, return how sure
-    each character is: the recognizer's score of it, counting the forms NFKC makes one
-    together (） and ), which the dataset writes alike, share one score); for a
+    each character is: the recognizer's score of it, counting the forms the dataset
+    writes alike together (） and ), 齢 and 齡 share one score: `_written`); for a
     character the words chose over the recognizer's likeliest, its score of the one
     chosen (the recognizer's 0.91 for 祉 does not make the 社 chosen instead sure); and
     for each of `guessed` (indexes among the characters but spaces), no more than
@@ -406,9 +412,9 @@ def sureness(
         return scores
     found: list[float] = []
     for k, (char, choices, score) in enumerate(zip(chars, options, scores, strict=True)):
-        form = unicodedata.normalize("NFKC", char)
-        alike = sum(s for c, s in choices if unicodedata.normalize("NFKC", c) == form)
-        likeliest = unicodedata.normalize("NFKC", choices[0][0]) == form
+        form = _written(char)
+        alike = sum(s for c, s in choices if _written(c) == form)
+        likeliest = _written(choices[0][0]) == form
         value = max(score, alike) if likeliest else alike
         found.append(min(value, guess) if k in guessed else value)
     return tuple(found)
