@@ -307,10 +307,11 @@ def linking(table: Table, repeat: int, quick: bool) -> None:
 
 
 def scans(quick: bool) -> Table:
-    """Scans of raw/h24.pdf at each degradation level, and of the next year's packet printed
-    in another font at the cleanest and the worst, read without and with h24's dataset as
-    the year before: seconds per page (all cores) and the fields read right, against the
-    dataset of the PDF's text layer."""
+    """Scans of raw/h24.pdf at each degradation level (and at the cleanest and the worst
+    with the synthetic h23 packet's dataset as the year before), and of the next year's
+    packet printed in another font at the cleanest and the worst, read without and with
+    h24's dataset as the year before: seconds per page (all cores) and the fields read
+    right, against the dataset of the PDF's text layer."""
     from tests.scans import LEVELS
 
     table = Table()
@@ -325,9 +326,11 @@ def scans(quick: bool) -> Table:
     pages = ["1", "2"] if quick else []
     last = len(LEVELS) - 1
     runs = [("h24", n) for n in range(len(LEVELS))]
+    runs += [("h24+h23", 0), ("h24+h23", last)]
     runs += [("next", 0), ("next", last), ("next+h24", 0), ("next+h24", last)]
     names = {
         "h24": "raw/h24.pdf",
+        "h24+h23": "raw/h24.pdf, with the synthetic h23 as the year before",
         "next": "next year's packet, another font",
         "next+h24": "the same, with h24 as the year before",
     }

@@ -16,21 +16,24 @@ from tests.scans import LEVELS, differences, fields, print_next_year, scan_pdf
 ROOT = Path(__file__).resolve().parent.parent
 H24_PDF = ROOT / "raw" / "h24.pdf"
 H24_TEXT = ROOT / "raw" / "h24.txt"
+H23_TEXT = ROOT / "tests" / "fixtures" / "h23-synthetic.txt"
 
 
 def read_scan_level(packet: str, level: int, pages: list[str]) -> tuple[float, dict[str, float]]:
-    """Given a packet ("h24": raw/h24.pdf; "next": the next year's packet printed in another
-    font, `tests.scans.print_next_year`; "next+h24": the same read with h24's dataset as the
-    year before, as `--link-to` gives it), a level of tests.scans.LEVELS and page numbers
+    """Given a packet ("h24": raw/h24.pdf; "h24+h23": the same read with the synthetic h23
+    packet's dataset as the year before, as `--link-to` gives it; "next": the next year's
+    packet printed in another font, `tests.scans.print_next_year`; "next+h24": the same
+    read with h24's dataset as the year before), a level of tests.scans.LEVELS and page numbers
     (none: all), scan the packet, read it with every core, and return the seconds the
     reading took and its score: fields right of the total, and how many of the wrong ones
     carry a warning on their activity."""
     with tempfile.TemporaryDirectory() as folder:
-        pdf = H24_PDF if packet == "h24" else print_next_year(Path(folder) / "next.pdf")
+        pdf = H24_PDF if packet.startswith("h24") else print_next_year(Path(folder) / "next.pdf")
         before = None
-        if packet == "next+h24":
-            before = Path(folder) / "h24.json"
-            before.write_text(to_json(extract(H24_TEXT)), encoding="utf-8")
+        if "+" in packet:
+            year_before = {"h24+h23": H23_TEXT, "next+h24": H24_TEXT}[packet]
+            before = Path(folder) / "before.json"
+            before.write_text(to_json(extract(year_before)), encoding="utf-8")
         return _read_scan(pdf, level, pages, before)
 
 
