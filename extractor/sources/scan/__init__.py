@@ -602,7 +602,8 @@ class _PageReader:
         text, doubts, voicings = likelier_doubts(reading.text, reading.options, self.lexicon)
         scores = sureness(text, reading.options, reading.sureness, voicings, GUESSED_MARK)
         if bullet:  # the dot the image shows, whatever the recognizer made of it
-            marks = len(text.replace(" ", "")) - len(text.replace(" ", "").lstrip(BULLET_READINGS))
+            chars = text.replace(" ", "")
+            marks = len(chars) - len(chars.lstrip(BULLET_READINGS))
             scores = tuple(MARK_SURENESS if k < marks else s for k, s in enumerate(scores))
         chosen = replace(reading, text=text, sureness=scores)
         settled = _settled(

@@ -95,27 +95,33 @@ class Lexicon:
         it, return the one reading that puts clearly more of the line's runs of
         characters in the texts' words than the reading does (see WIN_BY), else None;
         `doubted`: as for `hits`."""
-        read = chars[k]
-        scored = []
-        for option in options:
-            chars[k] = option
-            scored.append((self.hits(chars, k, doubted), option))
-        chars[k] = read
-        return _winner(scored, self.hits(chars, k, doubted))
+        return _winner(self._scored(chars, k, options, doubted), self.hits(chars, k, doubted))
 
     def keeps(self, chars: list[str], k: int, options: list[str]) -> bool:
         """Given a line's characters, one of them and the recognizer's other readings of
         it, return whether the reading as read puts WIN_BY more of the line's runs of
         characters in the texts' words than each other reading does: the year before
         writes it so (グループ, where ブ was offered beside プ)."""
+        others = [o for o in options if o != chars[k]]
+        best = max((hits for hits, _ in self._scored(chars, k, others)), default=0)
+        return self.hits(chars, k) >= best + WIN_BY
+
+    def _scored(
+        self,
+        chars: list[str],
+        k: int,
+        options: list[str],
+        doubted: Counter[tuple[str, int]] | None = None,
+    ) -> list[tuple[int, str]]:
+        """Given a line's characters, one of them and other readings of it, return each
+        reading with the runs it puts in the texts (`hits`) read in character k's place."""
         read = chars[k]
-        others = []
+        scored = []
         for option in options:
-            if option != read:
-                chars[k] = option
-                others.append(self.hits(chars, k))
+            chars[k] = option
+            scored.append((self.hits(chars, k, doubted), option))
         chars[k] = read
-        return self.hits(chars, k) >= max(others, default=0) + WIN_BY
+        return scored
 
     def inserted(self, chars: list[str], at: int, options: list[str]) -> str | None:
         """Given a line's characters, a place among them (the index of the character it
