@@ -46,7 +46,7 @@ from extractor.sources.scan.grid import (
     text_ink,
     under,
 )
-from extractor.sources.scan.images import ImageTooLarge, Pages, without_ground
+from extractor.sources.scan.images import ImageTooLarge, PageFiles, Pages, without_ground
 from extractor.sources.scan.items import breaks_between_digits, join_lines
 from extractor.sources.scan.japanese import (
     label_slash,
@@ -519,6 +519,19 @@ def test_a_scans_pages_are_weighed_by_the_image_data_they_store(
     light, heavy, middle = pages.weights(3)
     assert 0 < light < middle < heavy
     assert PageCount(3, (light, heavy, middle)).order([1, 2, 3]) == [2, 3, 1]
+
+
+def test_a_folders_page_images_are_weighed_by_their_bytes_a_tiffs_by_its_pages(
+    tmp_path: Path,
+) -> None:
+    tiff = _pages_of_ink(tmp_path, ".tif", [2, 30, 10]).read_bytes()
+    png = io.BytesIO()
+    Image.new("L", (827, 1169), 255).save(png, format="PNG")
+    files = PageFiles([png.getvalue(), tiff], 10**8)
+    assert files.count() == 4
+    first, *rest = files.weights(4)
+    assert first == len(png.getvalue())
+    assert tuple(rest) == Pages(tiff, "image", 10**8).weights(3)
 
 
 def test_pages_are_read_heaviest_first_and_given_back_in_page_order() -> None:

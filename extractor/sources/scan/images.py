@@ -242,10 +242,16 @@ class PageFiles:
         return sum(self._counts)
 
     def weights(self, count: int) -> tuple[float, ...]:
-        """Each page's stored bytes (see `Pages.weights`); empty where a file does not tell."""
+        """Each page's stored bytes (see `Pages.weights`): a file of one page weighs its
+        bytes, a TIFF's pages as it tells; empty where a file does not tell, or weighing
+        takes longer than WEIGHING_SECONDS in all."""
+        started = time.monotonic()
         found: list[float] = []
         for pages, pages_count in zip(self.files, self._counts, strict=True):
-            weights = pages.weights(pages_count)
+            if time.monotonic() - started > WEIGHING_SECONDS:
+                return ()
+            one = pages_count == 1
+            weights = (float(len(pages.data)),) if one else pages.weights(pages_count)
             if len(weights) != pages_count:
                 return ()
             found.extend(weights)
