@@ -40,7 +40,7 @@ from extractor.clickwords import (
 from extractor.errors import ExtractorError, OutputError, UsageError
 from extractor.export import FORMATS
 from extractor.i18n import LANGUAGES, N_, Language, Words, locale_language
-from extractor.terminal import safe
+from extractor.terminal import one_line, safe
 
 if TYPE_CHECKING:
     from extractor.app import Outcome, RunResult
@@ -72,8 +72,9 @@ def say(text: str) -> None:
 
 
 def fail(message: str) -> None:
-    """Print one error line for people on stderr."""
-    say(words()._("Error: {message}").format(message=message))
+    """Print one error line for people on stderr (a line break in what it names shown as
+    \\n: `one_line`)."""
+    say(words()._("Error: {message}").format(message=one_line(message)))
 
 
 def _internal(exc: BaseException) -> str:

@@ -32,6 +32,13 @@ def safe(text: str, quote: Callable[[str], str] = str) -> str:
     return UNSAFE.sub(lambda match: quote(_escaped(match)), text)
 
 
+def one_line(text: str) -> str:
+    """Given text for one line of a terminal (an error), return it made `safe` with its
+    line breaks and tabs shown escaped too: a file named with a line break in it cannot
+    make an error two lines."""
+    return safe(text).replace("\n", "\\n").replace("\t", "\\t")
+
+
 def json_safe(text: str) -> str:
     """Given JSON text, return the same JSON with those characters written as `\\uXXXX`
     escapes (JSON itself escapes only C0 controls): the values read back exactly, and the

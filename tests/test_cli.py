@@ -172,6 +172,18 @@ def test_missing_path_and_folder(workdir: Path) -> None:
         "folder of page images, or save that page again\n",
     )
     assert not (workdir / "normalized" / "scanned.json").exists()
+    # A name with a line break (and a terminal's escape) in it keeps the error one line.
+    (pages / "scan_001.JPG").unlink()
+    (pages / "scan_002.JPG").unlink()
+    (pages / "page.png").write_bytes(b"")
+    (pages / "notes\n\x1b[31m.txt").write_bytes(b"")
+    result = run("scanned")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: scanned: holds notes\\n\\x1b[31m.txt beside page images; a folder is read as "
+        "the pages of one scan, an image file each: move the other files out, or give each "
+        "file\n",
+    )
 
 
 def test_forced_wrong_encoding(workdir: Path) -> None:
